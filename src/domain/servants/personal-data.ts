@@ -1,0 +1,17 @@
+import type { PersonalData } from './events.js';
+
+/**
+ * Keeps CURP and full name out of the event log in clear. Each servant has its
+ * own data key (kept outside the log, wrapped by MASTER_KEY); erasing the key
+ * makes every sealed copy unreadable, forever.
+ */
+export interface PersonalDataVault {
+  /** Creates the servant's key if needed and seals the data with it. */
+  seal(servantId: string, data: PersonalData): Promise<string>;
+  /** The data, or null once the servant's key was erased. */
+  open(servantId: string, sealed: string): Promise<PersonalData | null>;
+  /** Destroys the servant's key. Idempotent. */
+  erase(servantId: string): Promise<void>;
+  /** Keyed hash of a CURP, used for the `curp-*` guard stream and look-ups; never the CURP itself. */
+  curpDigest(curp: string): string;
+}

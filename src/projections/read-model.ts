@@ -1,0 +1,187 @@
+/**
+ * What GraphQL may read: the read models' query side. Implemented over SQLite and
+ * PostgreSQL (Kysely) in src/projections/<model>/queries.ts; batch methods exist so
+ * per-request DataLoaders cost a fixed number of SQL queries per page.
+ * Times are ISO-8601 strings; `at` arguments are business time.
+ */
+import type { EmploymentRegime, Modality, Verdict } from '../domain/shared/vocabulary.js';
+
+export type CertificationStage =
+  | 'IN_TRAINING'
+  | 'TRAINED'
+  | 'NOT_YET_COMPETENT'
+  | 'COMPETENT'
+  | 'CERTIFIED'
+  | 'REVOKED'
+  | 'EXPIRED';
+export type CertificateStatus = 'VALID' | 'EXPIRED' | 'REVOKED';
+export type StandardStatus = 'ACTIVE' | 'WITHDRAWN';
+
+export interface StandardView {
+  code: string;
+  title: string;
+  level: number;
+  sector: string | null;
+  validityYears: number | null;
+  status: StandardStatus;
+}
+
+export interface ServantView {
+  id: string;
+  /** Null once erased. Callers decide who may see it. */
+  curp: string | null;
+  /** '[erased]' once erased. */
+  fullName: string;
+  state: string;
+  municipality: string;
+  department: string;
+  position: string | null;
+  regime: EmploymentRegime;
+  unionized: boolean;
+  active: boolean;
+  personalDataErased: boolean;
+  registeredAt: string;
+  version: number;
+}
+
+export interface CertificationView {
+  /** The stream id, `certification-{servantId}-{code}`. */
+  id: string;
+  servantId: string;
+  standardCode: string;
+  /** Stage at the asked time (CERTIFIED turns EXPIRED once validUntil passes). */
+  stage: CertificationStage;
+  trainingProvider: string | null;
+  modality: Modality | null;
+  trainingHours: number | null;
+  attempts: number;
+  lastVerdict: Verdict | null;
+  /** Folio of the latest certificate, if any. */
+  folio: string | null;
+  version: number;
+  updatedAt: string;
+}
+
+export interface CertificateView {
+  folio: string;
+  servantId: string;
+  standardCode: string;
+  /** Status at the asked time. */
+  status: CertificateStatus;
+  municipality: string;
+  state: string;
+  issuedAt: string;
+  validUntil: string | null;
+  deliveredAt: string | null;
+  ceremony: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+export interface EvaluatorView {
+  id: string;
+  fullName: string;
+  certificationBody: string;
+  ec0076Folio: string;
+  standardCodes: string[];
+  validUntil: string;
+  verdictsRecorded: number;
+}
+
+export interface GoalView {
+  id: string;
+  state: string;
+  municipality: string;
+  target: number;
+  startsAt: string;
+  deadline: string;
+  description: string | null;
+}
+
+export interface GoalProgressView {
+  goal: GoalView;
+  achieved: number;
+  remaining: number;
+  percent: number;
+}
+
+export interface Count {
+  key: string;
+  count: number;
+}
+
+export interface CertificationStatsView {
+  certifiedServants: number;
+  validCertificates: number;
+  inProgress: number;
+  byStandard: Count[];
+  byDepartment: Count[];
+  byRegime: Count[];
+  byMonth: Count[];
+}
+
+export interface MunicipalityRankView {
+  rank: number;
+  state: string;
+  municipality: string;
+  certifiedServants: number;
+}
+
+export interface ServantFilter {
+  state?: string | null;
+  municipality?: string | null;
+  department?: string | null;
+  regime?: EmploymentRegime | null;
+  unionized?: boolean | null;
+  /** true: holds a VALID certificate now; false: holds none. */
+  certified?: boolean | null;
+  standardCode?: string | null;
+  /** Case- and accent-insensitive. */
+  nameContains?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor of the last item, null for an empty page. */
+  endCursor: string | null;
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface ProjectionStatusView {
+  name: string;
+  position: bigint;
+  lag: number;
+  /** Set when the projection stopped on an event it could not apply. */
+  lastError: string | null;
+  running: boolean;
+}
+
+export interface ReadModel {
+  standards(): Promise<StandardView[]>;
+  standardsByCodes(codes: readonly string[]): Promise<(StandardView | null)[]>;
+  /** Distinct servants holding a VALID certificate per standard at `at`. */
+  certifiedCountsByStandard(codes: readonly string[], at: Date): Promise<number[]>;
+
+  servantsByIds(ids: readonly string[]): Promise<(ServantView | null)[]>;
+  servantByCurpDigest(curpDigest: string): Promise<ServantView | null>;
+  /** Keyset-paged, ordered by registration; throws BAD_USER_INPUT on a cursor it did not make. */
+  servants(filter: ServantFilter, first: number, after: string | null): Promise<Page<ServantView>>;
+
+  /** Certifications of each servant, in the order of `servantIds`. */
+  certificationsByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationView[][]>;
+  certification(servantId: string, standardCode: string, at: Date): Promise<CertificationView | null>;
+
+  certificatesByFolios(folios: readonly string[], at: Date): Promise<(CertificateView | null)[]>;
+
+  evaluators(): Promise<EvaluatorView[]>;
+
+  certificationStats(scope: { state?: string | null; municipality?: string | null }, at: Date): Promise<CertificationStatsView>;
+  ranking(state: string | null, first: number, at: Date): Promise<MunicipalityRankView[]>;
+  goals(municipality: string | null): Promise<GoalView[]>;
+  goalProgress(goalId: string): Promise<GoalProgressView | null>;
+
+  projections(): Promise<ProjectionStatusView[]>;
+  /** Resolves once every read model has processed the log up to `position`. */
+  waitFor(position: bigint, timeoutMs?: number): Promise<void>;
+}
