@@ -1,13 +1,33 @@
 import type { Event } from '../shared/event.js';
 import type { EmploymentRegime, Modality, Verdict } from '../shared/vocabulary.js';
 
-/** Stream `certification-{servantId}-{standardCode}`: one servant's whole story in one standard. */
+/**
+ * Stream `certification-{servantId}-{standardCode}`: one servant's whole story in one standard.
+ * Each event carries its business time in its data (`enrolledAt`, `issuedAt`, ...), the same
+ * instant as metadata.occurredAt, so folding the stream alone tells when it last moved.
+ */
 export type TrainingEnrolled = Event<
   'TrainingEnrolled',
-  { servantId: string; standardCode: string; provider: string; modality: Modality }
+  {
+    servantId: string;
+    standardCode: string;
+    provider: string;
+    modality: Modality;
+    /** ISO-8601 business time. */
+    enrolledAt: string;
+  }
 >;
 
-export type TrainingCompleted = Event<'TrainingCompleted', { servantId: string; standardCode: string; hours: number }>;
+export type TrainingCompleted = Event<
+  'TrainingCompleted',
+  {
+    servantId: string;
+    standardCode: string;
+    hours: number;
+    /** ISO-8601 business time. */
+    completedAt: string;
+  }
+>;
 
 export type VerdictRecorded = Event<
   'VerdictRecorded',
@@ -18,6 +38,8 @@ export type VerdictRecorded = Event<
     verdict: Verdict;
     /** 1 for the first verdict in this stream, 2 for the first retake, ... */
     attempt: number;
+    /** ISO-8601 business time of the evaluation. */
+    evaluatedAt: string;
   }
 >;
 
