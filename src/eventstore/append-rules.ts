@@ -1,0 +1,70 @@
+/**
+ * The parts of an append every SQL backend decides the same way, inside its
+ * write transaction: idempotency, the expectedVersion check and the hash chain.
+ */
+import { DuplicateEventIdError, WrongExpectedVersionError } from './errors.js';
+import { eventHash } from './hashing.js';
+import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';
+
+/** Where an already stored event id sits. */
+export interface StoredEventId {
+  id: string;
+  streamId: string;
+  revision: number;
+  position: bigint;
+}
+
+/**
+ * Given the stored copies of this append's event ids: null when none is stored
+ * (a new append), the earlier result when all of them were stored as one append
+ * to this stream (same order, consecutive revisions), otherwise DuplicateEventIdError.
+ */
+export function earlierAppendResult(streamId: string, events: NewEvent[], stored: StoredEventId[]): AppendResult | null {
+  if (stored.length === 0) return null;
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  const first = byId.get(events[0].id);
+  const sameAppend =
+    first !== undefined &&
+    events.every((event, index) => {
+      const row = byId.get(event.id);
+      return row !== undefined && row.streamId === streamId && row.revision === first.revision + index;
+    });
+  if (!sameAppend) {
+    throw new DuplicateEventIdError(events.find((event) => byId.has(event.id))!.id);
+  }
+  const last = byId.get(events[events.length - 1].id)!;
+  return { nextVersion: last.revision + 1, position: last.position };
+}
+
+/** Throws WrongExpectedVersionError unless the stream is where the caller expected it. */
+export function checkExpectedVersion(streamId: string, expected: ExpectedVersion, actual: number): void {
+  const matches =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === 0) ||
+    (expected === 'exists' && actual > 0) ||
+    expected === actual;
+  if (!matches) throw new WrongExpectedVersionError(streamId, expected, actual);
+}
+
+/** The stream's state an append continues from. */
+export interface StreamHead {
+  version: number;
+  lastHash: string | null;
+}
+
+/** Gives each new event its revision, recordedAt and its link in the stream's hash chain. */
+export function chainEvents(
+  streamId: string,
+  head: StreamHead,
+  recordedAt: string,
+  events: NewEvent[],
+): Array<Omit<RecordedEvent, 'position'>> {
+  let previousHash = head.lastHash;
+  return events.map((event, index) => {
+    const revision = head.version + index;
+    const hash = eventHash(previousHash, { ...event, streamId, revision, recordedAt });
+    const record = { ...event, streamId, revision, recordedAt, previousHash, hash };
+    previousHash = hash;
+    return record;
+  });
+}

@@ -1,0 +1,315 @@
+/**
+ * The log in PostgreSQL, for several API servers side by side. Two rules keep a
+ * subscriber from ever skipping an event (docs/eventstore.md, "PostgreSQL ordering"):
+ * appends take one transaction-scoped advisory lock before drawing positions, so
+ * positions commit in order; and readers only hand out rows whose transaction id
+ * is below the oldest transaction still running.
+ */
+import pg from 'pg';
+import { chainEvents, checkExpectedVersion, earlierAppendResult, type StoredEventId } from './append-rules.js';
+import { ConfigurationError } from './errors.js';
+import { AppendNotifier, pollSubscription } from './subscription.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  JsonObject,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionItem,
+} from './types.js';
+import {
+  validateAppend,
+  validateReadAllOptions,
+  validateReadStreamOptions,
+  validateStreamId,
+  validateSubscribeOptions,
+} from './validation.js';
+
+/** Lower-case SQL identifier, short enough to fit in a NOTIFY channel name. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+const UNIQUE_VIOLATION = '23505';
+
+const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash';
+
+interface EventRow {
+  position: string;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  previous_hash: string | null;
+  hash: string;
+}
+
+export interface PostgresEventStoreOptions {
+  /** Schema holding the tables (default `public`); created when missing. */
+  schema?: string;
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly backend = 'postgres';
+  private readonly notifier = new AppendNotifier();
+  private readonly closing = new AbortController();
+  private listener: pg.Client | null = null;
+  private readonly channel: string;
+  private readonly lockName: string;
+  private readonly events: string;
+  private readonly streams: string;
+
+  private constructor(
+    private readonly connectionString: string,
+    readonly pool: pg.Pool,
+    readonly schema: string,
+  ) {
+    this.channel = `acredita_events_${schema}`;
+    this.lockName = `acredita-eventstore:${schema}`;
+    this.events = `"${schema}".events`;
+    this.streams = `"${schema}".streams`;
+  }
+
+  /** Connects and creates the schema and tables when missing (safe to run from several processes at once). */
+  static async connect(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    const schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new ConfigurationError(
+        'EVENT_STORE_SCHEMA',
+        `"${schema}" is not usable: use lower-case letters, digits and _, starting with a letter or _, at most 48 characters`,
+      );
+    }
+    const pool = new pg.Pool({ connectionString });
+    // An idle pooled connection that dies (server restart) is dropped by the pool; the next query reconnects.
+    pool.on('error', () => {});
+    const store = new PostgresEventStore(connectionString, pool, schema);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${this.lockName}:migrate`]);
+      await client.query(`create schema if not exists "${this.schema}"`);
+      await client.query(`
+        create table if not exists ${this.events} (
+          position bigint generated always as identity primary key,
+          id uuid not null unique,
+          stream_id text not null,
+          revision integer not null check (revision >= 0),
+          type text not null,
+          data jsonb not null,
+          metadata jsonb not null,
+          recorded_at timestamptz not null,
+          previous_hash text,
+          hash text not null,
+          transaction_id xid8 not null default pg_current_xact_id(),
+          unique (stream_id, revision)
+        )`);
+      await client.query(`
+        create table if not exists ${this.streams} (
+          stream_id text primary key,
+          version integer not null,
+          last_hash text not null
+        )`);
+    });
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const input = validateAppend(streamId, events, options);
+    const ids = input.events.map((event) => event.id);
+    try {
+      const result = await this.transaction(async (client) => {
+        // One append at a time per schema: positions are drawn and committed in the same order,
+        // and the version check below cannot race.
+        await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [this.lockName]);
+        const earlier = earlierAppendResult(input.streamId, input.events, await this.storedIds(client, ids));
+        if (earlier) return earlier;
+
+        const state = await client.query<{ now: Date; version: number | null; last_hash: string | null }>(
+          `select date_trunc('milliseconds', clock_timestamp()) as now, s.version, s.last_hash
+           from (select 1) as one left join ${this.streams} s on s.stream_id = $1`,
+          [input.streamId],
+        );
+        const { now, version, last_hash } = state.rows[0];
+        const head = { version: version ?? 0, lastHash: last_hash };
+        checkExpectedVersion(input.streamId, input.expectedVersion, head.version);
+
+        const records = chainEvents(input.streamId, head, now.toISOString(), input.events);
+        const last = records[records.length - 1];
+        const written = await client.query<{ position: string }>(
+          `with inserted as (
+             insert into ${this.events} (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash)
+             select id, $1, revision, type, data, metadata, $6, previous_hash, hash
+             from unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $7::jsonb[], $8::text[], $9::text[])
+               with ordinality as e(id, revision, type, data, metadata, previous_hash, hash, n)
+             order by n
+             returning position
+           ), head as (
+             insert into ${this.streams} (stream_id, version, last_hash) values ($1, $10, $11)
+             on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
+           )
+           select max(position)::text as position, pg_notify($12, max(position)::text) from inserted`,
+          [
+            input.streamId,
+            ids,
+            records.map((record) => record.revision),
+            records.map((record) => record.type),
+            records.map((record) => JSON.stringify(record.data)),
+            now,
+            records.map((record) => JSON.stringify(record.metadata)),
+            records.map((record) => record.previousHash),
+            records.map((record) => record.hash),
+            last.revision + 1,
+            last.hash,
+            this.channel,
+          ],
+        );
+        return { nextVersion: last.revision + 1, position: BigInt(written.rows[0].position) };
+      });
+      this.notifier.notify();
+      return result;
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // Another append stored some of these ids between our check and our insert
+      // (only possible for a writer that skips the lock): decide again on what is stored now.
+      const client = await this.pool.connect();
+      try {
+        const earlier = earlierAppendResult(input.streamId, input.events, await this.storedIds(client, ids));
+        if (earlier) return earlier;
+      } finally {
+        client.release();
+      }
+      throw error;
+    }
+  }
+
+  private async storedIds(client: pg.PoolClient, ids: string[]): Promise<StoredEventId[]> {
+    const { rows } = await client.query<{ id: string; stream_id: string; revision: number; position: string }>(
+      `select id, stream_id, revision, position from ${this.events} where id = any($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((row) => ({ id: row.id, streamId: row.stream_id, revision: row.revision, position: BigInt(row.position) }));
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const { fromRevision, toRevision, recordedUntil } = validateReadStreamOptions(options);
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ${this.events}
+       where stream_id = $1 and revision >= $2
+         and ($3::int is null or revision <= $3) and ($4::timestamptz is null or recorded_at <= $4)
+       order by revision`,
+      [validateStreamId(streamId), fromRevision, toRevision ?? null, recordedUntil ?? null],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>(`select version from ${this.streams} where stream_id = $1`, [
+      validateStreamId(streamId),
+    ]);
+    return rows[0]?.version ?? 0;
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, limit } = validateReadAllOptions(options);
+    return this.readAfter(after, limit);
+  }
+
+  /** Only rows of transactions older than every transaction still running: nothing can commit before them any more. */
+  private async readAfter(after: bigint, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ${this.events}
+       where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by position limit $2`,
+      [after.toString(), limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribe(options?: SubscribeOptions): AsyncIterable<SubscriptionItem> {
+    const { after, batchSize } = validateSubscribeOptions(options);
+    const signals = [this.closing.signal, ...(options?.signal ? [options.signal] : [])];
+    const listening = this.listen();
+    const readAfter = async (position: bigint, limit: number) => {
+      await listening;
+      return this.readAfter(position, limit);
+    };
+    return pollSubscription({ readAfter, notifier: this.notifier, after, batchSize, signal: AbortSignal.any(signals) });
+  }
+
+  /**
+   * LISTEN for appends made by other processes so subscribers wake at once; if
+   * that connection fails, subscribers still poll.
+   */
+  private async listen(): Promise<void> {
+    if (this.listener || this.closing.signal.aborted) return;
+    const client = new pg.Client({ connectionString: this.connectionString });
+    this.listener = client;
+    const dropListener = () => {
+      if (this.listener === client) this.listener = null;
+      client.end().catch(() => {});
+    };
+    client.on('error', dropListener);
+    client.on('notification', () => this.notifier.notify());
+    try {
+      await client.connect();
+      await client.query(`listen "${this.channel}"`);
+    } catch {
+      dropListener();
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    const { rows } = await this.pool.query<{ head: string }>(`select coalesce(max(position), 0)::text as head from ${this.events}`);
+    return BigInt(rows[0].head);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
+    this.closing.abort();
+    const listener = this.listener;
+    this.listener = null;
+    await Promise.all([listener?.end().catch(() => {}), this.pool.end()]);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    recordedAt: row.recorded_at.toISOString(),
+    hash: row.hash,
+    previousHash: row.previous_hash,
+  };
+}

@@ -1,0 +1,45 @@
+import { describe } from 'vitest';
+import { PostgresEventStore } from '../../src/eventstore/postgres.js';
+import { postgresTestSchema } from '../support/postgres.js';
+import { describeEventStoreContract } from './contract.js';
+
+const PARKED = 2_000_000_000;
+
+// Probe once: null means unreachable outside CI (already warned), so the suite is skipped.
+const probe = await postgresTestSchema();
+await probe?.drop();
+
+describe.skipIf(probe === null)('PostgreSQL event store', () => {
+  describeEventStoreContract('postgres', async () => {
+    const database = (await postgresTestSchema())!;
+    const store = await PostgresEventStore.connect(database.url, { schema: database.schema });
+    const sql = async (text: string, params: unknown[]) => {
+      await store.pool.query(text, params);
+    };
+    const events = `"${database.schema}".events`;
+    return {
+      store,
+      tamper: (streamId, revision, data) =>
+        sql(`update ${events} set data = $1 where stream_id = $2 and revision = $3`, [JSON.stringify(data), streamId, revision]),
+      deleteEvent: (streamId, revision) => sql(`delete from ${events} where stream_id = $1 and revision = $2`, [streamId, revision]),
+      swapRevisions: async (streamId, a, b) => {
+        // One revision is parked on a free number first: (stream_id, revision) is unique.
+        const client = await store.pool.connect();
+        try {
+          await client.query('begin');
+          for (const [from, to] of [[a, PARKED], [b, a], [PARKED, b]]) {
+            await client.query(`update ${events} set revision = $1 where stream_id = $2 and revision = $3`, [to, streamId, from]);
+          }
+          await client.query('commit');
+        } finally {
+          client.release();
+        }
+      },
+      openAnother: () => PostgresEventStore.connect(database.url, { schema: database.schema }),
+      close: async () => {
+        await store.close();
+        await database.drop();
+      },
+    };
+  });
+});
