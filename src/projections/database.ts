@@ -1,0 +1,85 @@
+/**
+ * The read models' database: the same SQLite file or PostgreSQL schema as the
+ * events (sqlite/postgres backends), or READ_STORE_URL (KurrentDB backend).
+ * One Kysely instance over its own connection(s), so read-model transactions
+ * never share a connection with event appends.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { ConfigurationError } from '../eventstore/errors.js';
+import type { ReadDatabase, SqlDialect } from './projection.js';
+
+export interface ReadStore {
+  db: ReadDatabase;
+  dialect: SqlDialect;
+  close(): Promise<void>;
+}
+
+export interface ReadDatabaseOptions {
+  /** PostgreSQL schema for the read-model tables (default `public`); created when missing. */
+  schema?: string;
+  /** The setting named in configuration errors (default READ_STORE_URL). */
+  variable?: string;
+  /** PostgreSQL pool size (default 10). */
+  maxConnections?: number;
+}
+
+const BUSY_TIMEOUT_MS = 5_000;
+/** The event store's rule for schema names, so one name works for both. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+const DUPLICATE_SCHEMA = ['42P06', '23505'];
+
+/** Opens `sqlite:<path>` or `postgres://…` (also `postgresql://…`). */
+export async function openReadDatabase(url: string, options: ReadDatabaseOptions = {}): Promise<ReadStore> {
+  const variable = options.variable ?? 'READ_STORE_URL';
+  const value = url.trim();
+  if (/^sqlite:/i.test(value)) {
+    // Same forms as EVENT_STORE_URL: sqlite:data/x.sqlite, sqlite:/abs/x.sqlite, sqlite:///abs/x.sqlite.
+    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path.trim() === '') throw new ConfigurationError(variable, 'sqlite: needs a file path, e.g. sqlite:data/acredita.sqlite');
+    return openSqlite(path);
+  }
+  if (/^postgres(ql)?:\/\/./i.test(value) && URL.canParse(value)) {
+    const schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new ConfigurationError(variable, `schema "${schema}" is not usable: lower-case letters, digits and _, at most 48 characters`);
+    }
+    return openPostgres(value, schema, options.maxConnections ?? 10);
+  }
+  // Never echo the value: it may carry a password.
+  throw new ConfigurationError(variable, 'read models need sqlite:<path> or postgres://…');
+}
+
+function openSqlite(path: string): ReadStore {
+  mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  // Rows deleted on erasure are overwritten, not left in free pages.
+  database.pragma('secure_delete = ON');
+  const db: ReadDatabase = new Kysely({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema: string, max: number): Promise<ReadStore> {
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path="${schema}"` });
+  // A connection that dies while idle, or while held (the runner keeps one for its
+  // advisory locks), must not crash the process: the next query on it fails instead.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  try {
+    await pool.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    // Another process created it at the same moment.
+    if (!DUPLICATE_SCHEMA.includes((error as { code?: string }).code ?? '')) {
+      await pool.end();
+      throw error;
+    }
+  }
+  const db: ReadDatabase = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

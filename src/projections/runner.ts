@@ -1,0 +1,370 @@
+/**
+ * Keeps the read models up to date. One subscription to the log, from the
+ * lowest checkpoint of the projections this process runs, fans each batch out
+ * to them in ONE transaction: per projection a compare-and-set of its checkpoint,
+ * then its rows, each inside a savepoint, so a poison event rolls back and stops
+ * only its own projection while the others commit and go on.
+ *
+ * Across processes each projection has one runner (locks.ts); the others only
+ * read checkpoints, so their waitFor still serves read-your-writes.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import type { EventStore, RecordedEvent } from '../eventstore/types.js';
+import { applyPinpointed, type ApplyOutcome, Upcaster } from './apply.js';
+import { claimCheckpoint, clearError, readCheckpoints, saveCheckpoint } from './checkpoints.js';
+import { describe, PoisonEventError, ProjectionStoppedError, WaitForTimeoutError } from './errors.js';
+import { countEventsAfter } from './event-count.js';
+import { openProjectionLocks, type ProjectionLocks } from './locks.js';
+import { migrateProjections } from './migrate.js';
+import { ProgressSignal } from './progress.js';
+import type { Projection, ReadDatabase, SqlDialect } from './projection.js';
+import type { ProjectionStatusView } from './read-model.js';
+import { inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
+
+/** The slice of a pino logger the runner uses. */
+export interface ProjectionLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  db: ReadDatabase;
+  dialect: SqlDialect;
+  projections: readonly Projection[];
+  /** SQLite sharing the events' file: `(fn) => sqliteStore.withWriteLock(fn)`. */
+  writeLock?: WriteLock;
+  logger?: ProjectionLogger;
+  /** Most events applied per transaction (default 500). */
+  batchSize?: number;
+  /** How often held locks are renewed and the others tried for (default 2,000 ms). */
+  lockCheckMs?: number;
+  /** How often waitFor re-reads the checkpoints of projections another process runs (default 50 ms). */
+  pollMs?: number;
+}
+
+interface Track {
+  readonly projection: Projection;
+  position: bigint;
+  lastError: string | null;
+  /** This process holds its lock and applies its events. */
+  owned: boolean;
+}
+
+type State = 'idle' | 'starting' | 'running' | 'stopped';
+
+const PROJECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/i;
+const MAX_BATCH = 10_000;
+
+export class ProjectionRunner {
+  private readonly store: EventStore;
+  private readonly db: ReadDatabase;
+  private readonly dialect: SqlDialect;
+  private readonly writeLock: WriteLock;
+  private readonly logger: ProjectionLogger;
+  private readonly batchSize: number;
+  private readonly lockCheckMs: number;
+  private readonly pollMs: number;
+  private readonly tracks: Track[];
+
+  private state: State = 'idle';
+  private starting: Promise<void> | null = null;
+  private stopped: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
+  /** Aborted to make the loop re-read checkpoints and subscribe again (ownership changed, checkpoint moved). */
+  private follow = new AbortController();
+  private loop: Promise<void> | null = null;
+  private locks: ProjectionLocks | null = null;
+  private lockTimer: NodeJS.Timeout | null = null;
+  private maintaining = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private waiters = 0;
+  private readonly progress = new ProgressSignal();
+
+  constructor(options: ProjectionRunnerOptions) {
+    const names = options.projections.map((projection) => projection.name);
+    for (const name of names) {
+      if (!PROJECTION_NAME.test(name)) throw new Error(`Projection name "${name}" must be letters, digits, - or _ (at most 63)`);
+      if (names.indexOf(name) !== names.lastIndexOf(name)) throw new Error(`Projection name "${name}" is used twice`);
+    }
+    const batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
+      throw new Error(`batchSize must be an integer from 1 to ${MAX_BATCH}`);
+    }
+    this.store = options.store;
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.writeLock = options.writeLock ?? noWriteLock;
+    this.logger = options.logger ?? pino({ name: 'projections' });
+    this.batchSize = batchSize;
+    this.lockCheckMs = options.lockCheckMs ?? 2_000;
+    this.pollMs = options.pollMs ?? 50;
+    this.tracks = options.projections.map((projection) => ({ projection, position: 0n, lastError: null, owned: false }));
+  }
+
+  /** Creates missing tables, takes the locks it can and starts projecting. Call once. */
+  start(): Promise<void> {
+    if (this.state !== 'idle') return Promise.reject(new Error('ProjectionRunner.start() may only be called once'));
+    this.state = 'starting';
+    this.starting = this.startNow();
+    return this.starting;
+  }
+
+  private async startNow(): Promise<void> {
+    try {
+      await migrateProjections(this.db, this.dialect, this.tracks.map((track) => track.projection), this.writeLock);
+      this.locks = await openProjectionLocks(this.db, this.dialect);
+      await this.refresh(this.tracks);
+      await this.claimLocks();
+    } catch (error) {
+      this.state = 'stopped';
+      this.stopping.abort();
+      await this.locks?.releaseAll().catch(() => {});
+      this.progress.notify();
+      throw error;
+    }
+    if (this.stopping.signal.aborted) return; // stop() came while starting; it cleans up
+    this.state = 'running';
+    this.lockTimer = setInterval(() => void this.maintainLocks(), this.lockCheckMs);
+    this.lockTimer.unref();
+    this.loop = this.run();
+    this.logger.info(
+      { here: this.names((t) => t.owned), elsewhere: this.names((t) => !t.owned) },
+      'Projection runner started',
+    );
+    this.progress.notify();
+  }
+
+  /** Finishes the batch in hand, releases the locks; pending waitFor calls reject. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopNow();
+    return this.stopped;
+  }
+
+  private async stopNow(): Promise<void> {
+    this.state = 'stopped';
+    this.stopping.abort();
+    this.progress.notify();
+    await this.starting?.catch(() => {});
+    if (this.lockTimer) clearInterval(this.lockTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.loop;
+    await this.locks?.releaseAll();
+  }
+
+  /**
+   * Resolves once every projection's checkpoint is at or past `position`.
+   * Rejects with WaitForTimeoutError after `timeoutMs`, at once with
+   * ProjectionStoppedError when a projection still behind has stopped on a
+   * poison event, or when this runner stops.
+   */
+  async waitFor(position: bigint, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.waiters += 1;
+    try {
+      for (;;) {
+        if (this.state === 'stopped') throw new ProjectionStoppedError(position, null, 'the projection runner has stopped');
+        const behind = this.tracks.filter((track) => track.position < position);
+        if (this.state === 'running') {
+          if (behind.length === 0) return;
+          const stopped = behind.find((track) => track.lastError !== null);
+          if (stopped) throw new ProjectionStoppedError(position, stopped.projection.name, stopped.lastError!);
+          this.pollElsewhere();
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new WaitForTimeoutError(position, timeoutMs, behind.map((track) => track.projection.name));
+        await this.progress.wait(left);
+      }
+    } finally {
+      this.waiters -= 1;
+    }
+  }
+
+  /** Position, lag (events after the checkpoint), last error and whether it runs, per projection. */
+  async status(): Promise<ProjectionStatusView[]> {
+    await this.refresh(this.tracks.filter((track) => !track.owned));
+    const lags = new Map<bigint, Promise<number>>();
+    const lagAfter = (position: bigint) => {
+      if (!lags.has(position)) lags.set(position, countEventsAfter(this.store, position));
+      return lags.get(position)!;
+    };
+    return Promise.all(
+      this.tracks.map(async (track) => ({
+        name: track.projection.name,
+        position: track.position,
+        lag: await lagAfter(track.position),
+        lastError: track.lastError,
+        // Not held here: another process holds the lock and runs it, unless it recorded an error.
+        running: this.state === 'running' && track.lastError === null,
+      })),
+    );
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping.signal.aborted) {
+      this.follow = new AbortController();
+      const signal = AbortSignal.any([this.stopping.signal, this.follow.signal]);
+      try {
+        await this.followLog(signal);
+        failures = 0;
+      } catch (error) {
+        if (this.stopping.signal.aborted) break;
+        failures += 1;
+        const retryInMs = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+        this.logger.warn({ error: describe(error), retryInMs }, 'Projection runner failed to read or write; retrying');
+        await sleep(retryInMs, undefined, { signal: this.stopping.signal }).catch(() => {});
+      }
+    }
+  }
+
+  /** Applies the log from the lowest checkpoint until `signal` aborts or nothing here is left to run. */
+  private async followLog(signal: AbortSignal): Promise<void> {
+    // The table is the truth: a rebuild or another runner may have moved a checkpoint.
+    await this.refresh(this.tracks.filter((track) => track.owned));
+    this.progress.notify();
+    const active = this.active();
+    if (active.length === 0) {
+      if (signal.aborted) return;
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      return;
+    }
+    const after = active.reduce((low, track) => (track.position < low ? track.position : low), active[0].position);
+    let pending: RecordedEvent[] = [];
+    for await (const item of this.store.subscribe({ after, signal, batchSize: this.batchSize })) {
+      if (item.kind === 'event') {
+        pending.push(item.event);
+        if (pending.length < this.batchSize) continue;
+      }
+      if (pending.length > 0) {
+        await this.applyBatch(pending);
+        pending = [];
+      }
+      if (this.active().length === 0) return;
+    }
+    if (!signal.aborted) throw new Error('The event store subscription ended (was the store closed?)');
+  }
+
+  /** One transaction: for each projection here, claim its checkpoint, then apply its part of the batch. */
+  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
+    const upcaster = new Upcaster();
+    const work = this.active()
+      .map((track) => ({ track, from: track.position, events: events.filter((event) => event.position > track.position) }))
+      .filter((item) => item.events.length > 0);
+    if (work.length === 0) return;
+
+    const outcomes = await inWriteTransaction(this.db, this.writeLock, async (trx) => {
+      const done: { track: Track; from: bigint; outcome: ApplyOutcome | 'moved' }[] = [];
+      for (const { track, from, events: slice } of work) {
+        const name = track.projection.name;
+        if (!(await claimCheckpoint(trx, name, from, slice[slice.length - 1].position))) {
+          done.push({ track, from, outcome: 'moved' });
+          continue;
+        }
+        const outcome = await applyPinpointed(trx, track.projection, slice, upcaster);
+        if (outcome.kind === 'poisoned') {
+          const poison = new PoisonEventError(name, outcome.event, outcome.error);
+          await saveCheckpoint(trx, name, outcome.appliedThrough ?? from, poison.message);
+        }
+        done.push({ track, from, outcome });
+      }
+      return done;
+    });
+
+    // Committed: only now does memory follow the table.
+    for (const { track, from, outcome } of outcomes) {
+      if (outcome === 'moved') {
+        this.logger.info({ projection: track.projection.name }, 'Checkpoint moved by a rebuild or another runner; re-reading it');
+        this.follow.abort();
+      } else if (outcome.kind === 'applied') {
+        track.position = outcome.through;
+      } else {
+        const poison = new PoisonEventError(track.projection.name, outcome.event, outcome.error);
+        track.position = outcome.appliedThrough ?? from;
+        track.lastError = poison.message;
+        this.logger.error(
+          {
+            projection: poison.projection,
+            position: poison.position.toString(),
+            eventType: poison.eventType,
+            streamId: poison.streamId,
+          },
+          `${poison.message}. This projection is stopped; the others go on. Fix and restart, or rebuild it.`,
+        );
+      }
+    }
+    this.progress.notify();
+  }
+
+  /** Renews held locks and tries for the others, so a dead runner's projections are taken over. */
+  private async maintainLocks(): Promise<void> {
+    if (this.maintaining || this.state !== 'running' || !this.locks) return;
+    this.maintaining = true;
+    try {
+      const lost = await this.locks.verify();
+      for (const track of this.tracks.filter((t) => lost.includes(t.projection.name))) {
+        track.owned = false;
+        this.logger.warn({ projection: track.projection.name }, 'Lost the projection lock; another runner may take it over');
+      }
+      const gained = await this.claimLocks();
+      if (lost.length > 0 || gained.length > 0) this.follow.abort();
+    } catch (error) {
+      this.logger.warn({ error: describe(error) }, 'Could not check the projection locks; will try again');
+    } finally {
+      this.maintaining = false;
+    }
+  }
+
+  private async claimLocks(): Promise<string[]> {
+    const gained: string[] = [];
+    for (const track of this.tracks) {
+      if (track.owned || this.stopping.signal.aborted || !(await this.locks!.tryAcquire(track.projection.name))) continue;
+      // Taking over (at start, or after its runner died): retry from the checkpoint.
+      await this.writeLock(() => clearError(this.db, track.projection.name));
+      track.owned = true;
+      track.lastError = null;
+      gained.push(track.projection.name);
+    }
+    if (gained.length > 0 && this.state === 'running') this.logger.info({ projections: gained }, 'Took over projections');
+    return gained;
+  }
+
+  /** While someone waits on projections run by another process, re-read their checkpoints every pollMs. */
+  private pollElsewhere(): void {
+    if (this.pollTimer || !this.tracks.some((track) => !track.owned)) return;
+    this.pollTimer = setInterval(() => {
+      if (this.waiters === 0 || this.state !== 'running') {
+        clearInterval(this.pollTimer!);
+        this.pollTimer = null;
+        return;
+      }
+      if (this.polling) return;
+      this.polling = true;
+      this.refresh(this.tracks.filter((track) => !track.owned))
+        .then(() => this.progress.notify())
+        .catch(() => {}) // a failed read is retried next tick; waitFor still times out clearly
+        .finally(() => (this.polling = false));
+    }, this.pollMs);
+  }
+
+  private async refresh(tracks: Track[]): Promise<void> {
+    if (tracks.length === 0) return;
+    const stored = await readCheckpoints(this.db, tracks.map((track) => track.projection.name));
+    for (const track of tracks) {
+      const checkpoint = stored.get(track.projection.name);
+      track.position = checkpoint?.position ?? 0n;
+      track.lastError = checkpoint?.lastError ?? null;
+    }
+  }
+
+  private active(): Track[] {
+    return this.tracks.filter((track) => track.owned && track.lastError === null);
+  }
+
+  private names(filter: (track: Track) => boolean): string[] {
+    return this.tracks.filter(filter).map((track) => track.projection.name);
+  }
+}
