@@ -1,6 +1,16 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
-import { temporarySqliteFile } from '../support/sqlite.js';
+import type { RecordedEvent } from '../../src/eventstore/types.js';
+import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 import { describeEventStoreContract } from './contract.js';
+import { newEvent } from './support/events.js';
+
+const WRITER = fileURLToPath(new URL('./support/sqlite-writer.ts', import.meta.url));
 
 const PARKED = 2_000_000_000;
 
@@ -29,3 +39,124 @@ describeEventStoreContract('sqlite', async () => {
     },
   };
 });
+
+describe('SQLite event store', () => {
+  let file: TemporarySqliteFile;
+  let store: SqliteEventStore;
+  beforeEach(async () => {
+    file = await temporarySqliteFile();
+    store = new SqliteEventStore(file.path);
+  });
+  afterEach(async () => {
+    await store.close();
+    await file.remove();
+  });
+
+  it('opens one file in WAL mode with synchronous=NORMAL, a busy timeout and secure_delete', () => {
+    const pragma = (name: string) => store.database.pragma(name, { simple: true });
+    expect(store.path).toBe(file.path);
+    expect(pragma('journal_mode')).toBe('wal');
+    expect(pragma('synchronous')).toBe(1);
+    expect(pragma('secure_delete')).toBe(1);
+    expect(pragma('busy_timeout')).toBeGreaterThan(0);
+  });
+
+  it('4 writer processes x 500 events: a subscriber here sees each exactly once, in increasing position', async () => {
+    const processes = 4;
+    const perProcess = 500;
+    const controller = new AbortController();
+    const seen: RecordedEvent[] = [];
+    const subscriber = (async () => {
+      for await (const item of store.subscribe({ signal: controller.signal, batchSize: 100 })) {
+        if (item.kind === 'event') seen.push(item.event);
+        else if (seen.length >= processes * perProcess) return;
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: processes }, (_, index) => runWriter(file.path, `process-${index}`, perProcess)),
+    );
+    await subscriber;
+    controller.abort();
+
+    expect(seen).toHaveLength(processes * perProcess);
+    expect(new Set(seen.map((event) => event.id)).size).toBe(processes * perProcess);
+    expect(seen.every((event, index) => index === 0 || event.position > seen[index - 1].position)).toBe(true);
+    for (let index = 0; index < processes; index += 1) {
+      const own = seen.filter((event) => event.streamId === `process-${index}`);
+      expect(own.map((event) => event.revision)).toEqual([...Array(own.length).keys()]);
+    }
+    const shared = seen.filter((event) => event.streamId === 'process-shared');
+    expect(shared.map((event) => event.revision)).toEqual([...Array(shared.length).keys()]);
+    expect(shared.length).toBeGreaterThan(0);
+    expect((await verifyIntegrity(store)).ok).toBe(true);
+  });
+
+  it('withWriteLock keeps appends out while a read-model transaction on another connection is open', async () => {
+    const readModels = new Database(file.path);
+    readModels.pragma('busy_timeout = 5000');
+    const order: string[] = [];
+    try {
+      await Promise.all([
+        store.withWriteLock(async () => {
+          readModels.exec('begin immediate; create table if not exists servants_view (id text primary key)');
+          order.push('transaction open');
+          // Yield to the event loop mid-transaction, as an async Kysely transaction does.
+          await sleep(20);
+          readModels.exec("insert into servants_view values ('s-1'); commit");
+          order.push('transaction committed');
+        }),
+        sleep(1).then(async () => {
+          await store.append('servant-1', [newEvent()]);
+          order.push('appended');
+        }),
+      ]);
+    } finally {
+      readModels.close();
+    }
+    expect(order).toEqual(['transaction open', 'transaction committed', 'appended']);
+    expect(await store.streamVersion('servant-1')).toBe(1);
+  });
+
+  it('another store object on the same file shares the lock and wakes this one’s subscribers', async () => {
+    const second = new SqliteEventStore(file.path);
+    const controller = new AbortController();
+    try {
+      const iterator = store.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();
+      expect((await iterator.next()).value).toEqual({ kind: 'caught-up', position: 0n });
+      const order: string[] = [];
+      await Promise.all([
+        store.withWriteLock(async () => {
+          await sleep(20);
+          order.push('section done');
+        }),
+        sleep(1).then(async () => {
+          await second.append('servant-2', [newEvent()]);
+          order.push('appended');
+        }),
+      ]);
+      expect(order).toEqual(['section done', 'appended']);
+      expect((await iterator.next()).value).toMatchObject({ kind: 'event', event: { streamId: 'servant-2' } });
+    } finally {
+      controller.abort();
+      await second.close();
+    }
+  });
+
+  it('an append from inside withWriteLock fails at once instead of waiting forever', async () => {
+    await expect(store.withWriteLock(() => store.append('servant-3', [newEvent()]))).rejects.toThrow(/deadlock/);
+    expect(await store.streamVersion('servant-3')).toBe(0);
+    expect((await store.append('servant-3', [newEvent()])).nextVersion).toBe(1);
+  });
+});
+
+function runWriter(path: string, streamId: string, events: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, path, streamId, String(events)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${streamId} exited ${code}: ${stderr}`))));
+  });
+}
