@@ -1,20 +1,7 @@
 import { AcreditaError, ConflictError } from '../domain/shared/errors.js';
-import type { ExpectedVersion } from './types.js';
 
-/** The stream is not at the version the caller expected. */
-export class WrongExpectedVersionError extends ConflictError {
-  constructor(
-    readonly streamId: string,
-    readonly expected: ExpectedVersion,
-    readonly actual: number,
-  ) {
-    super(`Stream ${streamId} is at version ${actual}, expected ${String(expected)}`, {
-      streamId,
-      expectedVersion: String(expected),
-      actualVersion: actual,
-    });
-  }
-}
+// Defined in the domain so command handlers can recognise it without knowing the store.
+export { WrongExpectedVersionError } from '../domain/shared/errors.js';
 
 /** An append or read the store refuses before touching anything. */
 export class InvalidEventStoreInputError extends AcreditaError {

@@ -6,8 +6,11 @@ import type { PersonalData } from './events.js';
  * makes every sealed copy unreadable, forever.
  */
 export interface PersonalDataVault {
-  /** Creates the servant's key if needed and seals the data with it. */
-  seal(servantId: string, data: PersonalData): Promise<string>;
+  /**
+   * Creates the servant's key if needed and returns a synchronous sealer bound
+   * to it, so a pure decider can seal after validating (deps.seal).
+   */
+  sealerFor(servantId: string): Promise<(data: PersonalData) => string>;
   /** The data, or null once the servant's key was erased. */
   open(servantId: string, sealed: string): Promise<PersonalData | null>;
   /** Destroys the servant's key. Idempotent. */

@@ -59,3 +59,18 @@ export class BusinessRuleError extends AcreditaError {
     super('BUSINESS_RULE', message, rule);
   }
 }
+
+/** The stream is not at the version the caller expected (raised by every event store). */
+export class WrongExpectedVersionError extends ConflictError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number | 'any' | 'no_stream' | 'exists',
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${String(expected)}`, {
+      streamId,
+      expectedVersion: String(expected),
+      actualVersion: actual,
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The dev default secret; refused when NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'acredita-dev-secret-do-not-use-in-production';
+
+export interface AppConfig {
+  production: boolean;
+  eventStoreUrl: string;
+  /** Where read models and data keys live; the event database unless set. */
+  readStoreUrl: string;
+  /** PostgreSQL schema for events, read models and keys. */
+  databaseSchema: string;
+  host: string;
+  port: number;
+  jwtSecret: string;
+  masterKey: Buffer;
+  logLevel: string;
+  corsOrigins: string[];
+  maxQueryCost: number;
+  /** Warnings to log once at start (dev defaults in use). */
+  warnings: string[];
+}
+
+/** One or more bad variables; the message has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const storeUrl = z
+  .string()
+  .trim()
+  .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+|esdb(\+discover)?:\/\/.+|kurrentdb(\+discover)?:\/\/.+)$/, {
+    message: 'must be sqlite:<path>, postgres://…, esdb://… or kurrentdb://…',
+  });
+
+const schema = z.object({
+  NODE_ENV: z.string().optional(),
+  EVENT_STORE_URL: storeUrl.default('sqlite:data/acredita.sqlite'),
+  READ_STORE_URL: z
+    .string()
+    .trim()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'must be sqlite:<path> or postgres://…' })
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+    .default('public'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  MASTER_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().optional(),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
+});
+
+/** A 32-byte key as 64 hex characters or base64. */
+function parseKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  return key.length === 32 ? key : null;
+}
+
+function sqlitePath(url: string): string | null {
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
+}
+
+/** In dev, the master key lives next to the SQLite file, made on first start. */
+function devMasterKey(eventStoreUrl: string): { key: Buffer; path: string } {
+  const dataDir = dirname(resolve(sqlitePath(eventStoreUrl) ?? join('data', 'acredita.sqlite')));
+  const path = join(dataDir, 'master.key');
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  const key = parseKey(readFileSync(path, 'utf8'));
+  if (!key) throw new ConfigError([`MASTER_KEY: the dev key file ${path} does not hold a 32-byte key`]);
+  return { key, path };
+}
+
+/** Reads and checks the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const vars = parsed.data;
+  const production = vars.NODE_ENV === 'production';
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const kurrent = /^(esdb|kurrentdb)/.test(vars.EVENT_STORE_URL);
+  if (kurrent && !vars.READ_STORE_URL) problems.push('READ_STORE_URL: required when EVENT_STORE_URL is a KurrentDB URL');
+
+  let jwtSecret = vars.JWT_SECRET;
+  if (!jwtSecret) {
+    if (production) problems.push('JWT_SECRET: required when NODE_ENV=production');
+    else warnings.push('JWT_SECRET is not set: using the public dev secret; anyone can forge tokens. Never do this in production.');
+    jwtSecret = DEV_JWT_SECRET;
+  } else if (production && jwtSecret === DEV_JWT_SECRET) {
+    problems.push('JWT_SECRET: the dev default is refused when NODE_ENV=production');
+  }
+
+  let masterKey: Buffer | null = null;
+  if (vars.MASTER_KEY) {
+    masterKey = parseKey(vars.MASTER_KEY);
+    if (!masterKey) problems.push('MASTER_KEY: must be 32 bytes, as 64 hex characters or base64');
+  } else if (production) {
+    problems.push('MASTER_KEY: required when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!masterKey) {
+    const dev = devMasterKey(vars.EVENT_STORE_URL);
+    masterKey = dev.key;
+    warnings.push(`MASTER_KEY is not set: using the dev key in ${dev.path}. Losing it makes all personal data unreadable.`);
+  }
+
+  return {
+    production,
+    eventStoreUrl: vars.EVENT_STORE_URL,
+    readStoreUrl: vars.READ_STORE_URL ?? vars.EVENT_STORE_URL,
+    databaseSchema: vars.DATABASE_SCHEMA,
+    host: vars.HOST,
+    port: vars.PORT,
+    jwtSecret,
+    masterKey,
+    logLevel: vars.LOG_LEVEL,
+    corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    maxQueryCost: vars.MAX_QUERY_COST,
+    warnings,
+  };
+}

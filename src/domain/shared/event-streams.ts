@@ -1,0 +1,33 @@
+/**
+ * What command handling needs from an event store, declared inside the domain so
+ * the domain depends on no storage code. Every EventStore satisfies it (see src/app).
+ */
+export interface StreamEventMetadata {
+  occurredAt: string;
+  actor: string | null;
+  commandId: string | null;
+  correlationId: string | null;
+  causationId: string | null;
+  schemaVersion: number;
+}
+
+export interface StreamEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: StreamEventMetadata;
+}
+
+export interface StoredStreamEvent extends StreamEvent {
+  revision: number;
+  position: bigint;
+}
+
+export interface EventStreams {
+  readStream(streamId: string): Promise<StoredStreamEvent[]>;
+  append(
+    streamId: string,
+    events: StreamEvent[],
+    options: { expectedVersion: number | 'no_stream' | 'any' },
+  ): Promise<{ nextVersion: number; position: bigint }>;
+}

@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import { BusinessRuleError } from '../domain/shared/errors.js';
+import type { DataKeyStore } from './data-key-store.js';
+
+/** Data keys in PostgreSQL, in their own tables of the given schema (never in the event log). */
+export class PostgresKeyStore implements DataKeyStore {
+  private readonly keys: string;
+  private readonly erased: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+  ) {
+    const quoted = `"${schema.replace(/"/g, '""')}"`;
+    this.keys = `${quoted}.personal_data_keys`;
+    this.erased = `${quoted}.erased_personal_data_keys`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.pool.query(`
+      CREATE TABLE IF NOT EXISTS ${this.keys} (servant_id TEXT PRIMARY KEY, wrapped_key BYTEA NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${this.erased} (servant_id TEXT PRIMARY KEY, erased_at TIMESTAMPTZ NOT NULL DEFAULT now());
+    `);
+  }
+
+  async get(servantId: string): Promise<Buffer | null> {
+    const { rows } = await this.pool.query<{ wrapped_key: Buffer }>(
+      `SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $1`,
+      [servantId],
+    );
+    return rows[0]?.wrapped_key ?? null;
+  }
+
+  async putIfAbsent(servantId: string, wrapped: Buffer): Promise<Buffer> {
+    const { rows } = await this.pool.query<{ wrapped_key: Buffer | null; erased: boolean }>(
+      `WITH inserted AS (
+         INSERT INTO ${this.keys} (servant_id, wrapped_key)
+         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $1)
+         ON CONFLICT (servant_id) DO NOTHING
+         RETURNING wrapped_key)
+       SELECT COALESCE((SELECT wrapped_key FROM inserted), (SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $1)) AS wrapped_key,
+              EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $1) AS erased`,
+      [servantId, wrapped],
+    );
+    const row = rows[0];
+    if (row?.erased) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
+    // A concurrent insert committed after this statement's snapshot: read it now.
+    const stored = row?.wrapped_key ?? (await this.get(servantId));
+    if (!stored) throw new Error(`data key for servant ${servantId} could not be stored`);
+    return stored;
+  }
+
+  async erase(servantId: string): Promise<void> {
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM ${this.keys} WHERE servant_id = $1)
+       INSERT INTO ${this.erased} (servant_id) VALUES ($1) ON CONFLICT (servant_id) DO NOTHING`,
+      [servantId],
+    );
+    // Rewrite the small key table so the deleted key's bytes leave the data files.
+    await this.pool.query(`VACUUM FULL ${this.keys}`);
+  }
+}

@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { PersonalData } from '../domain/servants/events.js';
+import type { PersonalDataVault } from '../domain/servants/personal-data.js';
+import type { DataKeyStore } from './data-key-store.js';
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const SEALED_PREFIX = 'v1';
+
+/** AES-256-GCM; `aad` binds a ciphertext to its servant so it cannot be moved to another. */
+function encrypt(key: Buffer, plaintext: Buffer, aad: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return [SEALED_PREFIX, iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+}
+
+function decrypt(key: Buffer, sealed: string, aad: string): Buffer {
+  const [prefix, iv, body, tag] = sealed.split('.');
+  if (prefix !== SEALED_PREFIX || !iv || !body || !tag) throw new Error('sealed value has an unknown format');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+    .setAAD(Buffer.from(aad))
+    .setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+}
+
+/**
+ * Envelope encryption: each servant's CURP and name are sealed with that
+ * servant's data key; data keys are stored wrapped by MASTER_KEY.
+ */
+export class EnvelopeVault implements PersonalDataVault {
+  private readonly wrappingKey: Buffer;
+  private readonly digestKey: Buffer;
+  /** Unwrapped keys of servants seen recently; erase() drops the entry. */
+  private readonly keyCache = new Map<string, Buffer>();
+
+  constructor(
+    masterKey: Buffer,
+    private readonly keys: DataKeyStore,
+    private readonly cacheSize = 10_000,
+  ) {
+    if (masterKey.length !== KEY_BYTES) throw new Error(`MASTER_KEY must be ${KEY_BYTES} bytes`);
+    // Separate keys per purpose, so a digest never reveals anything about wrapping.
+    this.wrappingKey = Buffer.from(hkdfSync('sha256', masterKey, '', 'acredita data-key wrapping', KEY_BYTES));
+    this.digestKey = Buffer.from(hkdfSync('sha256', masterKey, '', 'acredita curp digest', KEY_BYTES));
+  }
+
+  async sealerFor(servantId: string): Promise<(data: PersonalData) => string> {
+    const key = (await this.dataKey(servantId)) ?? (await this.createDataKey(servantId));
+    return (data) => encrypt(key, Buffer.from(JSON.stringify({ curp: data.curp, fullName: data.fullName })), servantId);
+  }
+
+  async open(servantId: string, sealed: string): Promise<PersonalData | null> {
+    const key = await this.dataKey(servantId);
+    if (!key) return null;
+    const parsed = JSON.parse(decrypt(key, sealed, servantId).toString('utf8')) as PersonalData;
+    return { curp: parsed.curp, fullName: parsed.fullName };
+  }
+
+  async erase(servantId: string): Promise<void> {
+    this.keyCache.delete(servantId);
+    await this.keys.erase(servantId);
+  }
+
+  curpDigest(curp: string): string {
+    return createHmac('sha256', this.digestKey).update(curp.trim().toUpperCase()).digest('hex');
+  }
+
+  private async dataKey(servantId: string): Promise<Buffer | null> {
+    const cached = this.keyCache.get(servantId);
+    if (cached) return cached;
+    const wrapped = await this.keys.get(servantId);
+    return wrapped ? this.remember(servantId, decrypt(this.wrappingKey, wrapped.toString('utf8'), servantId)) : null;
+  }
+
+  private async createDataKey(servantId: string): Promise<Buffer> {
+    const wrapped = Buffer.from(encrypt(this.wrappingKey, randomBytes(KEY_BYTES), servantId));
+    // A concurrent registration may have stored its key first: use whichever won.
+    const stored = await this.keys.putIfAbsent(servantId, wrapped);
+    return this.remember(servantId, decrypt(this.wrappingKey, stored.toString('utf8'), servantId));
+  }
+
+  private remember(servantId: string, key: Buffer): Buffer {
+    if (this.keyCache.size >= this.cacheSize) {
+      const oldest = this.keyCache.keys().next().value;
+      if (oldest !== undefined) this.keyCache.delete(oldest);
+    }
+    this.keyCache.set(servantId, key);
+    return key;
+  }
+}
