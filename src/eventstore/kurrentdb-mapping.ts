@@ -1,8 +1,9 @@
 /**
  * Pure translations between our event store contract and KurrentDB/EventStoreDB
- * (`@eventstore/db-client` 6.x): connection string, expected versions, and the
- * envelope (revision, recordedAt, hash chain) we carry in each event's metadata.
- * Nothing here talks to a server, so all of it is unit-tested without one.
+ * (`@eventstore/db-client` 6.x): connection string, stream names, expected
+ * versions, the envelope (revision, recordedAt, hash chain) we carry in each
+ * event's metadata, and event-id claims. Nothing here talks to a server, so all
+ * of it is unit-tested without one.
  */
 import { jsonEvent, NO_STREAM, type AppendExpectedRevision, type CurrentRevision, type EventData } from '@eventstore/db-client';
 import { z } from 'zod';
@@ -24,10 +25,10 @@ export function toClientConnectionString(url: string): string {
   const scheme = match ? SCHEMES[match[1].toLowerCase()] : undefined;
   if (!match || !scheme) {
     // Never echo the value: it may carry a password.
-    const got = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0];
+    const got = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
     throw new ConfigurationError(
       'EVENT_STORE_URL',
-      `a KurrentDB URL must start with esdb:// or kurrentdb:// (optionally +discover), got ${got ? `a "${got}" URL` : 'a value without a scheme'}`,
+      `a KurrentDB URL must start with esdb:// or kurrentdb:// (optionally +discover), got ${got ? `a "${got}://" URL` : 'a value without a scheme'}`,
     );
   }
   return `${scheme}://${url.slice(match[0].length)}`;
@@ -117,17 +118,23 @@ export class ForeignEventError extends Error {
   }
 }
 
-/** Our RecordedEvent from KurrentDB's: data as stored, envelope from the metadata, position from the commit position. */
-export function fromKurrentEvent(recorded: KurrentRecordedEvent): RecordedEvent {
+/**
+ * Our RecordedEvent from KurrentDB's: our stream id (without the store's
+ * namespace), data as stored, envelope from the metadata, position from the
+ * commit position.
+ */
+export function fromKurrentEvent(recorded: KurrentRecordedEvent, names: StreamNames): RecordedEvent {
   const fail = (reason: string) => new ForeignEventError(recorded.streamId, recorded.revision, reason);
   if (!recorded.isJson || !isJsonObject(recorded.data)) throw fail('its data is not a JSON object');
   const parsed = envelopeSchema.safeParse(recorded.metadata);
   if (!parsed.success) throw fail(`its metadata is not our envelope (${z.prettifyError(parsed.error).replace(/\n/g, ' ')})`);
   // The 6.x client only fills `position` on a stream read from servers newer than 22.6.
   if (!recorded.position) throw fail('the server sent no log position (KurrentDB/EventStoreDB 22.10 or newer is required)');
+  const streamId = names.ourStreamId(recorded.streamId);
+  if (streamId === null) throw fail(`its stream is outside this store's namespace`);
   const { metadata, recordedAt, previousHash, hash } = parsed.data;
   return {
-    streamId: recorded.streamId,
+    streamId,
     revision: Number(recorded.revision),
     position: recorded.position.commit,
     id: recorded.id.toLowerCase(),
@@ -138,6 +145,66 @@ export function fromKurrentEvent(recorded: KurrentRecordedEvent): RecordedEvent 
     hash,
     previousHash,
   };
+}
+
+/**
+ * Where our streams live in KurrentDB. A namespace prefixes every stream name
+ * so several stores can share one server (each contract test gets its own);
+ * production uses none. Each event id we store also owns a claim stream, which
+ * is how ids stay unique across streams (KurrentDB only checks within one).
+ */
+export class StreamNames {
+  constructor(readonly namespace = '') {
+    if (namespace.startsWith('$')) throw new ConfigurationError('EVENT_STORE_URL', 'a KurrentDB namespace must not start with "$"');
+  }
+
+  kurrentStream(streamId: string): string {
+    return `${this.namespace}${streamId}`;
+  }
+
+  claimStream(eventId: string): string {
+    return `${this.namespace}${CLAIM_STREAM_PREFIX}${eventId}`;
+  }
+
+  /** Our stream id for a KurrentDB stream name, or null when the stream is not one of our event streams. */
+  ourStreamId(kurrentStream: string): string | null {
+    if (!kurrentStream.startsWith(this.namespace)) return null;
+    const streamId = kurrentStream.slice(this.namespace.length);
+    return streamId.startsWith(CLAIM_STREAM_PREFIX) || streamId.startsWith('$') ? null : streamId;
+  }
+
+  /** Whether a $all record is one of this store's events (not KurrentDB's, not a claim, not another namespace's). */
+  isOurs(recorded: { streamId: string; type: string }): boolean {
+    return !isSystemEvent(recorded) && this.ourStreamId(recorded.streamId) !== null;
+  }
+
+  /** A regular expression on KurrentDB stream names matching exactly our event streams, for server-side filters. */
+  streamPattern(): string {
+    const namespace = this.namespace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `^${namespace}(?!\\$|${CLAIM_STREAM_PREFIX})`;
+  }
+}
+
+/** Stream ids starting with this are refused: the names are taken by event-id claims. */
+export const CLAIM_STREAM_PREFIX = 'event-id-claim-';
+export const CLAIM_EVENT_TYPE = 'EventIdClaimed';
+
+/**
+ * The first event of an id's claim stream, naming the stream the id belongs to.
+ * Its own id is random on purpose: with a fixed id, KurrentDB would accept a
+ * second claim to another stream as an idempotent repeat of the first.
+ */
+export function claimEvent(streamId: string): EventData {
+  return jsonEvent({ type: CLAIM_EVENT_TYPE, data: { streamId } });
+}
+
+/** The stream an id's claim names. */
+export function claimedStreamOf(recorded: KurrentRecordedEvent): string {
+  const data = recorded.data as { streamId?: unknown } | undefined;
+  if (recorded.type !== CLAIM_EVENT_TYPE || typeof data?.streamId !== 'string') {
+    throw new ForeignEventError(recorded.streamId, recorded.revision, 'it is not an event-id claim');
+  }
+  return data.streamId;
 }
 
 /** KurrentDB's own bookkeeping ($-prefixed streams and event types): never shown to our callers. */

@@ -2,34 +2,40 @@
  * EventStore on KurrentDB/EventStoreDB through `@eventstore/db-client` 6.x.
  * Each of our streams is a KurrentDB stream; our envelope (revision,
  * recordedAt, hash chain) rides in each event's metadata; global positions are
- * KurrentDB commit positions. System streams and events ($-prefixed) are
- * never shown. See docs/kurrentdb.md for what was and was not verified.
+ * KurrentDB commit positions; event ids are kept unique across streams by one
+ * claim stream per id. KurrentDB's own ($-prefixed) records are never shown.
+ * See docs/kurrentdb.md for what was and was not verified against a server.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
   EventStoreDBClient,
-  excludeSystemEvents,
   FORWARDS,
+  NO_STREAM,
   START,
+  streamNameFilter,
   StreamNotFoundError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type Position,
   type ReadStreamOptions as ClientReadStreamOptions,
 } from '@eventstore/db-client';
-import { ConfigurationError, InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
 import { earlierAppendResult } from './append-rules.js';
+import { ConfigurationError, DuplicateEventIdError, InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
 import {
+  CLAIM_STREAM_PREFIX,
+  claimedStreamOf,
+  claimEvent,
   expectedRevisionFor,
   fromKurrentEvent,
-  isSystemEvent,
+  StreamNames,
   toClientConnectionString,
   toEventData,
   versionOf,
   type KurrentRecordedEvent,
 } from './kurrentdb-mapping.js';
-import { catchUpThenLive, walkAll, type LiveFeed } from './kurrentdb-subscription.js';
+import { catchUpThenLive, MAX_WALK_PAGE, walkAll, type LiveFeed } from './kurrentdb-subscription.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -49,13 +55,19 @@ import {
   validateSubscribeOptions,
 } from './validation.js';
 
-/** Appends with 'any' or 'exists' that lose a race re-read and retry this many times in all. */
-const MAX_APPEND_ATTEMPTS = 5;
-/** Records read per backwards page when looking for the newest event of ours. */
-const HEAD_PAGE_SIZE = 100;
+/** Appends that lose a race re-read and try again, this many times in all ('any' and 'exists' only; see append). */
+const MAX_APPEND_ATTEMPTS = 20;
+/** Records read by the first backwards page when looking for our newest event. */
+const HEAD_PAGE_SIZE = 64;
 
-/** Opens a KurrentDB-backed store for `url` (esdb://, kurrentdb:// or kurrent://). The client connects lazily. */
-export async function createKurrentDbEventStore(url: string): Promise<EventStore> {
+export interface KurrentDbStoreOptions {
+  /** Prefix for every KurrentDB stream name, so several stores can share one server (default none). */
+  namespace?: string;
+}
+
+/** Opens a KurrentDB-backed store for `url` (esdb:// or kurrentdb://). The client connects lazily, on first use. */
+export async function createKurrentDbEventStore(url: string, options: KurrentDbStoreOptions = {}): Promise<EventStore> {
+  const names = new StreamNames(options.namespace);
   const connectionString = toClientConnectionString(url);
   let client: EventStoreDBClient;
   try {
@@ -63,42 +75,54 @@ export async function createKurrentDbEventStore(url: string): Promise<EventStore
   } catch (error) {
     throw new ConfigurationError('EVENT_STORE_URL', `not a usable KurrentDB connection string: ${(error as Error).message}`);
   }
-  return new KurrentDbEventStore(client);
+  return new KurrentDbEventStore(client, names);
 }
 
 class KurrentDbEventStore implements EventStore {
   readonly backend = 'kurrentdb';
   /** Aborted by close(): ends every open subscription. */
   private readonly closing = new AbortController();
+  private readonly decode = (recorded: KurrentRecordedEvent): RecordedEvent => fromKurrentEvent(recorded, this.names);
+  private readonly isOurs = (recorded: { streamId: string; type: string }): boolean => this.names.isOurs(recorded);
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly names: StreamNames,
+  ) {}
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const input = validateAppend(streamId, events, options);
-    refuseSystemName(input.streamId, 'Stream id');
-    for (const event of input.events) refuseSystemName(event.type, 'Event type');
+    refuseReservedStreamId(input.streamId);
+    for (const event of input.events) {
+      if (event.type.startsWith('$')) throw new InvalidEventStoreInputError('Event type must not start with "$" (reserved by KurrentDB)');
+    }
+    const stream = this.names.kurrentStream(input.streamId);
+    const claimed = new Set<string>();
 
     let actualVersion = 0;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
-      const history = (await this.readRecorded(input.streamId, {})).map(fromKurrentEvent);
-      // KurrentDB only deduplicates ids when the retry carries the first attempt's expected revision; we cannot know it, so we look.
+      const history = (await this.readRecorded(stream, {})).map(this.decode);
+      // KurrentDB deduplicates ids itself only when a retry carries the first attempt's expected revision, which we cannot know: look.
       const ids = new Set(input.events.map((event) => event.id));
       const earlier = earlierAppendResult(input.streamId, input.events, history.filter((event) => ids.has(event.id)));
       if (earlier) return earlier;
       const last = history.at(-1);
       const currentVersion = last ? last.revision + 1 : 0;
+      // Checked before claiming, so a plain conflict leaves no claims behind.
       const expectedRevision = expectedRevisionFor(input.streamId, input.expectedVersion, currentVersion);
+      await this.claimIds(input.streamId, input.events, claimed);
       const head = { version: currentVersion, lastHash: last?.hash ?? null };
       const eventData = toEventData(input.streamId, head, new Date().toISOString(), input.events);
       try {
-        const result = await this.client.appendToStream(input.streamId, eventData, { expectedRevision });
-        if (!result.position) throw new Error(`KurrentDB appended to ${input.streamId} but sent no log position`);
-        return { nextVersion: Number(result.nextExpectedRevision) + 1, position: result.position.commit };
+        const result = await this.client.appendToStream(stream, eventData, { expectedRevision });
+        // No position: the server took it as a repeat of a twin's identical append; the re-read returns that one.
+        if (result.position) return { nextVersion: Number(result.nextExpectedRevision) + 1, position: result.position.commit };
       } catch (error) {
         if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
-        // Lost a race. The re-read returns this very append if a twin request won, throws our
-        // conflict for a numeric or 'no_stream' expectation, and retries 'any' and 'exists'.
+        // Lost a race. The re-read returns this very append if a twin won, throws our conflict
+        // for a numeric or 'no_stream' expectation, and tries again for 'any' and 'exists'.
         actualVersion = versionOf(error.actualVersion);
+        await sleep(Math.random() * 5 * attempt);
       }
     }
     throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, actualVersion);
@@ -106,32 +130,31 @@ class KurrentDbEventStore implements EventStore {
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const id = validateStreamId(streamId);
-    refuseSystemName(id, 'Stream id');
+    refuseReservedStreamId(id);
     const { fromRevision, toRevision, recordedUntil } = validateReadStreamOptions(options);
     if (toRevision !== undefined && toRevision < fromRevision) return [];
-    const recorded = await this.readRecorded(id, {
+    const recorded = await this.readRecorded(this.names.kurrentStream(id), {
       fromRevision: BigInt(fromRevision),
       ...(toRevision === undefined ? {} : { maxCount: toRevision - fromRevision + 1 }),
     });
-    const events = recorded.map(fromKurrentEvent);
+    const events = recorded.map(this.decode);
     if (!recordedUntil) return events;
-    // recordedAt is our envelope's commit time (KurrentDB's own `created` is not hashed).
+    // recordedAt is the time in our envelope (KurrentDB's own `created` is not hashed).
     return events.filter((event) => Date.parse(event.recordedAt) <= recordedUntil.getTime());
   }
 
   async streamVersion(streamId: string): Promise<number> {
     const id = validateStreamId(streamId);
-    refuseSystemName(id, 'Stream id');
-    const [last] = await this.readRecorded(id, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    refuseReservedStreamId(id);
+    const [last] = await this.readRecorded(this.names.kurrentStream(id), { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
     return last ? Number(last.revision) + 1 : 0;
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, limit } = validateReadAllOptions(options);
     const events: RecordedEvent[] = [];
-    for await (const recorded of walkAll(this.readAllPage, after, limit)) {
-      if (isSystemEvent(recorded)) continue;
-      events.push(fromKurrentEvent(recorded));
+    for await (const recorded of walkAll(this.readAllPage, after, limit, this.isOurs)) {
+      events.push(this.decode(recorded));
       if (events.length === limit) break;
     }
     return events;
@@ -146,42 +169,77 @@ class KurrentDbEventStore implements EventStore {
       signal,
       readPage: this.readAllPage,
       subscribe: (from) => this.subscribeToAll(from),
-      decode: fromKurrentEvent,
+      isOurs: this.isOurs,
+      decode: this.decode,
+      head: () => this.headPosition(),
     });
   }
 
   async headPosition(): Promise<bigint> {
-    // $all ends with KurrentDB's own records now and then: walk back to the newest one of ours.
+    // $all ends with other records now and then (KurrentDB's, claims, other namespaces): walk back to our newest.
     let from: Position | typeof END = END;
-    let newestSeen: bigint | undefined;
-    for (;;) {
-      const page: AllStreamResolvedEvent[] = await this.collect(this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE_SIZE }));
+    let oldestSeen: bigint | undefined;
+    for (let size = HEAD_PAGE_SIZE; ; size = Math.min(size * 2, MAX_WALK_PAGE)) {
+      const page: AllStreamResolvedEvent[] = await this.collect(
+        this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: size }),
+      );
       for (const { event } of page) {
-        if (!event || (newestSeen !== undefined && event.position.commit >= newestSeen)) continue;
-        if (!isSystemEvent(event)) return event.position.commit;
-        newestSeen = event.position.commit;
+        if (!event || (oldestSeen !== undefined && event.position.commit >= oldestSeen)) continue;
+        if (this.isOurs(event)) return event.position.commit;
+        oldestSeen = event.position.commit;
         from = event.position;
       }
-      if (page.length < HEAD_PAGE_SIZE) return 0n;
+      if (page.length < size) return 0n;
     }
   }
 
   async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
     this.closing.abort();
     await this.client.dispose();
+  }
+
+  /**
+   * Binds each event id to `streamId` by creating the id's claim stream, unless
+   * the claim exists already for this same stream (an earlier attempt, or a
+   * twin request). A claim for another stream means the id is taken.
+   * KurrentDB cannot write several streams atomically, so a claim made by an
+   * append that then lost a race stays, bound to the same stream.
+   */
+  private async claimIds(streamId: string, events: NewEvent[], claimed: Set<string>): Promise<void> {
+    await Promise.all(
+      events
+        .filter((event) => !claimed.has(event.id))
+        .map(async (event) => {
+          const claimStream = this.names.claimStream(event.id);
+          try {
+            await this.client.appendToStream(claimStream, claimEvent(streamId), { expectedRevision: NO_STREAM });
+          } catch (error) {
+            if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
+            const [claim] = await this.readRecorded(claimStream, { maxCount: 1 });
+            if (!claim || claimedStreamOf(claim) !== streamId) throw new DuplicateEventIdError(event.id);
+          }
+          claimed.add(event.id);
+        }),
+    );
   }
 
   private readonly readAllPage = (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> =>
     this.collect(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount }));
 
   private subscribeToAll(from: Position | undefined): LiveFeed {
-    return this.client.subscribeToAll({ fromPosition: from ?? START, filter: excludeSystemEvents() });
+    return this.client.subscribeToAll({
+      fromPosition: from ?? START,
+      filter: streamNameFilter({ regex: this.names.streamPattern() }),
+    });
   }
 
-  /** The stream's events as KurrentDB recorded them; none when the stream does not exist. */
-  private async readRecorded(streamId: string, options: ClientReadStreamOptions): Promise<KurrentRecordedEvent[]> {
+  /** A stream's events as KurrentDB recorded them; none when the stream does not exist. */
+  private async readRecorded(kurrentStream: string, options: ClientReadStreamOptions): Promise<KurrentRecordedEvent[]> {
     try {
-      const resolved = await this.collect(this.client.readStream(streamId, { direction: FORWARDS, fromRevision: START, ...options }));
+      const resolved = await this.collect(
+        this.client.readStream(kurrentStream, { direction: FORWARDS, fromRevision: START, ...options }),
+      );
       return resolved.flatMap(({ event }) => (event ? [event] : []));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -196,7 +254,9 @@ class KurrentDbEventStore implements EventStore {
   }
 }
 
-/** $-prefixed names are KurrentDB's own: its reads of $all (and ours) would hide such events from every projection. */
-function refuseSystemName(name: string, what: string): void {
-  if (name.startsWith('$')) throw new InvalidEventStoreInputError(`${what} must not start with "$" (reserved by KurrentDB)`);
+/** Stream ids KurrentDB reserves ($...) or we use for claims: events there would never reach readAll or a subscription. */
+function refuseReservedStreamId(streamId: string): void {
+  if (streamId.startsWith('$') || streamId.startsWith(CLAIM_STREAM_PREFIX)) {
+    throw new InvalidEventStoreInputError(`Stream id must not start with "$" or "${CLAIM_STREAM_PREFIX}" (reserved in KurrentDB)`);
+  }
 }

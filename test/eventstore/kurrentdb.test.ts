@@ -1,0 +1,294 @@
+/**
+ * KurrentDB adapter. The shared contract suite needs a live server and runs
+ * only when KURRENTDB_URL is set (docker compose up -d kurrentdb). Everything
+ * below it runs anywhere: the pure mappings, and the checks the adapter makes
+ * before it ever reaches a server (proved against an address nothing answers).
+ */
+import { randomUUID } from 'node:crypto';
+import { NO_STREAM } from '@eventstore/db-client';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  InvalidEventStoreInputError,
+  WrongExpectedVersionError,
+} from '../../src/eventstore/errors.js';
+import { eventHash } from '../../src/eventstore/hashing.js';
+import { createKurrentDbEventStore } from '../../src/eventstore/kurrentdb.js';
+import {
+  claimedStreamOf,
+  claimEvent,
+  expectedRevisionFor,
+  ForeignEventError,
+  fromKurrentEvent,
+  isSystemEvent,
+  StreamNames,
+  toClientConnectionString,
+  toEventData,
+  versionOf,
+  type KurrentRecordedEvent,
+} from '../../src/eventstore/kurrentdb-mapping.js';
+import type { ExpectedVersion, NewEvent } from '../../src/eventstore/types.js';
+import { describeEventStoreContract } from './contract.js';
+import { newEvent, numberedEvents, testMetadata } from './support/events.js';
+
+const KURRENTDB_URL = process.env.KURRENTDB_URL;
+
+if (KURRENTDB_URL) {
+  describeEventStoreContract('kurrentdb', async () => {
+    // One server for every test: each store gets its own namespace, so each starts empty.
+    const namespace = `contract-${randomUUID()}-`;
+    const store = await createKurrentDbEventStore(KURRENTDB_URL, { namespace });
+    return {
+      store,
+      // KurrentDB events are immutable: nothing to tamper with, delete or swap.
+      openAnother: () => createKurrentDbEventStore(KURRENTDB_URL, { namespace }),
+      close: () => store.close(),
+    };
+  });
+} else {
+  console.warn(
+    'SKIPPED: KurrentDB contract tests: KURRENTDB_URL is not set (docker compose up -d kurrentdb, then KURRENTDB_URL="esdb://localhost:2113?tls=false")',
+  );
+  it.skip('EventStore contract (kurrentdb) needs KURRENTDB_URL');
+}
+
+/** Nothing listens on port 1: any request that reaches the network fails with the client's UNAVAILABLE. */
+const UNREACHABLE = 'esdb://127.0.0.1:1?tls=false';
+
+describe('KurrentDB connection string', () => {
+  it.each([
+    ['kurrentdb://localhost:2113?tls=false', 'esdb://localhost:2113?tls=false'],
+    ['KurrentDB://localhost:2113', 'esdb://localhost:2113'],
+    ['kurrentdb+discover://cluster.local:2113', 'esdb+discover://cluster.local:2113'],
+    ['esdb://admin:changeit@localhost:2113?tls=false', 'esdb://admin:changeit@localhost:2113?tls=false'],
+    ['esdb+discover://a:2113,b:2113', 'esdb+discover://a:2113,b:2113'],
+  ])('%s -> %s', (url, expected) => {
+    expect(toClientConnectionString(url)).toBe(expected);
+  });
+
+  it.each(['postgres://user:secret@localhost/db', 'http://localhost:2113', 'localhost:2113', ''])(
+    'refuses %j naming EVENT_STORE_URL, without echoing the value',
+    (url) => {
+      const error = captureSync(() => toClientConnectionString(url));
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ variable: 'EVENT_STORE_URL' });
+      expect((error as Error).message).not.toContain('secret');
+      expect((error as Error).message).not.toContain('localhost');
+    },
+  );
+
+  it('createKurrentDbEventStore refuses what the client cannot parse, and a $ namespace', async () => {
+    await expect(createKurrentDbEventStore('kurrentdb://')).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      variable: 'EVENT_STORE_URL',
+    });
+    await expect(createKurrentDbEventStore('esdb://localhost:2113?tls=maybe')).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(createKurrentDbEventStore(UNREACHABLE, { namespace: '$system-' })).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+describe('KurrentDB expected versions', () => {
+  it.each<[ExpectedVersion, number, ReturnType<typeof expectedRevisionFor>]>([
+    [0, 0, NO_STREAM],
+    [3, 3, 2n],
+    ['no_stream', 0, NO_STREAM],
+    ['exists', 1, 0n],
+    ['exists', 7, 6n],
+    ['any', 0, NO_STREAM],
+    ['any', 5, 4n],
+  ])('expected %j on a stream at version %i appends at KurrentDB revision %s', (expected, current, revision) => {
+    expect(expectedRevisionFor('servant-1', expected, current)).toBe(revision);
+  });
+
+  it.each<[ExpectedVersion, number]>([
+    [0, 2],
+    [2, 0],
+    [4, 3],
+    ['no_stream', 1],
+    ['exists', 0],
+  ])('expected %j on a stream at version %i is our CONFLICT, with the actual version', (expected, current) => {
+    const error = captureSync(() => expectedRevisionFor('servant-1', expected, current));
+    expect(error).toBeInstanceOf(WrongExpectedVersionError);
+    expect(error).toMatchObject({ code: 'CONFLICT', streamId: 'servant-1', actual: current });
+  });
+
+  it("reads KurrentDB's current revision as our stream version", () => {
+    expect(versionOf(NO_STREAM)).toBe(0);
+    expect(versionOf(0n)).toBe(1);
+    expect(versionOf(41n)).toBe(42);
+  });
+});
+
+describe('KurrentDB envelope', () => {
+  const names = new StreamNames('ns-');
+  const recordedAt = '2018-03-01T18:30:00.000Z';
+
+  /** What the client hands back for events it wrote: JSON bytes parsed again, bigint revisions, log positions. */
+  function asRecorded(streamId: string, events: NewEvent[], firstRevision: number, lastHash: string | null, firstPosition = 1000n) {
+    const data = toEventData(streamId, { version: firstRevision, lastHash }, recordedAt, events);
+    return data.map((event, index): KurrentRecordedEvent => {
+      const position = firstPosition + BigInt(index) * 150n;
+      return {
+        streamId: names.kurrentStream(streamId),
+        id: event.id,
+        revision: BigInt(firstRevision + index),
+        type: event.type,
+        isJson: event.contentType === 'application/json',
+        data: JSON.parse(JSON.stringify(event.data)),
+        metadata: JSON.parse(JSON.stringify(event.metadata)),
+        position: { commit: position, prepare: position },
+      };
+    });
+  }
+
+  it('round-trips events, with a hash chain that verifies and continues across appends', () => {
+    const first = numberedEvents(2);
+    const second = [
+      { ...newEvent('CertificateIssued', { folio: 'TIJ-2018-0001', nested: { list: [1, 'dos', null] } }), metadata: testMetadata({ commandId: 'cmd-7', schemaVersion: 2 }) },
+    ];
+    const firstRead = asRecorded('certification-a', first, 0, null).map((recorded) => fromKurrentEvent(recorded, names));
+    const secondRead = asRecorded('certification-a', second, 2, firstRead[1].hash, 2000n).map((recorded) =>
+      fromKurrentEvent(recorded, names),
+    );
+    const stream = [...firstRead, ...secondRead];
+
+    expect(stream.map((event) => [event.streamId, event.revision, event.position])).toEqual([
+      ['certification-a', 0, 1000n],
+      ['certification-a', 1, 1150n],
+      ['certification-a', 2, 2000n],
+    ]);
+    expect(stream[2]).toMatchObject({ id: second[0].id, type: 'CertificateIssued', data: second[0].data, metadata: second[0].metadata, recordedAt });
+    stream.forEach((event, index) => {
+      expect(event.previousHash).toBe(index === 0 ? null : stream[index - 1].hash);
+      expect(event.hash).toBe(eventHash(event.previousHash, event));
+    });
+  });
+
+  it('keeps the hashed revision and the caller metadata (extra keys too) in the KurrentDB metadata', () => {
+    const event = { ...newEvent(), metadata: { ...testMetadata(), origin: 'import-2018.csv' } };
+    const [data] = toEventData('servant-1', { version: 4, lastHash: 'ab'.repeat(32) }, recordedAt, [event]);
+    expect(data).toMatchObject({ id: event.id, type: event.type, contentType: 'application/json', data: event.data });
+    expect(data.metadata).toEqual({
+      metadata: event.metadata,
+      revision: 4,
+      recordedAt,
+      previousHash: 'ab'.repeat(32),
+      hash: eventHash('ab'.repeat(32), { ...event, streamId: 'servant-1', revision: 4, recordedAt }),
+    });
+  });
+
+  it('gives ids back in lower case, as they were hashed', () => {
+    const [recorded] = asRecorded('servant-1', [newEvent()], 0, null);
+    expect(fromKurrentEvent({ ...recorded, id: recorded.id.toUpperCase() }, names).id).toBe(recorded.id);
+  });
+
+  it.each<[string, (recorded: KurrentRecordedEvent) => KurrentRecordedEvent, RegExp]>([
+    ['binary data', (recorded) => ({ ...recorded, isJson: false, data: new Uint8Array([1, 2]) }), /data is not a JSON object/],
+    ['no envelope', (recorded) => ({ ...recorded, metadata: { occurredAt: recordedAt } }), /metadata is not our envelope/],
+    ['binary metadata', (recorded) => ({ ...recorded, metadata: new Uint8Array([123]) }), /metadata is not our envelope/],
+    ['no log position (old server)', (recorded) => ({ ...recorded, position: undefined }), /22\.10 or newer/],
+    ['another namespace', (recorded) => ({ ...recorded, streamId: 'other-servant-1' }), /outside this store's namespace/],
+  ])('refuses a stored event with %s as a ForeignEventError', (_, spoil, message) => {
+    const [recorded] = asRecorded('servant-1', [newEvent()], 0, null);
+    const error = captureSync(() => fromKurrentEvent(spoil(recorded), names));
+    expect(error).toBeInstanceOf(ForeignEventError);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('KurrentDB stream names and claims', () => {
+  it('prefixes our streams with the namespace and tells ours from the rest of $all', () => {
+    const names = new StreamNames('t1-');
+    expect(names.kurrentStream('servant-1')).toBe('t1-servant-1');
+    const claim = names.claimStream('0b6f0c56-7a4e-4b8e-9a51-5c2b0f7e2d11');
+    expect(claim).toBe('t1-event-id-claim-0b6f0c56-7a4e-4b8e-9a51-5c2b0f7e2d11');
+    expect(names.ourStreamId('t1-servant-1')).toBe('servant-1');
+    for (const foreign of [claim, 't2-servant-1', 'servant-1', '$stats-127.0.0.1:2113', '$$t1-servant-1']) {
+      expect(names.ourStreamId(foreign)).toBeNull();
+    }
+    expect(names.isOurs({ streamId: 't1-servant-1', type: 'ServantRegistered' })).toBe(true);
+    expect(names.isOurs({ streamId: 't1-servant-1', type: '$metadata' })).toBe(false);
+    expect(new StreamNames().isOurs({ streamId: 'servant-1', type: 'ServantRegistered' })).toBe(true);
+    expect(new StreamNames().isOurs({ streamId: '$scavenges', type: '$scavengeStarted' })).toBe(false);
+  });
+
+  it('gives the server a stream filter that matches exactly our event streams', () => {
+    // The pattern uses only syntax .NET and JavaScript regexes share.
+    const pattern = new RegExp(new StreamNames('a.b+').streamPattern());
+    expect(pattern.test('a.b+servant-1')).toBe(true);
+    for (const other of ['aXb+servant-1', 'a.bbservant-1', 'a.b+event-id-claim-x', 'a.b+$x', 'servant-1']) {
+      expect(pattern.test(other)).toBe(false);
+    }
+    const plain = new RegExp(new StreamNames().streamPattern());
+    expect(plain.test('servant-1')).toBe(true);
+    expect(plain.test('$all')).toBe(false);
+    expect(plain.test('event-id-claim-x')).toBe(false);
+  });
+
+  it('a claim names its stream and has a fresh id each time', () => {
+    const first = claimEvent('servant-1');
+    const second = claimEvent('servant-1');
+    expect(first.id).not.toBe(second.id);
+    const recorded: KurrentRecordedEvent = { ...first, streamId: 'event-id-claim-x', revision: 0n, isJson: true, data: JSON.parse(JSON.stringify(first.data)) };
+    expect(claimedStreamOf(recorded)).toBe('servant-1');
+    expect(() => claimedStreamOf({ ...recorded, type: 'Other' })).toThrow(ForeignEventError);
+    expect(() => claimedStreamOf({ ...recorded, data: {} })).toThrow(ForeignEventError);
+  });
+
+  it('treats $-prefixed streams and types as KurrentDB system records', () => {
+    expect(isSystemEvent({ streamId: '$settings', type: 'update' })).toBe(true);
+    expect(isSystemEvent({ streamId: 'servant-1', type: '$>' })).toBe(true);
+    expect(isSystemEvent({ streamId: 'servant-1', type: 'ServantRegistered' })).toBe(false);
+  });
+});
+
+describe('KurrentDB store before it reaches a server', () => {
+  it('refuses bad input with BAD_USER_INPUT before any request (the server here is unreachable)', async () => {
+    const store = await createKurrentDbEventStore(UNREACHABLE);
+    try {
+      expect(store.backend).toBe('kurrentdb');
+      const refusals: Array<() => Promise<unknown>> = [
+        () => store.append('', [newEvent()]),
+        () => store.append('servant-1', []),
+        () => store.append('servant-1', [{ ...newEvent(), id: 'not-a-uuid' }]),
+        () => store.append('servant-1', [{ ...newEvent(), data: { at: new Date() } as never }]),
+        () => store.append('servant-1', [newEvent()], { expectedVersion: -1 }),
+        () => store.append('$settings', [newEvent()]),
+        () => store.append('event-id-claim-x', [newEvent()]),
+        () => store.append('servant-1', [newEvent('$metadata')]),
+        () => store.readStream('servant-1', { fromRevision: -1 }),
+        () => store.readStream('$all'),
+        () => store.streamVersion(''),
+        () => store.readAll({ limit: 0 }),
+        async () => store.subscribe({ batchSize: 0 })[Symbol.asyncIterator]().next(),
+      ];
+      for (const refuse of refusals) {
+        const error = await refuse().then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(InvalidEventStoreInputError);
+        expect(error).toMatchObject({ code: 'BAD_USER_INPUT' });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a good request to an unreachable server fails with the client error instead of hanging; close twice is fine', async () => {
+    const store = await createKurrentDbEventStore(UNREACHABLE);
+    await expect(store.append('servant-1', [newEvent()])).rejects.toThrow(/UNAVAILABLE/);
+    await expect(store.headPosition()).rejects.toThrow(/UNAVAILABLE/);
+    await store.close();
+    await store.close();
+  });
+});
+
+function captureSync(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
