@@ -1,0 +1,19 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType()
+export class IntegrityReport {
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => Int)
+  checkedEvents!: number;
+
+  @Field(() => String, { nullable: true })
+  brokenStreamId!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  brokenRevision!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the chain breaks there, in plain words.' })
+  reason!: string | null;
+}

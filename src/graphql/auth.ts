@@ -1,0 +1,141 @@
+/**
+ * Who is calling: HS256 JWTs (jose) turned into a Viewer, the type-graphql
+ * AuthChecker, and the municipality scope of a REGISTRAR (api.md).
+ * A header that is present but unusable is UNAUTHENTICATED, never anonymous.
+ */
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import type { AuthChecker } from 'type-graphql';
+import { z } from 'zod';
+import { AcreditaError } from '../domain/shared/errors.js';
+
+export const ROLES = ['ADMIN', 'REGISTRAR', 'EVALUATOR', 'AUDITOR'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Role sets of the api.md matrix, used with @Authorized. */
+export const ANY_ROLE: Role[] = [...ROLES];
+export const AUDITORS: Role[] = ['AUDITOR', 'ADMIN'];
+export const REGISTRARS: Role[] = ['REGISTRAR', 'ADMIN'];
+export const EVALUATORS: Role[] = ['EVALUATOR', 'ADMIN'];
+export const ADMINS: Role[] = ['ADMIN'];
+
+/** An authenticated caller; anonymous callers are `null`. */
+export interface Viewer {
+  sub: string;
+  role: Role;
+  /** Set (and required) for a REGISTRAR. */
+  state: string | null;
+  municipality: string | null;
+}
+
+const ALGORITHM = 'HS256';
+
+const claimsSchema = z
+  .object({
+    sub: z.string().min(1),
+    role: z.enum(ROLES),
+    state: z.string().min(1).optional(),
+    municipality: z.string().min(1).optional(),
+  })
+  .refine((claims) => claims.role !== 'REGISTRAR' || (claims.state !== undefined && claims.municipality !== undefined), {
+    message: 'a REGISTRAR token needs state and municipality',
+  });
+
+const secretKey = (secret: string): Uint8Array => new TextEncoder().encode(secret);
+
+export interface TokenClaims {
+  role: Role;
+  sub: string;
+  state?: string | null;
+  municipality?: string | null;
+  /** jose time span, e.g. '1h', '30m', '7d' (default '1h'). */
+  ttl?: string;
+}
+
+/** Signs a token the server accepts (used by `acredita token` and the tests). */
+export async function signToken(claims: TokenClaims, secret: string): Promise<string> {
+  const parsed = claimsSchema.parse({
+    sub: claims.sub,
+    role: claims.role,
+    state: claims.state ?? undefined,
+    municipality: claims.municipality ?? undefined,
+  });
+  return new SignJWT({ role: parsed.role, state: parsed.state, municipality: parsed.municipality })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setSubject(parsed.sub)
+    .setIssuedAt()
+    .setExpirationTime(claims.ttl ?? '1h')
+    .sign(secretKey(secret));
+}
+
+export class UnauthenticatedError extends AcreditaError {
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends AcreditaError {
+  constructor(message = 'Your role may not do this') {
+    super('FORBIDDEN', message);
+  }
+}
+
+/**
+ * The Viewer behind an `Authorization` header value (HTTP header or graphql-ws
+ * connection param). Absent or blank: anonymous. Anything else must be a valid token.
+ */
+export async function authenticate(authorization: string | undefined | null, secret: string): Promise<Viewer | null> {
+  if (authorization === undefined || authorization === null || authorization.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+  let payload: unknown;
+  try {
+    // Pinning the algorithm refuses alg "none" and any other algorithm.
+    ({ payload } = await jwtVerify(match[1], secretKey(secret), { algorithms: [ALGORITHM] }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired');
+    throw new UnauthenticatedError('The token is not valid');
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new UnauthenticatedError('The token lacks the required claims');
+  const { sub, role, state, municipality } = claims.data;
+  return { sub, role, state: state ?? null, municipality: municipality ?? null };
+}
+
+/** For @Authorized: anonymous is UNAUTHENTICATED, a role outside the list is FORBIDDEN. */
+export const authChecker: AuthChecker<{ viewer: Viewer | null }, Role> = ({ context }, roles) => {
+  const { viewer } = context;
+  if (!viewer) throw new UnauthenticatedError('Sign in with a token to do this');
+  if (roles.length > 0 && !roles.includes(viewer.role)) throw new ForbiddenError();
+  return true;
+};
+
+/** Where something lives, for the REGISTRAR scope. */
+export interface Place {
+  state: string;
+  municipality: string;
+}
+
+/** A REGISTRAR sees and changes only its own municipality; other roles are not scoped. */
+export function inScope(viewer: Viewer | null, place: Place): boolean {
+  if (!viewer) return false;
+  if (viewer.role !== 'REGISTRAR') return true;
+  return viewer.state === place.state && viewer.municipality === place.municipality;
+}
+
+/** Mutations: acting outside the scope is FORBIDDEN (reads answer null instead). */
+export function assertInScope(viewer: Viewer | null, place: Place): void {
+  if (!inScope(viewer, place)) throw new ForbiddenError('A REGISTRAR may only act in its own municipality');
+}
+
+/** api.md: AUDITOR and ADMIN see every CURP, a REGISTRAR its municipality's, others none. */
+export function maySeeCurp(viewer: Viewer | null, place: Place): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'AUDITOR' || viewer.role === 'ADMIN') return true;
+  return viewer.role === 'REGISTRAR' && inScope(viewer, place);
+}
+
+/** The viewer of a resolver that @Authorized already guards. */
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw new UnauthenticatedError('Sign in with a token to do this');
+  return viewer;
+}

@@ -1,0 +1,131 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Mutation,
+  Query,
+  Resolver,
+  type SubscriptionHandlerData,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { parseFolio } from '../../domain/shared/validation.js';
+import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
+import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, inScope } from '../auth.js';
+import { refreshReads, type GraphQLContext } from '../context.js';
+import { CERTIFICATE_ISSUED } from '../pubsub.js';
+import { positionString } from '../scalars.js';
+import { Servant } from '../servants/servant.type.js';
+import { mustExist, runCommand } from '../shared/command.js';
+import { CompetencyStandard } from '../standards/standard.type.js';
+import { DeliverCertificatesInput, RevokeCertificateInput } from './certificate.input.js';
+import { Certificate, CertificatePayload, CertificateVerification, DeliveryPayload } from './certificate.type.js';
+import { holderInitials } from './holder-initials.js';
+
+interface CertificateIssuedArgs {
+  municipality?: string | null;
+}
+
+@Resolver(() => Certificate)
+export class CertificateResolver {
+  @Authorized(ANY_ROLE)
+  @Query(() => Certificate, { nullable: true })
+  async certificate(@Arg('folio', () => String) folio: string, @Ctx() context: GraphQLContext): Promise<CertificateView | null> {
+    const certificate = await context.loaders.certificates.load(parseFolio(folio));
+    return certificate && inScope(context.viewer, certificate) ? certificate : null;
+  }
+
+  @Query(() => CertificateVerification, { description: 'Public: needs no token.' })
+  async verifyCertificate(@Arg('folio', () => String) folio: string, @Ctx() { loaders }: GraphQLContext): Promise<CertificateVerification> {
+    const normalised = parseFolio(folio);
+    const certificate = await loaders.certificates.load(normalised);
+    if (!certificate) {
+      return {
+        folio: normalised,
+        found: false,
+        status: null,
+        standardCode: null,
+        standardTitle: null,
+        holderInitials: null,
+        municipality: null,
+        issuedAt: null,
+        validUntil: null,
+      };
+    }
+    const [standard, holder] = await Promise.all([
+      loaders.standards.load(certificate.standardCode),
+      loaders.servants.load(certificate.servantId),
+    ]);
+    return {
+      folio: certificate.folio,
+      found: true,
+      status: certificate.status,
+      standardCode: certificate.standardCode,
+      standardTitle: standard?.title ?? null,
+      holderInitials: holder && !holder.personalDataErased ? holderInitials(holder.fullName) : null,
+      municipality: certificate.municipality,
+      issuedAt: certificate.issuedAt,
+      validUntil: certificate.validUntil,
+    };
+  }
+
+  @FieldResolver(() => Servant)
+  async servant(@Root() certificate: CertificateView, @Ctx() { loaders }: GraphQLContext): Promise<ServantView> {
+    return mustExist(await loaders.servants.load(certificate.servantId), `Servant ${certificate.servantId}`);
+  }
+
+  @FieldResolver(() => CompetencyStandard)
+  async standard(@Root() certificate: CertificateView, @Ctx() { loaders }: GraphQLContext): Promise<StandardView> {
+    return mustExist(await loaders.standards.load(certificate.standardCode), `Standard ${certificate.standardCode}`);
+  }
+
+  @Authorized(REGISTRARS)
+  @Mutation(() => DeliveryPayload)
+  async deliverCertificates(
+    @Arg('input', () => DeliverCertificatesInput) input: DeliverCertificatesInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<DeliveryPayload> {
+    if (context.viewer?.role === 'REGISTRAR') {
+      // Unknown folios are left to the Office (NOT_FOUND); known ones must be in the registrar's municipality.
+      const known = await context.loaders.certificates.loadMany(input.folios.map((folio) => parseFolio(folio)));
+      for (const certificate of known) {
+        if (certificate instanceof Error) throw certificate;
+        if (certificate) assertInScope(context.viewer, certificate);
+      }
+    }
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.deliverCertificates(command, ctx));
+    const certificates = await Promise.all(
+      result.folios.map(async (folio) => mustExist(await context.loaders.certificates.load(folio), `Certificate ${folio}`)),
+    );
+    return { certificates, position: positionString(result.position) };
+  }
+
+  @Authorized(ADMINS)
+  @Mutation(() => CertificatePayload)
+  async revokeCertificate(
+    @Arg('input', () => RevokeCertificateInput) input: RevokeCertificateInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<CertificatePayload> {
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.revokeCertificate(command, ctx));
+    const certificate = mustExist(await context.loaders.certificates.load(result.folio), `Certificate ${result.folio}`);
+    return { certificate, position: positionString(result.position) };
+  }
+
+  @Authorized(ANY_ROLE)
+  @Subscription(() => Certificate, {
+    description: 'Pushed once the read models include the new certificate (graphql-ws, same /graphql path).',
+    topics: CERTIFICATE_ISSUED,
+    filter: ({ payload, args, context }: SubscriptionHandlerData<CertificateView, CertificateIssuedArgs, GraphQLContext>) =>
+      (args.municipality == null || payload.municipality === args.municipality) && inScope(context.viewer, payload),
+  })
+  certificateIssued(
+    @Root() certificate: CertificateView,
+    // Used by the filter; declared here so the schema has the argument.
+    @Arg('municipality', () => String, { nullable: true }) _municipality: string | null,
+    @Ctx() context: GraphQLContext,
+  ): CertificateView {
+    refreshReads(context);
+    return certificate;
+  }
+}

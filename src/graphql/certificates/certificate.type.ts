@@ -1,0 +1,80 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { CertificateStatus, CertificateView } from '../../projections/read-model.js';
+import { DateTimeScalar } from '../scalars.js';
+import { CertificateStatusEnum } from '../shared/enums.js';
+
+/** servant and standard are resolved in CertificateResolver through the loaders. */
+@ObjectType()
+export class Certificate {
+  @Field(() => String)
+  folio!: string;
+
+  @Field(() => CertificateStatusEnum)
+  status!: CertificateStatus;
+
+  @Field(() => DateTimeScalar)
+  issuedAt!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  validUntil!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  deliveredAt!: string | null;
+
+  @Field(() => String, { nullable: true })
+  ceremony!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  revokedAt!: string | null;
+
+  @Field(() => String, { nullable: true })
+  revocationReason!: string | null;
+}
+
+@ObjectType({ description: "Public answer to 'is this certificate real?'. Holds no personal data but a masked name." })
+export class CertificateVerification {
+  @Field(() => String)
+  folio!: string;
+
+  @Field(() => Boolean)
+  found!: boolean;
+
+  @Field(() => CertificateStatusEnum, { nullable: true })
+  status!: CertificateStatus | null;
+
+  @Field(() => String, { nullable: true })
+  standardCode!: string | null;
+
+  @Field(() => String, { nullable: true })
+  standardTitle!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Initials only, e.g. 'M. de los A. O.'" })
+  holderInitials!: string | null;
+
+  @Field(() => String, { nullable: true })
+  municipality!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  issuedAt!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  validUntil!: string | null;
+}
+
+@ObjectType()
+export class DeliveryPayload {
+  @Field(() => [Certificate])
+  certificates!: CertificateView[];
+
+  @Field(() => String)
+  position!: string;
+}
+
+@ObjectType()
+export class CertificatePayload {
+  @Field(() => Certificate)
+  certificate!: CertificateView;
+
+  @Field(() => String)
+  position!: string;
+}

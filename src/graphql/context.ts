@@ -1,0 +1,35 @@
+/** What every resolver receives: ports, the caller, the request id and per-request loaders. */
+import type { Viewer } from './auth.js';
+import type { GraphQLDeps } from './deps.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { InProcessPubSub } from './pubsub.js';
+
+export interface GraphQLContext {
+  deps: GraphQLDeps;
+  viewer: Viewer | null;
+  /** x-request-id: the correlationId of every command, and the key of every log line. */
+  requestId: string;
+  /** Read once per request: statuses, stages and "now" defaults agree across one response. */
+  now: Date;
+  loaders: Loaders;
+  pubSub: InProcessPubSub;
+}
+
+export function createContext(
+  deps: GraphQLDeps,
+  pubSub: InProcessPubSub,
+  viewer: Viewer | null,
+  requestId: string,
+): GraphQLContext {
+  const now = deps.clock.now();
+  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), pubSub };
+}
+
+/**
+ * A subscription's context lives as long as the subscription: each pushed
+ * event gets fresh loaders and a fresh "now", so nothing stale is served.
+ */
+export function refreshReads(context: GraphQLContext): void {
+  context.now = context.deps.clock.now();
+  context.loaders = createLoaders(context.deps.readModel, context.now);
+}

@@ -1,0 +1,76 @@
+/**
+ * The one place errors become client-facing (api.md "Errors"): domain errors
+ * keep their stable code (and rule), parse/validation errors keep the
+ * graphql-js/Apollo codes, anything unexpected is masked as
+ * INTERNAL_SERVER_ERROR (no message, no stack) and logged with the request id.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AcreditaError } from '../domain/shared/errors.js';
+
+export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
+const MASKED_MESSAGE = 'Internal server error';
+
+/** The error a resolver threw, under graphql-js's located wrappers. */
+export function originalError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+/** The client-facing code of any error, INTERNAL_SERVER_ERROR when we did not mean it for clients. */
+export function errorCode(error: unknown): string {
+  const original = originalError(error);
+  if (original instanceof AcreditaError) return original.code;
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  if (typeof code !== 'string') return INTERNAL_SERVER_ERROR;
+  // type-graphql says UNAUTHORIZED where api.md says FORBIDDEN.
+  return code === 'UNAUTHORIZED' ? 'FORBIDDEN' : code;
+}
+
+export const isInternalError = (error: unknown): boolean => errorCode(error) === INTERNAL_SERVER_ERROR;
+
+interface ValidationIssue {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationIssue[];
+}
+
+/** class-validator issues without `target`/`value`, which would echo the whole input back. */
+function validationIssues(issues: ValidationIssue[], prefix = ''): { field: string; problems: string[] }[] {
+  return issues.flatMap((issue) => {
+    const field = prefix + issue.property;
+    const own = issue.constraints ? [{ field, problems: Object.values(issue.constraints) }] : [];
+    return [...own, ...validationIssues(issue.children ?? [], `${field}.`)];
+  });
+}
+
+function clientExtensions(error: unknown, code: string): Record<string, unknown> {
+  const original = originalError(error);
+  if (original instanceof AcreditaError) {
+    return { ...original.details, code, ...(original.rule ? { rule: original.rule } : {}) };
+  }
+  const extensions = original instanceof GraphQLError ? original.extensions : {};
+  const { validationErrors, http: _http, stacktrace: _stack, exception: _exception, ...rest } = extensions as Record<string, unknown>;
+  return {
+    ...rest,
+    code,
+    ...(Array.isArray(validationErrors) ? { validationErrors: validationIssues(validationErrors as ValidationIssue[]) } : {}),
+  };
+}
+
+/** Apollo's `formatError` and the graphql-ws error path share this. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = errorCode(error);
+  const { locations, path } = formatted;
+  if (code === INTERNAL_SERVER_ERROR) {
+    return { message: MASKED_MESSAGE, locations, path, extensions: { code } };
+  }
+  const original = originalError(error);
+  const message = original instanceof AcreditaError ? original.message : formatted.message;
+  return { message, locations, path, extensions: clientExtensions(error, code) };
+}
+
+/** An error refused before execution (limits, HTTP-level checks) with its HTTP status. */
+export function requestError(message: string, code: string, status = 400): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status } } });
+}

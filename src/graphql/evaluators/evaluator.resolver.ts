@@ -1,0 +1,33 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { EvaluatorView } from '../../projections/read-model.js';
+import { ADMINS, ANY_ROLE } from '../auth.js';
+import type { GraphQLContext } from '../context.js';
+import { positionString } from '../scalars.js';
+import { mustExist, runCommand } from '../shared/command.js';
+import { AccreditEvaluatorInput } from './evaluator.input.js';
+import { Evaluator, EvaluatorPayload } from './evaluator.type.js';
+
+@Resolver(() => Evaluator)
+export class EvaluatorResolver {
+  @Authorized(ANY_ROLE)
+  @Query(() => [Evaluator])
+  evaluators(@Ctx() { deps }: GraphQLContext): Promise<EvaluatorView[]> {
+    return deps.readModel.evaluators();
+  }
+
+  @Authorized(ADMINS)
+  @Mutation(() => EvaluatorPayload)
+  async accreditEvaluator(
+    @Arg('input', () => AccreditEvaluatorInput) input: AccreditEvaluatorInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<EvaluatorPayload> {
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.accreditEvaluator(command, ctx));
+    // The read model has no by-id look-up for evaluators: there are few of them.
+    const evaluators = await context.deps.readModel.evaluators();
+    const evaluator = mustExist(
+      evaluators.find((candidate) => candidate.id === result.evaluatorId),
+      `Evaluator ${result.evaluatorId}`,
+    );
+    return { evaluator, position: positionString(result.position) };
+  }
+}

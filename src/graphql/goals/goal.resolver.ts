@@ -1,0 +1,33 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { requireId } from '../../domain/shared/validation.js';
+import type { GoalProgressView, GoalView } from '../../projections/read-model.js';
+import { ADMINS } from '../auth.js';
+import type { GraphQLContext } from '../context.js';
+import { positionString } from '../scalars.js';
+import { mustExist, runCommand } from '../shared/command.js';
+import { SetGoalInput } from './goal.input.js';
+import { Goal, GoalPayload, GoalProgress } from './goal.type.js';
+
+@Resolver(() => Goal)
+export class GoalResolver {
+  @Query(() => [Goal])
+  goals(
+    @Arg('municipality', () => String, { nullable: true }) municipality: string | null,
+    @Ctx() { deps }: GraphQLContext,
+  ): Promise<GoalView[]> {
+    return deps.readModel.goals(municipality ?? null);
+  }
+
+  @Query(() => GoalProgress, { nullable: true })
+  goalProgress(@Arg('goalId', () => ID) goalId: string, @Ctx() { deps }: GraphQLContext): Promise<GoalProgressView | null> {
+    return deps.readModel.goalProgress(requireId(goalId, 'goalId'));
+  }
+
+  @Authorized(ADMINS)
+  @Mutation(() => GoalPayload)
+  async setGoal(@Arg('input', () => SetGoalInput) input: SetGoalInput, @Ctx() context: GraphQLContext): Promise<GoalPayload> {
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.setGoal(command, ctx));
+    const progress = mustExist(await context.deps.readModel.goalProgress(result.goalId), `Goal ${result.goalId}`);
+    return { goal: progress.goal, position: positionString(result.position) };
+  }
+}

@@ -1,0 +1,54 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { GoalView } from '../../projections/read-model.js';
+import { DateTimeScalar } from '../scalars.js';
+
+@ObjectType()
+export class Goal implements GoalView {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  state!: string;
+
+  @Field(() => String)
+  municipality!: string;
+
+  @Field(() => Int)
+  target!: number;
+
+  @Field(() => DateTimeScalar)
+  startsAt!: string;
+
+  @Field(() => DateTimeScalar)
+  deadline!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+}
+
+@ObjectType()
+export class GoalProgress {
+  @Field(() => Goal)
+  goal!: GoalView;
+
+  @Field(() => Int, {
+    description:
+      'Distinct servants of the municipality holding a certificate issued between startsAt and deadline (business time) that has not been revoked; expiry after the deadline does not undo it.',
+  })
+  achieved!: number;
+
+  @Field(() => Int)
+  remaining!: number;
+
+  @Field(() => Float)
+  percent!: number;
+}
+
+@ObjectType()
+export class GoalPayload {
+  @Field(() => Goal)
+  goal!: GoalView;
+
+  @Field(() => String)
+  position!: string;
+}

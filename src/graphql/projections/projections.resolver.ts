@@ -1,0 +1,15 @@
+import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { AUDITORS } from '../auth.js';
+import type { GraphQLContext } from '../context.js';
+import { positionString } from '../scalars.js';
+import { ProjectionStatus } from './projection-status.type.js';
+
+@Resolver()
+export class ProjectionsResolver {
+  @Authorized(AUDITORS)
+  @Query(() => [ProjectionStatus])
+  async projections(@Ctx() { deps }: GraphQLContext): Promise<ProjectionStatus[]> {
+    const statuses = await deps.readModel.projections();
+    return statuses.map((status) => ({ ...status, position: positionString(status.position) }));
+  }
+}

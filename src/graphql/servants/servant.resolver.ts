@@ -1,0 +1,130 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { parseCurp, requireId } from '../../domain/shared/validation.js';
+import type { CertificationView, ServantFilter as ServantFilterView, ServantView } from '../../projections/read-model.js';
+import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, maySeeCurp, requireViewer, type Viewer } from '../auth.js';
+import { Certification } from '../certifications/certification.type.js';
+import type { GraphQLContext } from '../context.js';
+import { positionString } from '../scalars.js';
+import { mustExist, runCommand } from '../shared/command.js';
+import { assertServantInScope, visibleServant } from './servant-scope.js';
+import { decodeServantCursor, encodeServantCursor } from './servant-cursor.js';
+import {
+  ChangeEmploymentInput,
+  ErasePersonalDataInput,
+  RegisterServantInput,
+  SeparateServantInput,
+  ServantsArgs,
+} from './servant.input.js';
+import { ServantPayload } from './servant-payload.type.js';
+import { Servant, ServantConnection } from './servant.type.js';
+
+const DEFAULT_PAGE = 20;
+
+/** A REGISTRAR's list is its municipality; asking for another one yields nothing. */
+function scopedFilter(viewer: Viewer, filter: ServantFilterView): ServantFilterView | null {
+  if (viewer.role !== 'REGISTRAR') return filter;
+  const elsewhere =
+    (filter.state != null && filter.state !== viewer.state) ||
+    (filter.municipality != null && filter.municipality !== viewer.municipality);
+  return elsewhere ? null : { ...filter, state: viewer.state, municipality: viewer.municipality };
+}
+
+const EMPTY_CONNECTION: ServantConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+
+@Resolver(() => Servant)
+export class ServantResolver {
+  @Authorized(ANY_ROLE)
+  @Query(() => Servant, { nullable: true })
+  async servant(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
+    return visibleServant(context, await context.loaders.servants.load(requireId(id, 'id')));
+  }
+
+  @Authorized(ANY_ROLE)
+  @Query(() => Servant, { nullable: true })
+  async servantByCurp(@Arg('curp', () => String) curp: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
+    const digest = context.deps.vault.curpDigest(parseCurp(curp));
+    return visibleServant(context, await context.deps.readModel.servantByCurpDigest(digest));
+  }
+
+  @Authorized(ANY_ROLE)
+  @Query(() => ServantConnection)
+  async servants(@Args(() => ServantsArgs) args: ServantsArgs, @Ctx() context: GraphQLContext): Promise<ServantConnection> {
+    const filter = scopedFilter(requireViewer(context.viewer), { ...args.filter });
+    if (!filter) return EMPTY_CONNECTION;
+    const first = args.first ?? DEFAULT_PAGE;
+    const from = decodeServantCursor(args.after);
+    const page = await context.deps.readModel.servants(filter, from.skip + first, from.after);
+    const items = page.items.slice(from.skip);
+    const edges = items.map((node, i) => {
+      context.loaders.servants.prime(node.id, node);
+      const last = i === items.length - 1 && page.endCursor !== null;
+      const cursor = last ? { after: page.endCursor, skip: 0 } : { after: from.after, skip: from.skip + i + 1 };
+      return { node, cursor: encodeServantCursor(cursor) };
+    });
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'CURP. Null for callers who may not see personal data.' })
+  curp(@Root() servant: ServantView, @Ctx() { viewer }: GraphQLContext): string | null {
+    return maySeeCurp(viewer, servant) ? servant.curp : null;
+  }
+
+  @FieldResolver(() => [Certification])
+  certifications(@Root() servant: ServantView, @Ctx() { loaders }: GraphQLContext): Promise<CertificationView[]> {
+    return loaders.certificationsByServant.load(servant.id);
+  }
+
+  @Authorized(REGISTRARS)
+  @Mutation(() => ServantPayload)
+  async registerServant(
+    @Arg('input', () => RegisterServantInput) input: RegisterServantInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<ServantPayload> {
+    assertInScope(context.viewer, input);
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.registerServant(command, ctx));
+    return servantPayload(context, result);
+  }
+
+  @Authorized(REGISTRARS)
+  @Mutation(() => ServantPayload)
+  async changeEmployment(
+    @Arg('input', () => ChangeEmploymentInput) input: ChangeEmploymentInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<ServantPayload> {
+    await assertServantInScope(context, input.servantId);
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.changeEmployment(command, ctx));
+    return servantPayload(context, result);
+  }
+
+  @Authorized(REGISTRARS)
+  @Mutation(() => ServantPayload)
+  async separateServant(
+    @Arg('input', () => SeparateServantInput) input: SeparateServantInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<ServantPayload> {
+    await assertServantInScope(context, input.servantId);
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.separateServant(command, ctx));
+    return servantPayload(context, result);
+  }
+
+  @Authorized(ADMINS)
+  @Mutation(() => ServantPayload, {
+    description: "Crypto-shredding: destroys the servant's data key; history and hashes stay intact.",
+  })
+  async erasePersonalData(
+    @Arg('input', () => ErasePersonalDataInput) input: ErasePersonalDataInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<ServantPayload> {
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.erasePersonalData(command, ctx));
+    return servantPayload(context, result);
+  }
+}
+
+async function servantPayload(context: GraphQLContext, result: { servantId: string; position: bigint }): Promise<ServantPayload> {
+  const servant = mustExist(await context.loaders.servants.load(result.servantId), `Servant ${result.servantId}`);
+  return { servant, position: positionString(result.position) };
+}

@@ -1,0 +1,39 @@
+import { Max, Min } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, Int, Query, Resolver } from 'type-graphql';
+import type { CertificationStatsView, MunicipalityRankView } from '../../projections/read-model.js';
+import type { GraphQLContext } from '../context.js';
+import { DateTimeScalar } from '../scalars.js';
+import { CertificationStats, MunicipalityRank } from './statistics.type.js';
+
+/** Mexico has about 2,500 municipalities. */
+const MAX_RANKING = 3000;
+
+@ArgsType()
+class RankingArgs {
+  @Field(() => String, { nullable: true })
+  state?: string | null;
+
+  @Min(1)
+  @Max(MAX_RANKING)
+  @Field(() => Int, { nullable: true, defaultValue: 10 })
+  first!: number;
+}
+
+/** Public aggregates: no personal data, no token needed. */
+@Resolver()
+export class StatisticsResolver {
+  @Query(() => CertificationStats, { description: 'Public aggregates. asOf is business time (default now).' })
+  certificationStats(
+    @Arg('state', () => String, { nullable: true }) state: string | null,
+    @Arg('municipality', () => String, { nullable: true }) municipality: string | null,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf: Date | null,
+    @Ctx() { deps, now }: GraphQLContext,
+  ): Promise<CertificationStatsView> {
+    return deps.readModel.certificationStats({ state, municipality }, asOf ?? now);
+  }
+
+  @Query(() => [MunicipalityRank], { description: 'Public ranking of municipalities by certified servants.' })
+  ranking(@Args(() => RankingArgs) { state, first }: RankingArgs, @Ctx() { deps, now }: GraphQLContext): Promise<MunicipalityRankView[]> {
+    return deps.readModel.ranking(state ?? null, first, now);
+  }
+}
