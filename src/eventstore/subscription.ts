@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent, SubscriptionItem } from './types.js';
 
-export const POLL_INTERVAL_MS = 200;
+const POLL_INTERVAL_MS = 200;
 
 /** Wakes sleeping subscribers. A generation counter closes the gap between "read" and "sleep". */
 export class AppendNotifier {
@@ -47,7 +47,6 @@ export interface PollingSubscription {
   batchSize: number;
   /** Aborted by the caller or by the store closing. */
   signal: AbortSignal;
-  pollIntervalMs?: number;
 }
 
 export async function* pollSubscription(options: PollingSubscription): AsyncGenerator<SubscriptionItem> {
@@ -74,7 +73,7 @@ export async function* pollSubscription(options: PollingSubscription): AsyncGene
         yield { kind: 'caught-up', position };
         caughtUpAnnounced = true;
       }
-      await notifier.sleep(seen, options.pollIntervalMs ?? POLL_INTERVAL_MS, signal);
+      await notifier.sleep(seen, POLL_INTERVAL_MS, signal);
     }
   }
 }

@@ -14,8 +14,8 @@ import type {
   SubscribeOptions,
 } from './types.js';
 
-export const MAX_STREAM_ID_LENGTH = 200;
-export const MAX_EVENT_TYPE_LENGTH = 200;
+const MAX_STREAM_ID_LENGTH = 200;
+const MAX_EVENT_TYPE_LENGTH = 200;
 /** The most events one readAll call may return: callers page, nobody loads the log. */
 export const MAX_READ_LIMIT = 10_000;
 
@@ -156,10 +156,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-export function validateReadStreamOptions(options: ReadStreamOptions | undefined): Required<
-  Pick<ReadStreamOptions, 'fromRevision'>
-> &
-  Pick<ReadStreamOptions, 'toRevision' | 'recordedUntil'> {
+export function validateReadStreamOptions(
+  options: ReadStreamOptions | undefined,
+): ReadStreamOptions & { fromRevision: number } {
   const fromRevision = options?.fromRevision ?? 0;
   const { toRevision, recordedUntil } = options ?? {};
   if (!isNonNegativeInteger(fromRevision)) throw new InvalidEventStoreInputError('fromRevision must be a non-negative integer');
