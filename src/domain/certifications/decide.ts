@@ -1,0 +1,177 @@
+import type { EvaluatorState } from '../evaluators/state.js';
+import { isAccreditedFor } from '../evaluators/state.js';
+import type { ServantState } from '../servants/state.js';
+import type { Decider } from '../shared/decider.js';
+import { BadUserInputError, BusinessRuleError, NotFoundError } from '../shared/errors.js';
+import { assertNever } from '../shared/event.js';
+import { addYears, toTime } from '../shared/time.js';
+import {
+  LONG_TEXT_MAX_LENGTH,
+  parseFolio,
+  parseStandardCode,
+  requireBusinessTime,
+  requireId,
+  requireOneOf,
+  requireText,
+  requireTrainingHours,
+} from '../shared/validation.js';
+import { MODALITIES, VERDICTS } from '../shared/vocabulary.js';
+import type { StandardState } from '../standards/state.js';
+import type { CertificationCommand } from './commands.js';
+import type { CertificationEvent } from './events.js';
+import { holdsValidCertificate } from './stage.js';
+import { evolve, findCertificate, initialState, type CertificateState, type CertificationState } from './state.js';
+
+/**
+ * What a certification decision reads from other streams, folded by the handler:
+ * the standard and the servant of the stream, and the evaluator for RecordVerdict.
+ */
+export interface CertificationDeps {
+  standard: StandardState;
+  servant: ServantState;
+  evaluator?: EvaluatorState;
+}
+
+export function decide(
+  command: CertificationCommand,
+  state: CertificationState,
+  deps: CertificationDeps,
+): CertificationEvent[] {
+  requireBusinessTime(command);
+  const at = command.occurredAt;
+  const time = at.toISOString();
+  switch (command.type) {
+    case 'EnrollInTraining': {
+      const { servantId, standardCode } = streamKey(command.data);
+      const provider = requireText(command.data.provider, 'provider');
+      const modality = requireOneOf(command.data.modality, MODALITIES, 'modality');
+      requireParties(deps, servantId, standardCode);
+      requireCandidate(state, deps, at);
+      if (state.trainingOpen) {
+        throw new BusinessRuleError('ALREADY_IN_TRAINING', `Servant ${servantId} is already in training for ${standardCode}`);
+      }
+      return [{ type: 'TrainingEnrolled', data: { servantId, standardCode, provider, modality, enrolledAt: time } }];
+    }
+    case 'CompleteTraining': {
+      const { servantId, standardCode } = streamKey(command.data);
+      const hours = requireTrainingHours(command.data.hours);
+      if (!state.trainingOpen) {
+        throw new BusinessRuleError('NOT_IN_TRAINING', `Servant ${servantId} has no open training for ${standardCode}`);
+      }
+      return [{ type: 'TrainingCompleted', data: { servantId, standardCode, hours, completedAt: time } }];
+    }
+    case 'RecordVerdict': {
+      const { servantId, standardCode } = streamKey(command.data);
+      const evaluatorId = requireId(command.data.evaluatorId, 'evaluatorId');
+      const verdict = requireOneOf(command.data.verdict, VERDICTS, 'verdict');
+      requireParties(deps, servantId, standardCode);
+      if (!deps.evaluator?.exists) throw new NotFoundError(`Evaluator ${evaluatorId} does not exist`);
+      // Training is optional (alineación is not compulsory): a verdict needs no enrollment.
+      requireCandidate(state, deps, at);
+      if (!isAccreditedFor(deps.evaluator, standardCode, at)) {
+        throw new BusinessRuleError(
+          'EVALUATOR_NOT_ACCREDITED',
+          `Evaluator ${evaluatorId} is not accredited for ${standardCode} at ${time}`,
+        );
+      }
+      const attempt = state.attempts + 1;
+      return [
+        { type: 'VerdictRecorded', data: { servantId, standardCode, evaluatorId, verdict, attempt, evaluatedAt: time } },
+      ];
+    }
+    case 'IssueCertificate': {
+      const { servantId, standardCode } = streamKey(command.data);
+      const folio = parseFolio(command.data.folio);
+      requireParties(deps, servantId, standardCode);
+      if (!state.exists) throw new NotFoundError(`Servant ${servantId} has no certification in ${standardCode}`);
+      // Competence once judged stands: a later separation or withdrawal does not block the certificate.
+      if (!state.competentSinceLastIssue) {
+        throw new BusinessRuleError(
+          'NO_COMPETENT_VERDICT',
+          `Servant ${servantId} has no COMPETENT verdict in ${standardCode} since the last certificate`,
+        );
+      }
+      const { validityYears } = deps.standard;
+      const { state: holderState, municipality, department, regime, unionized } = deps.servant;
+      return [
+        {
+          type: 'CertificateIssued',
+          data: {
+            servantId,
+            standardCode,
+            folio,
+            issuedAt: time,
+            validUntil: validityYears === null ? null : addYears(at, validityYears).toISOString(),
+            holder: { state: holderState, municipality, department, regime, unionized },
+          },
+        },
+      ];
+    }
+    case 'DeliverCertificate': {
+      const folio = parseFolio(command.data.folio);
+      const ceremony = requireText(command.data.ceremony, 'ceremony');
+      const certificate = requireCertificate(state, folio, at);
+      requireNotRevoked(certificate);
+      if (certificate.deliveredAt !== null) {
+        throw new BusinessRuleError('ALREADY_DELIVERED', `Certificate ${folio} was delivered at ${certificate.deliveredAt}`);
+      }
+      const { servantId, standardCode } = state;
+      return [{ type: 'CertificateDelivered', data: { servantId, standardCode, folio, ceremony, deliveredAt: time } }];
+    }
+    case 'RevokeCertificate': {
+      const folio = parseFolio(command.data.folio);
+      const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
+      requireNotRevoked(requireCertificate(state, folio, at));
+      const { servantId, standardCode } = state;
+      return [{ type: 'CertificateRevoked', data: { servantId, standardCode, folio, reason, revokedAt: time } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function streamKey(data: { servantId: string; standardCode: string }) {
+  return { servantId: requireId(data.servantId, 'servantId'), standardCode: parseStandardCode(data.standardCode) };
+}
+
+function requireParties(deps: CertificationDeps, servantId: string, standardCode: string): void {
+  if (!deps.standard.exists) throw new NotFoundError(`Standard ${standardCode} does not exist`);
+  if (!deps.servant.exists) throw new NotFoundError(`Servant ${servantId} does not exist`);
+}
+
+/** Who may be enrolled or evaluated: an active servant, in an active standard, holding no VALID certificate in it. */
+function requireCandidate(state: CertificationState, { standard, servant }: CertificationDeps, at: Date): void {
+  if (standard.status !== 'ACTIVE') {
+    throw new BusinessRuleError('STANDARD_NOT_ACTIVE', `Standard ${standard.code} is withdrawn`);
+  }
+  if (!servant.active) throw new BusinessRuleError('SERVANT_NOT_ACTIVE', `Servant ${servant.servantId} was separated`);
+  if (holdsValidCertificate(state, at)) {
+    throw new BusinessRuleError(
+      'ALREADY_CERTIFIED',
+      `Servant ${servant.servantId} holds a valid certificate in ${standard.code} at ${at.toISOString()}`,
+    );
+  }
+}
+
+/** The certificate with that folio in this stream, not acted on before it was issued. */
+function requireCertificate(state: CertificationState, folio: string, at: Date): CertificateState {
+  const certificate = findCertificate(state, folio);
+  if (!certificate) throw new NotFoundError(`Certificate ${folio} does not exist`);
+  if (at.getTime() < toTime(certificate.issuedAt)) {
+    throw new BadUserInputError(`occurredAt is before certificate ${folio} was issued`, 'occurredAt');
+  }
+  return certificate;
+}
+
+function requireNotRevoked(certificate: CertificateState): void {
+  if (certificate.revokedAt !== null) {
+    throw new BusinessRuleError('CERTIFICATE_REVOKED', `Certificate ${certificate.folio} was revoked`);
+  }
+}
+
+export const certificationDecider: Decider<
+  CertificationState,
+  CertificationCommand,
+  CertificationEvent,
+  CertificationDeps
+> = { initialState, evolve, decide };

@@ -1,0 +1,133 @@
+import type { Modality, Verdict } from '../shared/vocabulary.js';
+import type { CertificationEvent, HolderSnapshot } from './events.js';
+
+/** One certificate of the stream; times are ISO-8601 business time. */
+export interface CertificateState {
+  folio: string;
+  issuedAt: string;
+  /** null: never expires. */
+  validUntil: string | null;
+  holder: HolderSnapshot;
+  deliveredAt: string | null;
+  ceremony: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+/** The last step taken; certificationStage turns it into the public stage at a given time. */
+export type CertificationPhase = 'IN_TRAINING' | 'TRAINED' | 'EVALUATED' | 'CERTIFIED';
+
+export interface CertificationState {
+  exists: boolean;
+  servantId: string;
+  standardCode: string;
+  /** Enrolled and not yet completed (a verdict or an issuance also ends it). */
+  trainingOpen: boolean;
+  /** Of the latest enrollment. */
+  trainingProvider: string | null;
+  modality: Modality | null;
+  /** Of the latest completed training; null while one is open or none was taken. */
+  trainingHours: number | null;
+  /** Verdicts recorded so far. */
+  attempts: number;
+  lastVerdict: Verdict | null;
+  /** The latest verdict is COMPETENT and no certificate was issued after it. */
+  competentSinceLastIssue: boolean;
+  phase: CertificationPhase | null;
+  /** The latest certificate (also the last of `certificates`). */
+  certificate: CertificateState | null;
+  /** Every certificate of the stream, oldest first: renewals keep the expired ones. */
+  certificates: CertificateState[];
+  /** Business time of the last event. */
+  updatedAt: string | null;
+}
+
+export const initialState = (): CertificationState => ({
+  exists: false,
+  servantId: '',
+  standardCode: '',
+  trainingOpen: false,
+  trainingProvider: null,
+  modality: null,
+  trainingHours: null,
+  attempts: 0,
+  lastVerdict: null,
+  competentSinceLastIssue: false,
+  phase: null,
+  certificate: null,
+  certificates: [],
+  updatedAt: null,
+});
+
+export function evolve(state: CertificationState, event: CertificationEvent): CertificationState {
+  const { servantId, standardCode } = event.data;
+  const base = { ...state, exists: true, servantId, standardCode };
+  switch (event.type) {
+    case 'TrainingEnrolled': {
+      const { provider, modality, enrolledAt } = event.data;
+      return {
+        ...base,
+        trainingOpen: true,
+        trainingProvider: provider,
+        modality,
+        trainingHours: null,
+        phase: 'IN_TRAINING',
+        updatedAt: enrolledAt,
+      };
+    }
+    case 'TrainingCompleted': {
+      const { hours, completedAt } = event.data;
+      return { ...base, trainingOpen: false, trainingHours: hours, phase: 'TRAINED', updatedAt: completedAt };
+    }
+    case 'VerdictRecorded': {
+      const { verdict, attempt, evaluatedAt } = event.data;
+      return {
+        ...base,
+        trainingOpen: false,
+        attempts: attempt,
+        lastVerdict: verdict,
+        competentSinceLastIssue: verdict === 'COMPETENT',
+        phase: 'EVALUATED',
+        updatedAt: evaluatedAt,
+      };
+    }
+    case 'CertificateIssued': {
+      const { folio, issuedAt, validUntil, holder } = event.data;
+      const certificate: CertificateState = {
+        folio,
+        issuedAt,
+        validUntil,
+        holder: { ...holder },
+        deliveredAt: null,
+        ceremony: null,
+        revokedAt: null,
+        revocationReason: null,
+      };
+      return withCertificates(
+        { ...base, trainingOpen: false, competentSinceLastIssue: false, phase: 'CERTIFIED', updatedAt: issuedAt },
+        [...state.certificates, certificate],
+      );
+    }
+    case 'CertificateDelivered': {
+      const { folio, ceremony, deliveredAt } = event.data;
+      return withCertificates(
+        { ...base, updatedAt: deliveredAt },
+        state.certificates.map((c) => (c.folio === folio ? { ...c, deliveredAt, ceremony } : c)),
+      );
+    }
+    case 'CertificateRevoked': {
+      const { folio, reason, revokedAt } = event.data;
+      return withCertificates(
+        { ...base, updatedAt: revokedAt },
+        state.certificates.map((c) => (c.folio === folio ? { ...c, revokedAt, revocationReason: reason } : c)),
+      );
+    }
+  }
+}
+
+function withCertificates(state: CertificationState, certificates: CertificateState[]): CertificationState {
+  return { ...state, certificates, certificate: certificates.at(-1) ?? null };
+}
+
+export const findCertificate = (state: CertificationState, folio: string): CertificateState | undefined =>
+  state.certificates.find((certificate) => certificate.folio === folio);
