@@ -1,0 +1,28 @@
+import type { StandardView } from '../read-model.js';
+import { type AnyDb, toNumber } from '../sql-support.js';
+import { STANDARDS_TABLE, type StandardRow } from './tables.js';
+
+const toView = (row: StandardRow): StandardView => ({
+  code: row.code,
+  title: row.title,
+  level: toNumber(row.level),
+  sector: row.sector,
+  validityYears: row.validity_years === null ? null : toNumber(row.validity_years),
+  status: row.status,
+});
+
+export async function listStandards(db: AnyDb): Promise<StandardView[]> {
+  const rows = (await db.selectFrom(STANDARDS_TABLE).selectAll().orderBy('code').execute()) as StandardRow[];
+  return rows.map(toView);
+}
+
+export async function standardsByCodes(db: AnyDb, codes: readonly string[]): Promise<(StandardView | null)[]> {
+  if (codes.length === 0) return [];
+  const rows = (await db
+    .selectFrom(STANDARDS_TABLE)
+    .selectAll()
+    .where('code', 'in', [...new Set(codes)])
+    .execute()) as StandardRow[];
+  const byCode = new Map(rows.map((row) => [row.code, toView(row)]));
+  return codes.map((code) => byCode.get(code) ?? null);
+}
