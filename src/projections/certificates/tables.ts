@@ -1,0 +1,54 @@
+import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
+import type { ReadDatabase } from '../projection.js';
+
+export const CERTIFICATES_TABLE = 'rm_certificates';
+
+/** One certificate by folio; holder columns are the CertificateIssued.holder snapshot. */
+export interface CertificateRow {
+  folio: string;
+  certification_id: string;
+  servant_id: string;
+  standard_code: string;
+  state: string;
+  municipality: string;
+  department: string;
+  regime: EmploymentRegime;
+  unionized: number;
+  issued_at: string;
+  valid_until: string | null;
+  delivered_at: string | null;
+  ceremony: string | null;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+export async function migrateCertificates(db: ReadDatabase): Promise<void> {
+  await db.schema
+    .createTable(CERTIFICATES_TABLE)
+    .ifNotExists()
+    .addColumn('folio', 'text', (c) => c.primaryKey())
+    .addColumn('certification_id', 'text', (c) => c.notNull())
+    .addColumn('servant_id', 'text', (c) => c.notNull())
+    .addColumn('standard_code', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('municipality', 'text', (c) => c.notNull())
+    .addColumn('department', 'text', (c) => c.notNull())
+    .addColumn('regime', 'text', (c) => c.notNull())
+    .addColumn('unionized', 'integer', (c) => c.notNull())
+    .addColumn('issued_at', 'text', (c) => c.notNull())
+    .addColumn('valid_until', 'text')
+    .addColumn('delivered_at', 'text')
+    .addColumn('ceremony', 'text')
+    .addColumn('revoked_at', 'text')
+    .addColumn('revocation_reason', 'text')
+    .execute();
+  // The servants filter `certified` and the certifications' current certificate.
+  await db.schema.createIndex('rm_certificates_servant').ifNotExists().on(CERTIFICATES_TABLE).column('servant_id').execute();
+  // Goal progress: a municipality's certificates in a window of issuance.
+  await db.schema
+    .createIndex('rm_certificates_place_issued')
+    .ifNotExists()
+    .on(CERTIFICATES_TABLE)
+    .columns(['state', 'municipality', 'issued_at'])
+    .execute();
+}
