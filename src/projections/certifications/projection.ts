@@ -1,0 +1,59 @@
+/** Certifications: the domain's own evolve folds each stream, so stage logic exists once. */
+import type { CertificationEvent } from '../../domain/certifications/events.js';
+import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
+import type { Projection } from '../projection.js';
+import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications } from './tables.js';
+
+type CertificationFact = ProjectedEvent & CertificationEvent;
+const CERTIFICATION_EVENTS = new Set<string>([
+  'TrainingEnrolled',
+  'TrainingCompleted',
+  'VerdictRecorded',
+  'CertificateIssued',
+  'CertificateDelivered',
+  'CertificateRevoked',
+]);
+
+function toRow(id: string, state: CertificationState, version: number): CertificationRow {
+  return {
+    id,
+    servant_id: state.servantId,
+    standard_code: state.standardCode,
+    training_provider: state.trainingProvider,
+    modality: state.modality,
+    training_hours: state.trainingHours,
+    attempts: state.attempts,
+    last_verdict: state.lastVerdict,
+    folio: state.certificate?.folio ?? null,
+    version,
+    updated_at: isoTime(state.updatedAt!),
+    state: JSON.stringify(state),
+  };
+}
+
+export const certificationState = (row: Pick<CertificationRow, 'state'>): CertificationState =>
+  JSON.parse(row.state) as CertificationState;
+
+export function createCertificationsProjection(): Projection {
+  return {
+    name: 'certifications',
+    migrate: (db) => migrateCertifications(db),
+    reset: (trx) => deleteAll(trx, [CERTIFICATIONS_TABLE]),
+    async apply(trx, batch) {
+      const events = projectedEvents(batch).filter((e): e is CertificationFact => CERTIFICATION_EVENTS.has(e.type));
+      if (events.length === 0) return;
+      const rows = new RowCache<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);
+      await rows.load(events.map((e) => e.recorded.streamId));
+      for (const event of events) {
+        const { streamId, revision } = event.recorded;
+        const row = rows.get(streamId);
+        // Already applied (a replayed batch): rows only move forward.
+        if (row && revision < row.version) continue;
+        const state = evolve(row ? certificationState(row) : initialState(), event);
+        rows.put(toRow(streamId, state, revision + 1));
+      }
+      await rows.flush();
+    },
+  };
+}
