@@ -1,0 +1,94 @@
+/**
+ * Servants: profile, employment and the personal data opened through the vault.
+ * Once the data key is gone (PersonalDataErased, or any replay after it) the row
+ * holds '[erased]' and nulls: the old values are overwritten in place.
+ */
+import type { ServantEvent } from '../../domain/servants/events.js';
+import type { Projection, ProjectionDeps } from '../projection.js';
+import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toBigint, toFlag } from '../sql-support.js';
+import { searchable } from './search.js';
+import { migrateServants, SERVANTS_TABLE, type ServantRow } from './tables.js';
+
+export const ERASED_NAME = '[erased]';
+
+const SERVANT_EVENTS = new Set<string>(['ServantRegistered', 'EmploymentChanged', 'ServantSeparated', 'PersonalDataErased']);
+type ServantFact = ProjectedEvent & ServantEvent;
+
+const withoutPersonalData = { curp: null, full_name: ERASED_NAME, curp_digest: null, name_search: null } as const;
+
+export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'>): Projection {
+  async function personalColumns(servantId: string, sealed: string) {
+    const data = await vault.open(servantId, sealed);
+    if (!data) return withoutPersonalData;
+    return {
+      curp: data.curp,
+      full_name: data.fullName,
+      curp_digest: vault.curpDigest(data.curp),
+      name_search: searchable(data.fullName),
+    };
+  }
+
+  async function evolve(row: ServantRow | undefined, event: ServantFact): Promise<ServantRow | undefined> {
+    const { revision, position, metadata } = event.recorded;
+    // Already applied (a replayed batch): rows only move forward.
+    if (row && revision < row.version) return row;
+    const version = revision + 1;
+    if (event.type === 'ServantRegistered') {
+      const d = event.data;
+      return {
+        id: d.servantId,
+        registered_position: position,
+        registered_at: isoTime(metadata.occurredAt),
+        ...(await personalColumns(d.servantId, d.personalData)),
+        state: d.state,
+        municipality: d.municipality,
+        department: d.department,
+        position: d.position,
+        regime: d.regime,
+        unionized: toFlag(d.unionized),
+        active: 1,
+        erased: 0,
+        version,
+      };
+    }
+    if (!row) return row;
+    switch (event.type) {
+      case 'EmploymentChanged': {
+        const d = event.data;
+        return {
+          ...row,
+          department: d.department ?? row.department,
+          position: d.position !== undefined ? d.position : row.position,
+          regime: d.regime ?? row.regime,
+          unionized: d.unionized !== undefined ? toFlag(d.unionized) : row.unionized,
+          version,
+        };
+      }
+      case 'ServantSeparated':
+        return { ...row, active: 0, version };
+      case 'PersonalDataErased':
+        return { ...row, ...withoutPersonalData, erased: 1, version };
+    }
+  }
+
+  return {
+    name: 'servants',
+    migrate: (db) => migrateServants(db),
+    reset: (trx) => deleteAll(trx, [SERVANTS_TABLE]),
+    async apply(trx, batch) {
+      const events = projectedEvents(batch).filter((e): e is ServantFact => SERVANT_EVENTS.has(e.type));
+      if (events.length === 0) return;
+      const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id'], (raw) => ({
+        ...(raw as unknown as ServantRow),
+        registered_position: toBigint(raw.registered_position),
+      }));
+      await rows.load(events.map((e) => e.data.servantId));
+      for (const event of events) {
+        const before = rows.get(event.data.servantId);
+        const after = await evolve(before, event);
+        if (after && after !== before) rows.put(after);
+      }
+      await rows.flush();
+    },
+  };
+}

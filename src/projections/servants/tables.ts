@@ -1,0 +1,56 @@
+import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
+import type { ReadDatabase } from '../projection.js';
+
+export const SERVANTS_TABLE = 'rm_servants';
+
+export interface ServantRow {
+  id: string;
+  /** Global position of ServantRegistered: the paging order. */
+  registered_position: bigint;
+  registered_at: string;
+  curp: string | null;
+  full_name: string;
+  /** vault.curpDigest(curp), for servantByCurp without storing a searchable CURP. */
+  curp_digest: string | null;
+  /** Lower-case name without diacritics, for nameContains. */
+  name_search: string | null;
+  state: string;
+  municipality: string;
+  department: string;
+  position: string | null;
+  regime: EmploymentRegime;
+  unionized: number;
+  active: number;
+  erased: number;
+  version: number;
+}
+
+export async function migrateServants(db: ReadDatabase): Promise<void> {
+  await db.schema
+    .createTable(SERVANTS_TABLE)
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('registered_position', 'bigint', (c) => c.notNull().unique())
+    .addColumn('registered_at', 'text', (c) => c.notNull())
+    .addColumn('curp', 'text')
+    .addColumn('full_name', 'text', (c) => c.notNull())
+    .addColumn('curp_digest', 'text')
+    .addColumn('name_search', 'text')
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('municipality', 'text', (c) => c.notNull())
+    .addColumn('department', 'text', (c) => c.notNull())
+    .addColumn('position', 'text')
+    .addColumn('regime', 'text', (c) => c.notNull())
+    .addColumn('unionized', 'integer', (c) => c.notNull())
+    .addColumn('active', 'integer', (c) => c.notNull())
+    .addColumn('erased', 'integer', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('rm_servants_curp_digest').ifNotExists().on(SERVANTS_TABLE).column('curp_digest').execute();
+  await db.schema
+    .createIndex('rm_servants_place')
+    .ifNotExists()
+    .on(SERVANTS_TABLE)
+    .columns(['state', 'municipality', 'registered_position'])
+    .execute();
+}
