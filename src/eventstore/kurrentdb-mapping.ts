@@ -52,6 +52,9 @@ export function versionOf(current: CurrentRevision): number {
   return current === NO_STREAM ? 0 : Number(current) + 1;
 }
 
+/** What servers before 22.6 put in the commit position of an event read from its stream. */
+const NO_POSITION = 2n ** 64n - 1n;
+
 /** What we keep in a KurrentDB event's metadata: the caller's metadata and the hash-chain link. */
 export interface Envelope {
   metadata: EventMetadata;
@@ -128,8 +131,10 @@ export function fromKurrentEvent(recorded: KurrentRecordedEvent, names: StreamNa
   if (!recorded.isJson || !isJsonObject(recorded.data)) throw fail('its data is not a JSON object');
   const parsed = envelopeSchema.safeParse(recorded.metadata);
   if (!parsed.success) throw fail(`its metadata is not our envelope (${z.prettifyError(parsed.error).replace(/\n/g, ' ')})`);
-  // The 6.x client only fills `position` on a stream read from servers newer than 22.6.
-  if (!recorded.position) throw fail('the server sent no log position (KurrentDB/EventStoreDB 22.10 or newer is required)');
+  // The 6.x client only fills `position` on a stream read from servers newer than 22.6; older ones sent 2^64 - 1.
+  if (!recorded.position || recorded.position.commit === NO_POSITION) {
+    throw fail('the server sent no log position (KurrentDB/EventStoreDB 22.10 or newer is required)');
+  }
   const streamId = names.ourStreamId(recorded.streamId);
   if (streamId === null) throw fail(`its stream is outside this store's namespace`);
   const { metadata, recordedAt, previousHash, hash } = parsed.data;

@@ -103,8 +103,7 @@ class KurrentDbEventStore implements EventStore {
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
       const history = (await this.readRecorded(stream, {})).map(this.decode);
       // KurrentDB deduplicates ids itself only when a retry carries the first attempt's expected revision, which we cannot know: look.
-      const ids = new Set(input.events.map((event) => event.id));
-      const earlier = earlierAppendResult(input.streamId, input.events, history.filter((event) => ids.has(event.id)));
+      const earlier = earlierAppendIn(history, input.streamId, input.events);
       if (earlier) return earlier;
       const last = history.at(-1);
       const currentVersion = last ? last.revision + 1 : 0;
@@ -114,16 +113,20 @@ class KurrentDbEventStore implements EventStore {
       const head = { version: currentVersion, lastHash: last?.hash ?? null };
       const eventData = toEventData(input.streamId, head, new Date().toISOString(), input.events);
       try {
-        const result = await this.client.appendToStream(stream, eventData, { expectedRevision });
-        // No position: the server took it as a repeat of a twin's identical append; the re-read returns that one.
-        if (result.position) return { nextVersion: Number(result.nextExpectedRevision) + 1, position: result.position.commit };
+        await this.client.appendToStream(stream, eventData, { expectedRevision });
       } catch (error) {
         if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
         // Lost a race. The re-read returns this very append if a twin won, throws our conflict
         // for a numeric or 'no_stream' expectation, and tries again for 'any' and 'exists'.
         actualVersion = versionOf(error.actualVersion);
         await sleep(Math.random() * 5 * attempt);
+        continue;
       }
+      // The result comes from reading the events back, not from the reply: KurrentDB also answers
+      // "success" when it takes this as a repeat of a twin request's identical append.
+      const stored = earlierAppendIn((await this.readRecorded(stream, {})).map(this.decode), input.streamId, input.events);
+      if (!stored) throw new Error(`KurrentDB acknowledged the append to ${input.streamId}, but its events are not in the stream`);
+      return stored;
     }
     throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, actualVersion);
   }
@@ -252,6 +255,12 @@ class KurrentDbEventStore implements EventStore {
     for await (const item of read) items.push(item);
     return items;
   }
+}
+
+/** The result of an earlier append of these same events found in the stream's history (see earlierAppendResult). */
+function earlierAppendIn(history: RecordedEvent[], streamId: string, events: NewEvent[]): AppendResult | null {
+  const ids = new Set(events.map((event) => event.id));
+  return earlierAppendResult(streamId, events, history.filter((event) => ids.has(event.id)));
 }
 
 /** Stream ids KurrentDB reserves ($...) or we use for claims: events there would never reach readAll or a subscription. */

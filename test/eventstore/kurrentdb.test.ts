@@ -187,6 +187,7 @@ describe('KurrentDB envelope', () => {
     ['no envelope', (recorded) => ({ ...recorded, metadata: { occurredAt: recordedAt } }), /metadata is not our envelope/],
     ['binary metadata', (recorded) => ({ ...recorded, metadata: new Uint8Array([123]) }), /metadata is not our envelope/],
     ['no log position (old server)', (recorded) => ({ ...recorded, position: undefined }), /22\.10 or newer/],
+    ['the 2^64 - 1 position of servers before 22.6', (recorded) => ({ ...recorded, position: { commit: 2n ** 64n - 1n, prepare: 0n } }), /22\.10 or newer/],
     ['another namespace', (recorded) => ({ ...recorded, streamId: 'other-servant-1' }), /outside this store's namespace/],
   ])('refuses a stored event with %s as a ForeignEventError', (_, spoil, message) => {
     const [recorded] = asRecorded('servant-1', [newEvent()], 0, null);
