@@ -1,8 +1,7 @@
 /**
  * Query limits checked after validation and before execution (api.md): depth
- * (nesting of fields) and cost (composite fields, multiplied by list sizes:
- * `first` where a field takes it, `listFactor` for other lists). Introspection
- * fields are free, so the explorer's schema query always passes.
+ * (nesting of fields) and cost (objects the response may hold, see queryCost).
+ * Introspection fields are free, so the explorer's schema query always passes.
  */
 import {
   type DocumentNode,
@@ -77,7 +76,11 @@ export function queryDepth(selectionSet: SelectionSetNode, fragments: Map<string
   return depth(selectionSet);
 }
 
-/** Estimated cost: 1 per composite field, times the size of the lists it sits in. */
+/**
+ * Estimated cost: every object the response may hold costs 1. A list holds
+ * `first` objects where the field takes `first`, the connection's `first` for
+ * its edges, and `listFactor` otherwise.
+ */
 export function queryCost(
   schema: GraphQLSchema,
   selectionSet: SelectionSetNode,
@@ -86,50 +89,51 @@ export function queryCost(
   variables: Record<string, unknown>,
   listFactor: number,
 ): number {
-  // A fragment's type condition fixes its parent type, so its cost is the same wherever it is spread.
+  const firstOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): number | null => {
+    if (!field.args.some((arg) => arg.name === 'first')) return null;
+    try {
+      const first = getArgumentValues(field, node, variables).first;
+      return typeof first === 'number' ? Math.max(first, 0) : listFactor;
+    } catch {
+      // An invalid `first` is reported by execution; estimate it as a plain list.
+      return listFactor;
+    }
+  };
+  const conditionType = (condition: NamedTypeNode | undefined, parent: GraphQLCompositeType): GraphQLCompositeType => {
+    const type = condition ? typeFromAST(schema, condition) : parent;
+    return isCompositeType(type) ? type : parent;
+  };
+  // A fragment's cost depends only on its type condition and the page size it sits under.
   const fragmentCosts = new Map<string, number>();
-  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType): number => {
+  /** `pageSize`: the `first` of the connection this selection set belongs to, if any. */
+  const cost = (set: SelectionSetNode, parent: GraphQLCompositeType, pageSize: number | null): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (isIntrospection(name) || !(isObjectType(parent) || isInterfaceType(parent))) continue;
         const field = parent.getFields()[name];
-        if (!field) continue;
-        const named = getNamedType(field.type);
-        if (!isCompositeType(named) || !selection.selectionSet) continue;
-        total += 1 + multiplier(field, selection, parent) * cost(selection.selectionSet, named);
+        const named = field && getNamedType(field.type);
+        if (!named || !isCompositeType(named) || !selection.selectionSet) continue;
+        const first = firstOf(field, selection);
+        const isList = isListType(getNullableType(field.type));
+        // A connection (takes `first`, is no list) passes its page size to its edges.
+        const children = cost(selection.selectionSet, named, isList ? null : first);
+        const size = isList ? (first ?? pageSize ?? listFactor) : 1;
+        total += size * (1 + children);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += cost(selection.selectionSet, conditionType(selection.typeCondition, parent));
+        total += cost(selection.selectionSet, conditionType(selection.typeCondition, parent), pageSize);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
+        const fragment = fragments.get(selection.name.value);
         if (!fragment) continue;
-        if (!fragmentCosts.has(name)) fragmentCosts.set(name, cost(fragment.selectionSet, conditionType(fragment.typeCondition, parent)));
-        total += fragmentCosts.get(name)!;
+        const key = `${fragment.name.value}:${pageSize}`;
+        if (!fragmentCosts.has(key)) fragmentCosts.set(key, cost(fragment.selectionSet, conditionType(fragment.typeCondition, parent), pageSize));
+        total += fragmentCosts.get(key)!;
       }
     }
     return total;
   };
-  const multiplier = (field: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLCompositeType): number => {
-    if (field.args.some((arg) => arg.name === 'first')) {
-      try {
-        const first = getArgumentValues(field, node, variables).first;
-        if (typeof first === 'number') return Math.max(first, 0);
-      } catch {
-        // An invalid `first` is reported by execution; estimate it as a plain list.
-      }
-      return listFactor;
-    }
-    // A connection's `first` already counted its edges.
-    if (isListType(getNullableType(field.type))) return parent.name.endsWith('Connection') ? 1 : listFactor;
-    return 1;
-  };
-  const conditionType = (condition: NamedTypeNode | undefined, parent: GraphQLCompositeType): GraphQLCompositeType => {
-    const type = condition ? typeFromAST(schema, condition) : parent;
-    return isCompositeType(type) ? type : parent;
-  };
-  return cost(selectionSet, rootType);
+  return cost(selectionSet, rootType, null);
 }
 
 /** The error refusing this operation, or null when it is within the limits. */

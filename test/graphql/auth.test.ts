@@ -1,0 +1,115 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { AcreditaError } from '../../src/domain/shared/errors.js';
+import { authenticate, inScope, maySeeCurp, signToken, type Viewer } from '../../src/graphql/auth.js';
+
+const SECRET = 'test-secret-with-enough-length-0123456789';
+const key = new TextEncoder().encode(SECRET);
+
+async function refusal(header: string): Promise<AcreditaError> {
+  const error = await authenticate(header, SECRET).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AcreditaError);
+  expect((error as AcreditaError).code).toBe('UNAUTHENTICATED');
+  return error as AcreditaError;
+}
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('authenticate', () => {
+  it('treats a missing or blank header as anonymous', async () => {
+    expect(await authenticate(undefined, SECRET)).toBeNull();
+    expect(await authenticate('', SECRET)).toBeNull();
+    expect(await authenticate('   ', SECRET)).toBeNull();
+  });
+
+  it('accepts tokens it signed, for every role', async () => {
+    for (const role of ['ADMIN', 'EVALUATOR', 'AUDITOR'] as const) {
+      const token = await signToken({ role, sub: `u-${role}` }, SECRET);
+      expect(await authenticate(`Bearer ${token}`, SECRET)).toEqual({ sub: `u-${role}`, role, state: null, municipality: null });
+    }
+    const token = await signToken({ role: 'REGISTRAR', sub: 'r1', state: 'Baja California', municipality: 'Tijuana' }, SECRET);
+    expect(await authenticate(`bearer ${token}`, SECRET)).toEqual({
+      sub: 'r1',
+      role: 'REGISTRAR',
+      state: 'Baja California',
+      municipality: 'Tijuana',
+    });
+  });
+
+  it('refuses to sign a REGISTRAR token without its municipality', async () => {
+    await expect(signToken({ role: 'REGISTRAR', sub: 'r1', state: 'Baja California' }, SECRET)).rejects.toThrow(/state and municipality/);
+  });
+
+  it('refuses a REGISTRAR token that lacks state or municipality, even when correctly signed', async () => {
+    const token = await new SignJWT({ role: 'REGISTRAR', municipality: 'Tijuana' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('r1')
+      .setExpirationTime('1h')
+      .sign(key);
+    await refusal(`Bearer ${token}`);
+  });
+
+  it('refuses an expired token', async () => {
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const token = await new SignJWT({ role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('a')
+      .setIssuedAt(past - 3600)
+      .setExpirationTime(past)
+      .sign(key);
+    expect((await refusal(`Bearer ${token}`)).message).toMatch(/expired/);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    await refusal(`Bearer ${await signToken({ role: 'ADMIN', sub: 'a' }, 'another-secret-0123456789abcdef')}`);
+  });
+
+  it('refuses an unsigned (alg none) token', async () => {
+    const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'a', role: 'ADMIN', exp: 9999999999 })}.`;
+    await refusal(`Bearer ${token}`);
+  });
+
+  it('refuses a token with another algorithm, even with the right secret', async () => {
+    const token = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS512' }).setSubject('a').setExpirationTime('1h').sign(key);
+    await refusal(`Bearer ${token}`);
+  });
+
+  it('refuses unknown roles, a missing sub, garbage and other schemes', async () => {
+    const noSub = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key);
+    const badRole = await new SignJWT({ role: 'ROOT' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setExpirationTime('1h').sign(key);
+    for (const header of [`Bearer ${noSub}`, `Bearer ${badRole}`, 'Bearer not-a-jwt', 'Basic YWRtaW46YWRtaW4=', 'Bearer']) {
+      await refusal(header);
+    }
+  });
+});
+
+describe('REGISTRAR scope and CURP visibility', () => {
+  const tijuana = { state: 'Baja California', municipality: 'Tijuana' };
+  const mexicali = { state: 'Baja California', municipality: 'Mexicali' };
+  const viewer = (role: Viewer['role'], place?: typeof tijuana): Viewer => ({
+    sub: 's',
+    role,
+    state: place?.state ?? null,
+    municipality: place?.municipality ?? null,
+  });
+
+  it('scopes only REGISTRARs, and anonymous sees nothing scoped', () => {
+    expect(inScope(viewer('REGISTRAR', tijuana), tijuana)).toBe(true);
+    expect(inScope(viewer('REGISTRAR', tijuana), mexicali)).toBe(false);
+    expect(inScope(viewer('REGISTRAR', tijuana), { state: 'Sonora', municipality: 'Tijuana' })).toBe(false);
+    for (const role of ['ADMIN', 'EVALUATOR', 'AUDITOR'] as const) expect(inScope(viewer(role), mexicali)).toBe(true);
+    expect(inScope(null, tijuana)).toBe(false);
+  });
+
+  it('shows the CURP as api.md says', () => {
+    expect(maySeeCurp(null, tijuana)).toBe(false);
+    expect(maySeeCurp(viewer('EVALUATOR'), tijuana)).toBe(false);
+    expect(maySeeCurp(viewer('AUDITOR'), tijuana)).toBe(true);
+    expect(maySeeCurp(viewer('ADMIN'), tijuana)).toBe(true);
+    expect(maySeeCurp(viewer('REGISTRAR', tijuana), tijuana)).toBe(true);
+    expect(maySeeCurp(viewer('REGISTRAR', tijuana), mexicali)).toBe(false);
+  });
+});
