@@ -275,6 +275,15 @@ export class PostgresEventStore implements EventStore {
     return BigInt(rows[0].head);
   }
 
+  /** Events after `after` (a projection's lag), counted on the primary key index. */
+  async countEventsAfter(after: bigint): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>(
+      `select count(*)::int as count from ${this.events} where position > $1`,
+      [after.toString()],
+    );
+    return rows[0].count;
+  }
+
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();

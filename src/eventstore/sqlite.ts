@@ -134,6 +134,7 @@ export class SqliteEventStore implements EventStore {
       readAll: db
         .prepare<[bigint, number], EventRow>(`select ${EVENT_COLUMNS} from events where position > ? order by position limit ?`)
         .safeIntegers(true),
+      countAfter: db.prepare<[bigint], number>('select count(*) from events where position > ?').pluck(),
       head: db.prepare<[], bigint>('select coalesce(max(position), 0) from events').pluck().safeIntegers(true),
       streamVersion: db.prepare<[string], number>('select version from streams where stream_id = ?').pluck(),
     };
@@ -218,6 +219,11 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<bigint> {
     return this.statements.head.get()!;
+  }
+
+  /** Events after `after` (a projection's lag), counted on the primary key index. */
+  async countEventsAfter(after: bigint): Promise<number> {
+    return this.statements.countAfter.get(after)!;
   }
 
   /**

@@ -57,6 +57,16 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       return Array.from({ length: count }, (_, index) => stores[index % stores.length]);
     }
 
+    /**
+     * Waits until readAll reaches the head. PostgreSQL hands out an event only once
+     * every older transaction in the cluster has ended (docs/eventstore.md), and
+     * other test files run transactions at the same time.
+     */
+    async function settled(): Promise<void> {
+      const head = await store.headPosition();
+      while (head > 0n && (await store.readAll({ after: head - 1n, limit: 1 })).length === 0) await sleep(10);
+    }
+
     describe('append and read', () => {
       it('an empty store has head 0 and no events', async () => {
         expect(await store.headPosition()).toBe(0n);
@@ -95,6 +105,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
           if (index > 0) expect(event.position > stream[index - 1].position).toBe(true);
         });
 
+        await settled();
         const all = await store.readAll({ limit: 100 });
         expect(all.map((event) => [event.streamId, event.revision])).toEqual([
           ['certification-a', 0],
@@ -130,6 +141,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       it('readAll pages by position with after and limit', async () => {
         await store.append('goal-1', numberedEvents(4));
         await store.append('goal-2', numberedEvents(3));
+        await settled();
         const pages: RecordedEvent[][] = [];
         let after = 0n;
         for (;;) {
@@ -143,6 +155,17 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
         expect(new Set(positions).size).toBe(7);
         expect(after).toBe(await store.headPosition());
+      });
+
+      it('counts the events after a position, when the backend offers countEventsAfter', async (context) => {
+        const counting = store as EventStore & { countEventsAfter?: (after: bigint) => Promise<number> };
+        if (typeof counting.countEventsAfter !== 'function') return context.skip();
+        expect(await counting.countEventsAfter(0n)).toBe(0);
+        const first = await store.append('goal-3', numberedEvents(4));
+        await store.append('goal-4', numberedEvents(3));
+        expect(await counting.countEventsAfter(0n)).toBe(7);
+        expect(await counting.countEventsAfter(first.position)).toBe(3);
+        expect(await counting.countEventsAfter(await store.headPosition())).toBe(0);
       });
 
       it('readStream honours fromRevision and toRevision', async () => {
@@ -226,10 +249,10 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
           const events = numberedEvents(3, 2);
           return { events, result: writer.append('certification-race', events, { expectedVersion: 2 }) };
         });
-        const settled = await Promise.allSettled(attempts.map((attempt) => attempt.result));
-        const winners = settled.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [attempts[index]] : []));
+        const outcomes = await Promise.allSettled(attempts.map((attempt) => attempt.result));
+        const winners = outcomes.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [attempts[index]] : []));
         expect(winners).toHaveLength(1);
-        for (const outcome of settled) {
+        for (const outcome of outcomes) {
           if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedVersionError);
         }
         const stream = await store.readStream('certification-race');
@@ -239,10 +262,10 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       });
 
       it("10 concurrent 'no_stream' appends: exactly one creates the stream", async () => {
-        const settled = await Promise.allSettled(
+        const outcomes = await Promise.allSettled(
           (await writers(10, 4)).map((writer) => writer.append('curp-race', [newEvent('CurpClaimed')], { expectedVersion: 'no_stream' })),
         );
-        expect(settled.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
         expect(await store.streamVersion('curp-race')).toBe(1);
       });
     });
@@ -396,6 +419,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       it('delivers the history, says caught-up, then delivers new events live', async () => {
         const controller = new AbortController();
         const { position } = await store.append('servant-13', numberedEvents(3));
+        await settled();
         const iterator = store.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();
         const next = async () => (await iterator.next()).value as SubscriptionItem;
 
@@ -423,6 +447,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         await store.append('servant-15', numberedEvents(2));
         const { position } = await store.append('servant-15', numberedEvents(7, 2));
         const after = (await store.readStream('servant-15'))[1].position;
+        await settled();
         const controller = new AbortController();
         const items = await collect(store.subscribe({ after, batchSize: 2, signal: controller.signal }), caughtUp(1));
         controller.abort();
@@ -505,6 +530,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         await store.append('certification-x', numberedEvents(4));
         await store.append('servant-x', numberedEvents(3));
         await store.append('certification-x', numberedEvents(2, 4));
+        await settled();
         const progress: number[] = [];
         expect(await verifyIntegrity(store, { onProgress: (checked) => progress.push(checked) })).toEqual({
           ok: true,
@@ -521,6 +547,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       async function twoStreams(): Promise<void> {
         await store.append('certification-t', numberedEvents(4));
         await store.append('servant-t', numberedEvents(2));
+        await settled();
       }
 
       it('finds data changed directly in the database', async (context) => {
@@ -571,6 +598,7 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
     describe('close', () => {
       it('ends open subscriptions and may be called twice', async () => {
         await store.append('servant-16', numberedEvents(1));
+        await settled();
         const items: SubscriptionItem[] = [];
         const done = (async () => {
           for await (const item of store.subscribe()) items.push(item);

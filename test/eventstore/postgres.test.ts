@@ -1,7 +1,9 @@
-import { describe } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { PostgresEventStore } from '../../src/eventstore/postgres.js';
 import { postgresTestSchema } from '../support/postgres.js';
 import { describeEventStoreContract } from './contract.js';
+import { newEvent } from './support/events.js';
 
 const PARKED = 2_000_000_000;
 
@@ -41,5 +43,34 @@ describe.skipIf(probe === null)('PostgreSQL event store', () => {
         await database.drop();
       },
     };
+  });
+});
+
+describe.skipIf(probe === null)('PostgreSQL ordering rule', () => {
+  it('hands out an event only once every older transaction has ended', async () => {
+    const database = (await postgresTestSchema())!;
+    const store = await PostgresEventStore.connect(database.url, { schema: database.schema });
+    const older = new pg.Client({ connectionString: database.url });
+    await older.connect();
+    try {
+      // A transaction that took its id before the append, as a slow concurrent writer would.
+      await older.query('begin');
+      await older.query('select pg_current_xact_id()');
+      const { position } = await store.append('servant-1', [newEvent()]);
+      expect(await store.headPosition()).toBe(position);
+      expect(await store.readAll({ limit: 10 })).toEqual([]);
+      const controller = new AbortController();
+      const iterator = store.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();
+      expect((await iterator.next()).value).toEqual({ kind: 'caught-up', position: 0n });
+
+      await older.query('commit');
+      expect((await iterator.next()).value).toMatchObject({ kind: 'event', event: { position } });
+      controller.abort();
+      expect((await store.readAll({ limit: 10 })).map((event) => event.position)).toEqual([position]);
+    } finally {
+      await older.end();
+      await store.close();
+      await database.drop();
+    }
   });
 });
