@@ -165,6 +165,12 @@ describe('EnrollInTraining', () => {
       .then([{ type: 'TrainingEnrolled', data: { ...key, provider: 'UTT', modality: 'VIRTUAL', enrolledAt: '2018-03-01T15:00:00.000Z' } }]);
   });
 
+  it('refuses a step dated before the last recorded step of the stream', () => {
+    given(certificationDecider, [verdict('2018-10-02T00:00:00Z', 1), issued('2018-10-02T00:00:00Z', '2023-10-02T00:00:00.000Z')], deps())
+      .when(evaluate('2018-10-01T00:00:00Z'))
+      .thenThrows('BAD_USER_INPUT', { field: 'occurredAt' });
+  });
+
   it('refuses a second enrollment while one is open (ALREADY_IN_TRAINING)', () => {
     given(certificationDecider, [enrolled('2018-03-01T15:00:00Z')], deps())
       .when(enroll('2018-03-02T15:00:00Z'))

@@ -40,6 +40,11 @@ export function decide(
   requireBusinessTime(command);
   const at = command.occurredAt;
   const time = at.toISOString();
+  // One certification's story reads forward in business time: a step dated before
+  // the last one could slip past rules that look at the latest state.
+  if (state.updatedAt !== null && at.getTime() < toTime(state.updatedAt)) {
+    throw new BadUserInputError(`occurredAt is before the last recorded step of this certification (${state.updatedAt})`, 'occurredAt');
+  }
   switch (command.type) {
     case 'EnrollInTraining': {
       const { servantId, standardCode } = streamKey(command.data);

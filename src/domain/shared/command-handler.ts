@@ -55,11 +55,13 @@ export function toDomainEvent<E extends Event>(stored: Pick<StoredStreamEvent, '
  * Load the stream, decide, append with the version read. A concurrent writer
  * makes the append fail; then the command is decided again against fresh
  * state, a bounded number of times, unless the caller named a version.
+ * Each round has one winner, so the bound covers a burst of that many
+ * concurrent commands on one stream; a random pause spreads the retries.
  */
 export class CommandHandler {
   constructor(
     private readonly streams: EventStreams,
-    private readonly maxAttempts = 8,
+    private readonly maxAttempts = 100,
   ) {}
 
   async load<State, E extends Event>(
@@ -109,6 +111,7 @@ export class CommandHandler {
       } catch (error) {
         const retry = error instanceof WrongExpectedVersionError && expectedVersion == null && attempt < this.maxAttempts;
         if (!retry) throw error;
+        await pause(Math.random() * Math.min(attempt, 10));
       }
     }
   }
@@ -134,3 +137,5 @@ export function envelope(streamId: string, events: readonly Event[], context: Co
     },
   }));
 }
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -21,6 +21,8 @@ export interface StreamEvent {
 export interface StoredStreamEvent extends StreamEvent {
   revision: number;
   position: bigint;
+  /** ISO-8601 time the store committed it. */
+  recordedAt: string;
 }
 
 export interface EventStreams {

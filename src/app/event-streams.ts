@@ -1,0 +1,14 @@
+import type { EventStreams } from '../domain/shared/event-streams.js';
+import type { EventStore, NewEvent } from '../eventstore/types.js';
+
+/**
+ * The domain's view of an event store. Domain event data are plain JSON by
+ * construction (strings, numbers, booleans, null, arrays, objects); the store
+ * validates that again on append.
+ */
+export function eventStreamsOf(store: EventStore): EventStreams {
+  return {
+    readStream: (streamId) => store.readStream(streamId),
+    append: (streamId, events, options) => store.append(streamId, events as NewEvent[], options),
+  };
+}

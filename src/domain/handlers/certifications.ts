@@ -1,0 +1,163 @@
+import { certificationDecider } from '../certifications/decide.js';
+import { certificationStreamId, folioStreamId } from '../certifications/events.js';
+import { evaluatorDecider } from '../evaluators/decide.js';
+import { evaluatorStreamId } from '../evaluators/events.js';
+import type {
+  CompleteTraining,
+  DeliverCertificates,
+  EnrollInTraining,
+  IssueCertificate,
+  RecordVerdict,
+  RevokeCertificate,
+} from '../office.js';
+import { servantDecider } from '../servants/decide.js';
+import { servantStreamId } from '../servants/events.js';
+import { NotFoundError } from '../shared/errors.js';
+import type { CommandContext } from '../shared/event.js';
+import { parseFolio, parseStandardCode, requireId, requireText } from '../shared/validation.js';
+import { standardDecider } from '../standards/decide.js';
+import { standardStreamId } from '../standards/events.js';
+import { claimGuard } from './guards.js';
+import { command, type HandlerKit } from './kit.js';
+
+type CertificationCommand = Parameters<typeof certificationDecider.decide>[0];
+
+interface Target {
+  servantId: string;
+  standardCode: string;
+  streamId: string;
+}
+
+function target(servantId: string, standardCode: string): Target {
+  const id = requireId(servantId, 'servantId');
+  const code = parseStandardCode(standardCode, 'standardCode');
+  return { servantId: id, standardCode: code, streamId: certificationStreamId(id, code) };
+}
+
+/** Reads what a certification decision depends on from the other streams, at decision time. */
+async function loadDeps(kit: HandlerKit, t: Target, evaluatorId?: string) {
+  const [standard, servant, evaluator] = await Promise.all([
+    kit.handler.load(standardStreamId(t.standardCode), standardDecider),
+    kit.handler.load(servantStreamId(t.servantId), servantDecider),
+    evaluatorId ? kit.handler.load(evaluatorStreamId(evaluatorId), evaluatorDecider) : undefined,
+  ]);
+  return { standard: standard.state, servant: servant.state, evaluator: evaluator?.state };
+}
+
+async function decideAndAppend(
+  kit: HandlerKit,
+  t: Target,
+  certificationCommand: CertificationCommand,
+  context: CommandContext,
+  expectedVersion?: number | null,
+  evaluatorId?: string,
+) {
+  const result = await kit.handler.handle({
+    streamId: t.streamId,
+    decider: certificationDecider,
+    command: certificationCommand,
+    context,
+    expectedVersion,
+    loadDeps: () => loadDeps(kit, t, evaluatorId),
+  });
+  return { position: result.position, servantId: t.servantId, standardCode: t.standardCode };
+}
+
+type StepInput = { EnrollInTraining: EnrollInTraining; CompleteTraining: CompleteTraining; RecordVerdict: RecordVerdict };
+
+/** Training and evaluation steps, addressed by servant and standard. */
+export async function handleCertificationStep<Type extends keyof StepInput>(
+  kit: HandlerKit,
+  type: Type,
+  input: StepInput[Type],
+  context: CommandContext,
+) {
+  const t = target(input.servantId, input.standardCode);
+  const evaluatorId = 'evaluatorId' in input ? requireId(input.evaluatorId, 'evaluatorId') : undefined;
+  const data = { ...input, servantId: t.servantId, standardCode: t.standardCode, ...(evaluatorId ? { evaluatorId } : {}) };
+  const expectedVersion = 'expectedVersion' in input ? input.expectedVersion : null;
+  return decideAndAppend(kit, t, command(type, data, context) as unknown as CertificationCommand, context, expectedVersion, evaluatorId);
+}
+
+/**
+ * Issuing claims the folio's guard stream after a dry run of the decision, so a
+ * refused issuance never uses up a folio.
+ */
+export async function issueCertificate(kit: HandlerKit, input: IssueCertificate, context: CommandContext) {
+  const t = target(input.servantId, input.standardCode);
+  const folio = parseFolio(input.folio);
+  const issuance = command('IssueCertificate', { ...input, servantId: t.servantId, standardCode: t.standardCode, folio }, context);
+  const unseen = await kit.handler.precheck({
+    streamId: t.streamId,
+    decider: certificationDecider,
+    command: issuance as CertificationCommand,
+    context,
+    loadDeps: () => loadDeps(kit, t),
+  });
+  if (unseen) {
+    await claimGuard(
+      kit,
+      {
+        streamId: folioStreamId(folio),
+        event: { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } },
+        owner: t.streamId,
+        ownerOf: (event) => String(event.data.certificationStreamId),
+        isAbandoned: async (holder) => !(await certificateStreamHolds(kit, holder, folio)),
+        conflictMessage: `Folio ${folio} is already assigned`,
+      },
+      context,
+    );
+  }
+  return decideAndAppend(kit, t, issuance as CertificationCommand, context, input.expectedVersion);
+}
+
+async function certificateStreamHolds(kit: HandlerKit, streamId: string, folio: string): Promise<boolean> {
+  const events = await kit.streams.readStream(streamId);
+  return events.some((e) => e.type === 'CertificateIssued' && e.data.folio === folio);
+}
+
+/** The certification a folio was assigned to. */
+async function targetOfFolio(kit: HandlerKit, folio: string): Promise<Target> {
+  const guard = await kit.streams.readStream(folioStreamId(folio));
+  const assigned = guard.at(-1);
+  if (!assigned || !(await certificateStreamHolds(kit, String(assigned.data.certificationStreamId), folio))) {
+    throw new NotFoundError(`Certificate ${folio} does not exist`);
+  }
+  return target(String(assigned.data.servantId), String(assigned.data.standardCode));
+}
+
+export async function revokeCertificate(kit: HandlerKit, input: RevokeCertificate, context: CommandContext) {
+  const folio = parseFolio(input.folio);
+  const t = await targetOfFolio(kit, folio);
+  const result = await decideAndAppend(kit, t, command('RevokeCertificate', { ...input, folio }, context) as CertificationCommand, context);
+  return { position: result.position, folio };
+}
+
+/**
+ * A ceremony delivers many certificates, each in its own stream. Every folio is
+ * checked before anything is written, so one bad folio refuses the whole batch.
+ */
+export async function deliverCertificates(kit: HandlerKit, input: DeliverCertificates, context: CommandContext) {
+  const ceremony = requireText(input.ceremony, 'ceremony');
+  const folios = [...new Set(input.folios.map((folio) => parseFolio(folio, 'folios')))];
+  const deliveries = await Promise.all(
+    folios.map(async (folio) => {
+      const t = await targetOfFolio(kit, folio);
+      const delivery = command('DeliverCertificate', { folio, ceremony }, context) as CertificationCommand;
+      await kit.handler.precheck({
+        streamId: t.streamId,
+        decider: certificationDecider,
+        command: delivery,
+        context,
+        loadDeps: () => loadDeps(kit, t),
+      });
+      return { t, delivery };
+    }),
+  );
+  let position = 0n;
+  for (const { t, delivery } of deliveries) {
+    const result = await decideAndAppend(kit, t, delivery, context);
+    if (result.position > position) position = result.position;
+  }
+  return { position, folios };
+}

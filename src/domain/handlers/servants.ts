@@ -1,0 +1,85 @@
+import type { ChangeEmployment, ErasePersonalData, RegisterServant, SeparateServant } from '../office.js';
+import { servantDecider } from '../servants/decide.js';
+import { curpStreamId, servantStreamId } from '../servants/events.js';
+import type { CommandContext } from '../shared/event.js';
+import { newAggregateId } from '../shared/ids.js';
+import { parseCurp, requireId } from '../shared/validation.js';
+import { claimGuard } from './guards.js';
+import { command, type HandlerKit } from './kit.js';
+
+const refuseToSeal = (): string => {
+  throw new Error('personal data is sealed only when a servant is first registered');
+};
+
+/**
+ * Registration claims the CURP's guard stream first, after a dry run of the
+ * decision so a rejected registration never holds a CURP.
+ */
+export async function registerServant(kit: HandlerKit, input: RegisterServant, context: CommandContext) {
+  const servantId = input.id ? requireId(input.id, 'id') : newAggregateId(context.commandId, 'servant');
+  const curp = parseCurp(input.curp);
+  const registration = command('RegisterServant', { ...input, id: servantId, servantId, curp }, context);
+  const streamId = servantStreamId(servantId);
+  const unseen = await kit.handler.precheck({
+    streamId,
+    decider: servantDecider,
+    command: registration,
+    context,
+    loadDeps: async () => ({ seal: () => '' }),
+  });
+  if (unseen) {
+    await claimGuard(
+      kit,
+      {
+        streamId: curpStreamId(kit.vault.curpDigest(curp)),
+        event: { type: 'CurpClaimed', data: { servantId } },
+        owner: servantId,
+        ownerOf: (event) => String(event.data.servantId),
+        isAbandoned: async (holder) => (await kit.streams.readStream(servantStreamId(holder))).length === 0,
+        conflictMessage: 'A servant with this CURP is already registered',
+      },
+      context,
+    );
+  }
+  const result = await kit.handler.handle({
+    streamId,
+    decider: servantDecider,
+    command: registration,
+    context,
+    loadDeps: async (state) => ({ seal: state.exists ? refuseToSeal : await kit.vault.sealerFor(servantId) }),
+  });
+  return { position: result.position, servantId };
+}
+
+type ServantInput = {
+  ChangeEmployment: ChangeEmployment;
+  SeparateServant: SeparateServant;
+  ErasePersonalData: ErasePersonalData;
+};
+
+/** Commands on an existing servant's stream. */
+export async function handleServant<Type extends keyof ServantInput>(
+  kit: HandlerKit,
+  type: Type,
+  input: ServantInput[Type],
+  context: CommandContext,
+) {
+  const servantId = requireId(input.servantId, 'servantId');
+  const servantCommand = command(type, { ...input, servantId }, context) as Parameters<typeof servantDecider.decide>[0];
+  const result = await kit.handler.handle({
+    streamId: servantStreamId(servantId),
+    decider: servantDecider,
+    command: servantCommand,
+    context,
+    expectedVersion: 'expectedVersion' in input ? input.expectedVersion : null,
+    loadDeps: async (state) => {
+      if (type === 'ErasePersonalData') {
+        // Destroy the key only once the decision is known to succeed; a retry finds it gone and still appends.
+        servantDecider.decide(servantCommand, state, { seal: refuseToSeal });
+        await kit.vault.erase(servantId);
+      }
+      return { seal: refuseToSeal };
+    },
+  });
+  return { position: result.position, servantId };
+}
