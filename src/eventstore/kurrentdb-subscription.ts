@@ -1,12 +1,9 @@
 /**
  * Reading KurrentDB's $all the way our contract needs it: forwards from just
- * after one of our positions, page by page (`walkAll`), and as a subscription
- * that first catches up with those pages, reports `caught-up`, then follows a
- * live `subscribeToAll` without gaps or duplicates (`catchUpThenLive`).
- *
- * Positions are KurrentDB commit positions. For events written through gRPC
- * (one log record per event) the commit position is the record's own log
- * position, so it is unique per event and grows with $all order.
+ * after a position, page by page (`walkAll`), and as a subscription that first
+ * catches up with those pages, reports `caught-up`, then follows a live
+ * `subscribeToAll` without gaps or duplicates (`catchUpThenLive`). See
+ * kurrentdb-positions.ts for what positions are and where reads may start.
  */
 import type { Readable } from 'node:stream';
 import type { AllStreamRecordedEvent, AllStreamResolvedEvent, Position } from '@eventstore/db-client';
@@ -23,29 +20,28 @@ export interface LiveFeed extends Readable {
 /** Pages grow up to this many records while most of what they bring is not ours (other namespaces, claims, system). */
 export const MAX_WALK_PAGE = 4096;
 
-/** A $all position we handed out, as the client's Position (gRPC-written events have commit = prepare). */
-export function logPosition(position: bigint): Position | undefined {
-  return position > 0n ? { commit: position, prepare: position } : undefined;
-}
-
-/** The last $all record a walk has read, ours or not: where a live subscription takes over. */
+/** How far a walk got: where to read next (a record boundary), and the highest position already passed. */
 export interface WalkCursor {
+  /** The last $all record read, ours or not (at first, the safe start): where a live subscription takes over. */
   from: Position | undefined;
+  /** Records at or before this are not handed out again. */
+  seen: bigint;
 }
 
 /**
- * The records after `after` that `keep` accepts, read forwards in pages of
- * about `pageSize` until a page comes back short: the end of the log as of
- * that read. Pages double while fewer than half of their records are kept.
+ * The records after `after` that `keep` accepts, read forwards from `start` (a
+ * record boundary at or before `after`; undefined = the start of the log) in
+ * pages of about `pageSize`, until a page comes back short: the end of the log
+ * as of that read. Pages double while fewer than half of their records are kept.
  */
 export async function* walkAll(
   readPage: ReadAllPage,
   after: bigint,
+  start: Position | undefined,
   pageSize: number,
   keep: (recorded: AllStreamRecordedEvent) => boolean,
-  cursor: WalkCursor = { from: logPosition(after) },
+  cursor: WalkCursor = { from: start, seen: after },
 ): AsyncGenerator<AllStreamRecordedEvent> {
-  let seen = after;
   let size = pageSize;
   for (;;) {
     // A read from a position includes the record there, hence one more.
@@ -53,9 +49,10 @@ export async function* walkAll(
     const page = await readPage(cursor.from, maxCount);
     let kept = 0;
     for (const { event } of page) {
-      if (!event || event.position.commit <= seen) continue;
-      seen = event.position.commit;
+      if (!event) continue;
       cursor.from = event.position;
+      if (event.position.commit <= cursor.seen) continue;
+      cursor.seen = event.position.commit;
       if (!keep(event)) continue;
       kept += 1;
       yield event;
@@ -67,6 +64,8 @@ export async function* walkAll(
 
 export interface CatchUpOptions {
   after: bigint;
+  /** Where reading for "after `after`" may start (see safeStart). */
+  startFor: (after: bigint) => Promise<Position | undefined>;
   batchSize: number;
   /** The caller's signal and the store's close, combined: either ends the iteration cleanly. */
   signal: AbortSignal;
@@ -95,9 +94,10 @@ export interface CatchUpOptions {
 export async function* catchUpThenLive(options: CatchUpOptions): AsyncGenerator<SubscriptionItem> {
   const { batchSize, signal, decode } = options;
   let delivered = options.after;
-  const cursor: WalkCursor = { from: logPosition(options.after) };
+  const cursor: WalkCursor = { from: undefined, seen: options.after };
   try {
-    for await (const recorded of walkAll(options.readPage, options.after, batchSize, options.isOurs, cursor)) {
+    cursor.from = await options.startFor(options.after);
+    for await (const recorded of walkAll(options.readPage, options.after, cursor.from, batchSize, options.isOurs, cursor)) {
       if (signal.aborted) return;
       yield { kind: 'event', event: decode(recorded) };
       delivered = recorded.position.commit;
@@ -111,7 +111,7 @@ export async function* catchUpThenLive(options: CatchUpOptions): AsyncGenerator<
   if (signal.aborted) return;
 
   const feed = options.subscribe(cursor.from);
-  let seen = cursor.from?.commit ?? 0n;
+  let seen = cursor.seen;
   const queue: SubscriptionItem[] = [];
   let failure: { error: unknown } | undefined;
   let ended = false;

@@ -35,6 +35,7 @@ import {
   versionOf,
   type KurrentRecordedEvent,
 } from './kurrentdb-mapping.js';
+import { KnownPositions, logPosition, safeStart } from './kurrentdb-positions.js';
 import { catchUpThenLive, MAX_WALK_PAGE, walkAll, type LiveFeed } from './kurrentdb-subscription.js';
 import type {
   AppendOptions,
@@ -82,7 +83,12 @@ class KurrentDbEventStore implements EventStore {
   readonly backend = 'kurrentdb';
   /** Aborted by close(): ends every open subscription. */
   private readonly closing = new AbortController();
-  private readonly decode = (recorded: KurrentRecordedEvent): RecordedEvent => fromKurrentEvent(recorded, this.names);
+  private readonly known = new KnownPositions();
+  private readonly decode = (recorded: KurrentRecordedEvent): RecordedEvent => {
+    const event = fromKurrentEvent(recorded, this.names);
+    this.known.add(event.position);
+    return event;
+  };
   private readonly isOurs = (recorded: { streamId: string; type: string }): boolean => this.names.isOurs(recorded);
 
   constructor(
@@ -156,7 +162,7 @@ class KurrentDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, limit } = validateReadAllOptions(options);
     const events: RecordedEvent[] = [];
-    for await (const recorded of walkAll(this.readAllPage, after, limit, this.isOurs)) {
+    for await (const recorded of walkAll(this.readAllPage, after, await this.startFor(after), limit, this.isOurs)) {
       events.push(this.decode(recorded));
       if (events.length === limit) break;
     }
@@ -168,6 +174,7 @@ class KurrentDbEventStore implements EventStore {
     const signal = options?.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
     return catchUpThenLive({
       after,
+      startFor: this.startFor,
       batchSize,
       signal,
       readPage: this.readAllPage,
@@ -227,8 +234,18 @@ class KurrentDbEventStore implements EventStore {
     );
   }
 
-  private readonly readAllPage = (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> =>
-    this.collect(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount }));
+  private readonly readAllPage = async (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> => {
+    const page = await this.collect(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount }));
+    for (const { event } of page) if (event) this.known.add(event.position.commit);
+    return page;
+  };
+
+  /** A record boundary to read $all from for "after `after`" (KurrentDB refuses to start mid-record). */
+  private readonly startFor = (after: bigint): Promise<Position | undefined> =>
+    safeStart(after, this.known, async (position) => {
+      const [probe] = await this.readAllPage(logPosition(position), 1);
+      return probe?.event?.position.commit === position;
+    });
 
   private subscribeToAll(from: Position | undefined): LiveFeed {
     return this.client.subscribeToAll({

@@ -1,15 +1,17 @@
 /**
  * The $all walk and the catch-up-then-live hand-over, run against a stand-in
  * for KurrentDB's $all: an array read the way KurrentDB reads (forwards from a
- * position, inclusive) and a Node object stream standing for the client's
- * subscription. The stand-in encodes our reading of the server's behaviour;
- * the contract suite (KURRENTDB_URL) is what checks it against a real server.
+ * record boundary, inclusive; an error from the middle of a record) and a Node
+ * object stream standing for the client's subscription. The stand-in encodes
+ * our reading of the server's behaviour; the contract suite (KURRENTDB_URL) is
+ * what checks it against a real server.
  */
 import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AllStreamRecordedEvent, AllStreamResolvedEvent, Position } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
 import { ForeignEventError, fromKurrentEvent, StreamNames, toEventData } from '../../src/eventstore/kurrentdb-mapping.js';
+import { CHUNK_SIZE, KnownPositions, logPosition, safeStart } from '../../src/eventstore/kurrentdb-positions.js';
 import { catchUpThenLive, walkAll, type LiveFeed } from '../../src/eventstore/kurrentdb-subscription.js';
 import type { SubscriptionItem } from '../../src/eventstore/types.js';
 import { numberedEvents } from './support/events.js';
@@ -49,6 +51,12 @@ class StandInLog {
 
   readonly readPage = async (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> => {
     this.pageReads.push(maxCount);
+    const boundary =
+      !from ||
+      from.commit % CHUNK_SIZE === 0n ||
+      from.commit > (this.records.at(-1)?.position.commit ?? 0n) ||
+      this.records.some((record) => record.position.commit === from.commit);
+    if (!boundary) throw new Error(`InvalidPosition: no record starts at ${from.commit}`);
     return this.records
       .filter((record) => !from || record.position.commit >= from.commit)
       .slice(0, maxCount)
@@ -78,6 +86,11 @@ class StandInLog {
 function subscription(log: StandInLog, options: { after?: bigint; batchSize?: number; signal?: AbortSignal } = {}) {
   return catchUpThenLive({
     after: options.after ?? 0n,
+    startFor: (after) =>
+      safeStart(after, new KnownPositions(), async (position) => {
+        const [probe] = await log.readPage(logPosition(position), 1);
+        return probe?.event?.position.commit === position;
+      }),
     batchSize: options.batchSize ?? 500,
     signal: options.signal ?? new AbortController().signal,
     readPage: log.readPage,
@@ -102,7 +115,7 @@ describe('walkAll', () => {
     const log = new StandInLog();
     const ours = log.add('ns-servant-1', 5);
     const walked = [];
-    for await (const record of walkAll(log.readPage, 0n, 1, () => true)) walked.push(record.id);
+    for await (const record of walkAll(log.readPage, 0n, undefined, 1, () => true)) walked.push(record.id);
     expect(walked).toEqual(ours.map((record) => record.id));
   });
 
@@ -113,7 +126,8 @@ describe('walkAll', () => {
     log.add('$stats', 10, '$statsCollected');
     const last = log.add('ns-servant-2', 2);
     const walked = [];
-    for await (const record of walkAll(log.readPage, first.position.commit, 10, (record) => names.isOurs(record))) {
+    const after = first.position.commit;
+    for await (const record of walkAll(log.readPage, after, logPosition(after), 10, (record) => names.isOurs(record))) {
       walked.push(record.id);
     }
     expect(walked).toEqual(last.map((record) => record.id));
@@ -176,6 +190,20 @@ describe('catchUpThenLive', () => {
     const records = log.add('ns-servant-1', 4);
     const iterator = subscription(log, { after: records[1].position.commit, batchSize: 1 });
     expect(await take(iterator, 3)).toEqual([2, 3, `caught-up@${records[3].position.commit}`]);
+  });
+
+  it('starts after a position inside a record, reading from a record boundary instead', async () => {
+    const log = new StandInLog();
+    const records = log.add('ns-servant-1', 4);
+    const iterator = subscription(log, { after: records[2].position.commit - 1n });
+    expect(await take(iterator, 3)).toEqual([2, 3, `caught-up@${records[3].position.commit}`]);
+    const pending = iterator.next();
+    await nextTurn();
+    // The live subscription takes over from the last record read, not from the position asked for.
+    expect(log.subscribedFrom).toEqual(records[3].position);
+    const live = log.add('ns-servant-1', 1, 'Later');
+    log.send(live);
+    expect((await pending).value).toMatchObject({ kind: 'event', event: { id: live[0].id } });
   });
 
   it('ends cleanly when aborted while waiting for live events', async () => {

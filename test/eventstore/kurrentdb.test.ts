@@ -27,6 +27,7 @@ import {
   versionOf,
   type KurrentRecordedEvent,
 } from '../../src/eventstore/kurrentdb-mapping.js';
+import { CHUNK_SIZE, KnownPositions, safeStart } from '../../src/eventstore/kurrentdb-positions.js';
 import type { ExpectedVersion, NewEvent } from '../../src/eventstore/types.js';
 import { describeEventStoreContract } from './contract.js';
 import { newEvent, numberedEvents, testMetadata } from './support/events.js';
@@ -194,6 +195,56 @@ describe('KurrentDB envelope', () => {
     const error = captureSync(() => fromKurrentEvent(spoil(recorded), names));
     expect(error).toBeInstanceOf(ForeignEventError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('KurrentDB read start positions', () => {
+  /** A probe that answers `answer` and counts its calls. */
+  const probe = (answer: boolean | Error) => {
+    const calls: bigint[] = [];
+    const isRecordAt = async (position: bigint) => {
+      calls.push(position);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    return { calls, isRecordAt };
+  };
+  const at = (position: bigint) => ({ commit: position, prepare: position });
+
+  it('reads from the start for position 0', async () => {
+    const { calls, isRecordAt } = probe(true);
+    expect(await safeStart(0n, new KnownPositions(), isRecordAt)).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it('reads from a position seen on a record without asking the server', async () => {
+    const known = new KnownPositions();
+    known.add(4242n);
+    const { calls, isRecordAt } = probe(false);
+    expect(await safeStart(4242n, known, isRecordAt)).toEqual(at(4242n));
+    expect(calls).toEqual([]);
+  });
+
+  it('reads from an unknown position once a probe finds a record there', async () => {
+    const { calls, isRecordAt } = probe(true);
+    expect(await safeStart(3n * CHUNK_SIZE + 77n, new KnownPositions(), isRecordAt)).toEqual(at(3n * CHUNK_SIZE + 77n));
+    expect(calls).toEqual([3n * CHUNK_SIZE + 77n]);
+  });
+
+  it.each([
+    ['finds no record there', false],
+    ['fails (a read from mid-record is an error)', new Error('InvalidPosition')],
+  ])('falls back to the start of the chunk when the probe %s', async (_, answer) => {
+    expect(await safeStart(3n * CHUNK_SIZE + 77n, new KnownPositions(), probe(answer).isRecordAt)).toEqual(at(3n * CHUNK_SIZE));
+    expect(await safeStart(77n, new KnownPositions(), probe(answer).isRecordAt)).toBeUndefined();
+  });
+
+  it('keeps a bounded number of known positions', () => {
+    const known = new KnownPositions(3);
+    for (const position of [1n, 2n, 3n]) known.add(position);
+    expect(known.has(1n) && known.has(3n)).toBe(true);
+    known.add(4n);
+    expect([known.has(1n), known.has(3n), known.has(4n)]).toEqual([false, false, true]);
   });
 });
 
