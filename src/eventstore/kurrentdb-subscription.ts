@@ -93,6 +93,7 @@ export interface CatchUpOptions {
  */
 export async function* catchUpThenLive(options: CatchUpOptions): AsyncGenerator<SubscriptionItem> {
   const { batchSize, signal, decode } = options;
+  if (signal.aborted) return;
   let delivered = options.after;
   const cursor: WalkCursor = { from: undefined, seen: options.after };
   try {
