@@ -49,7 +49,7 @@ const schema = z.object({
     .optional(),
   DATABASE_SCHEMA: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+    .regex(/^[a-z_][a-z0-9_]{0,47}$/, { message: 'must be a lower-case SQL identifier' })
     .default('public'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),

@@ -1,0 +1,112 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { createCertificationOffice } from '../domain/handlers/certification-office.js';
+import type { Office } from '../domain/office.js';
+import type { PersonalDataVault } from '../domain/servants/personal-data.js';
+import { AsyncMutex } from '../eventstore/async-mutex.js';
+import { createEventStore } from '../eventstore/factory.js';
+import { PostgresEventStore } from '../eventstore/postgres.js';
+import { SqliteEventStore } from '../eventstore/sqlite.js';
+import type { EventStore } from '../eventstore/types.js';
+import type { DataKeyStore } from '../privacy/data-key-store.js';
+import { PostgresKeyStore } from '../privacy/postgres-key-store.js';
+import { SqliteKeyStore } from '../privacy/sqlite-key-store.js';
+import { EnvelopeVault } from '../privacy/vault.js';
+import { createAllProjections } from '../projections/all.js';
+import { openReadDatabase, type ReadStore } from '../projections/database.js';
+import type { Projection } from '../projections/projection.js';
+import type { ReadModel } from '../projections/read-model.js';
+import { ProjectionRunner } from '../projections/runner.js';
+import { SqlReadModel } from '../projections/sql-read-model.js';
+import type { WriteLock } from '../projections/transaction.js';
+import type { AppConfig } from './config.js';
+import { eventStreamsOf } from './event-streams.js';
+
+/** Everything a server, the CLI or a test needs, wired once. */
+export interface Application {
+  office: Office;
+  readModel: ReadModel;
+  store: EventStore;
+  vault: PersonalDataVault;
+  runner: ProjectionRunner;
+  readStore: ReadStore;
+  projections: readonly Projection[];
+  /** The write lock read-model transactions take (SQLite sharing a file with appends). */
+  writeLock: WriteLock | undefined;
+  /** True while the store answers and no projection is stopped. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type ApplicationConfig = Pick<AppConfig, 'eventStoreUrl' | 'readStoreUrl' | 'databaseSchema' | 'masterKey'>;
+
+export interface ApplicationOptions {
+  logger: Logger;
+  /** Start projecting right away (default true). `rebuild` and `verify` do not. */
+  project?: boolean;
+}
+
+/** Where the data keys live: next to the read models, never in the event log. */
+function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: WriteLock | undefined): { keys: DataKeyStore; close(): Promise<void> } {
+  if (store instanceof SqliteEventStore) return { keys: new SqliteKeyStore(store.database, (fn) => store.withWriteLock(fn)), close: async () => {} };
+  if (store instanceof PostgresEventStore) return { keys: new PostgresKeyStore(store.pool, store.schema), close: async () => {} };
+  // KurrentDB: READ_STORE_URL holds read models and keys.
+  const path = sqlitePathOf(config.readStoreUrl);
+  if (path !== null && writeLock) {
+    const db = new Database(path);
+    db.pragma('busy_timeout = 5000');
+    return { keys: new SqliteKeyStore(db, writeLock), close: async () => void db.close() };
+  }
+  const pool = new pg.Pool({ connectionString: config.readStoreUrl, max: 2 });
+  return { keys: new PostgresKeyStore(pool, config.databaseSchema), close: () => pool.end() };
+}
+
+function sqlitePathOf(url: string): string | null {
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
+}
+
+export async function createApplication(config: ApplicationConfig, options: ApplicationOptions): Promise<Application> {
+  const store = await createEventStore(config.eventStoreUrl, { schema: config.databaseSchema });
+  const readStore = await openReadDatabase(config.readStoreUrl, { schema: config.databaseSchema });
+  const writeLock: WriteLock | undefined =
+    store instanceof SqliteEventStore ? (fn) => store.withWriteLock(fn) : sqlitePathOf(config.readStoreUrl) ? separateFileLock() : undefined;
+  const { keys, close: closeKeys } = openKeyStore(store, config, writeLock);
+  await keys.migrate();
+  const vault = new EnvelopeVault(config.masterKey, keys);
+  const projections = createAllProjections({ dialect: readStore.dialect, vault });
+  const runner = new ProjectionRunner({ store, db: readStore.db, dialect: readStore.dialect, projections, writeLock, logger: options.logger });
+  if (options.project !== false) await runner.start();
+  const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });
+  const office = createCertificationOffice(eventStreamsOf(store), vault);
+
+  return {
+    office,
+    readModel,
+    store,
+    vault,
+    runner,
+    readStore,
+    projections,
+    writeLock,
+    async healthy() {
+      try {
+        await store.headPosition();
+        return (await runner.status()).every((status) => status.lastError === null);
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await runner.stop();
+      await closeKeys();
+      await readStore.close();
+      await store.close();
+    },
+  };
+}
+
+function separateFileLock(): WriteLock {
+  const mutex = new AsyncMutex();
+  return (fn) => mutex.run(fn);
+}
