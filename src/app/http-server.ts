@@ -243,7 +243,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
     maxRecursiveSelections: true,
     // The CLI owns signals and calls close().
     stopOnTerminationSignals: false,

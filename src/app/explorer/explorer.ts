@@ -22,7 +22,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'react-dom.production.min.js': { file: join(mainDir('react-dom'), 'umd', 'react-dom.production.min.js'), type: JS },
   'graphiql.min.js': { file: join(packageDir('graphiql'), 'graphiql.min.js'), type: JS },
   'graphiql.min.css': { file: join(packageDir('graphiql'), 'graphiql.min.css'), type: CSS },
-  'explorer.js': { file: join(here, 'explorer.js'), type: JS },
+  // Not explorer.js: that name would shadow this module (./explorer.js) at runtime.
+  'boot.js': { file: join(here, 'boot.js'), type: JS },
   'explorer.css': { file: join(here, 'explorer.css'), type: CSS },
 };
 

@@ -1,0 +1,108 @@
+/**
+ * The real API for end-to-end tests: the whole application (SQLite file in a
+ * temp folder or a fresh PostgreSQL schema) behind the real HTTP server on a
+ * free port, plus helpers to sign tokens and post GraphQL.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { startHttpServer, type RunningHttpServer } from '../../../src/app/http-server.js';
+import { signToken, type Role } from '../../../src/graphql/auth.js';
+import { systemClock, type GraphQLDeps } from '../../../src/graphql/deps.js';
+import type { ReadModel } from '../../../src/projections/read-model.js';
+import { openTestApplication, type Backend, type TestApplication } from '../../support/application.js';
+
+export const JWT_SECRET = 'graphql-test-secret-0123456789abcdefghij';
+export const TIJUANA = { state: 'Baja California', municipality: 'Tijuana' } as const;
+export const MEXICALI = { state: 'Baja California', municipality: 'Mexicali' } as const;
+
+export interface GraphQLResult<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[] | undefined;
+  headers: Headers;
+}
+
+export interface TestApi extends TestApplication {
+  server: RunningHttpServer;
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  /** JSON log lines the server wrote. */
+  logs: Record<string, unknown>[];
+  token(role: Role, claims?: { sub?: string; state?: string; municipality?: string; ttl?: string }): Promise<string>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResult<T>>;
+  /** The event log's head: unchanged means nothing was written. */
+  head(): Promise<bigint>;
+}
+
+export interface TestApiOptions {
+  maxCost?: number;
+  corsOrigins?: string[];
+  /** Wraps the read model the GraphQL layer sees (e.g. to count calls). */
+  wrapReadModel?: (readModel: ReadModel) => ReadModel;
+}
+
+export async function startTestApi(backend: Backend, options: TestApiOptions = {}): Promise<TestApi | null> {
+  const opened = await openTestApplication(backend);
+  if (!opened) return null;
+  const { app } = opened;
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, sink);
+  const deps: GraphQLDeps = {
+    office: app.office,
+    readModel: options.wrapReadModel ? options.wrapReadModel(app.readModel) : app.readModel,
+    store: app.store,
+    vault: app.vault,
+    clock: systemClock,
+    logger,
+  };
+  const server = await startHttpServer({
+    deps,
+    host: '127.0.0.1',
+    port: 0,
+    jwtSecret: JWT_SECRET,
+    logger,
+    corsOrigins: options.corsOrigins,
+    maxCost: options.maxCost,
+    health: () => app.healthy(),
+  });
+  const origin = `http://127.0.0.1:${server.port}`;
+  return {
+    ...opened,
+    server,
+    origin,
+    logs,
+    token: (role, claims = {}) =>
+      signToken(
+        {
+          role,
+          sub: claims.sub ?? `test-${role.toLowerCase()}`,
+          ...(role === 'REGISTRAR' ? TIJUANA : {}),
+          ...claims,
+        },
+        JWT_SECRET,
+      ),
+    async gql(query, variables, token) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: GraphQLResult['errors'] };
+      return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+    },
+    head: () => app.store.headPosition(),
+    close: async () => {
+      await server.close();
+      await opened.close();
+    },
+  };
+}
+
+/** Backends the suites run on: PostgreSQL joins when reachable (and must be, under CI=true). */
+export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
