@@ -226,13 +226,26 @@ export class PostgresEventStore implements EventStore {
     return this.readAfter(after, limit);
   }
 
-  /** Only rows of transactions older than every transaction still running: nothing can commit before them any more. */
+  /**
+   * Only rows of transactions older than every transaction still running
+   * (nothing can commit before them any more), or every committed row while no
+   * append holds the append lock. The horizon is cluster-wide, so without the
+   * second clause any long transaction anywhere (a read-model rebuild, a psql
+   * session) would hold back every reader; appends are serialised by that lock,
+   * so with none in flight no lower position can still commit.
+   */
   private async readAfter(after: bigint, limit: number): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
       `select ${EVENT_COLUMNS} from ${this.events}
-       where position > $1 and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       where position > $1
+         and (transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              or not exists (
+                select 1 from pg_locks l, (select hashtextextended($3, 0) as key) k
+                where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
+                  and l.classid = ((k.key >> 32) & 4294967295)::bigint::oid and l.objid = (k.key & 4294967295)::bigint::oid
+                  and l.objsubid = 1))
        order by position limit $2`,
-      [after.toString(), limit],
+      [after.toString(), limit, this.lockName],
     );
     return rows.map(toRecordedEvent);
   }
