@@ -1,0 +1,39 @@
+import { systemClock } from '../../graphql/deps.js';
+import type { Application } from '../application.js';
+import { startHttpServer } from '../http-server.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * Serves until SIGTERM or SIGINT, then shuts down gracefully: stop accepting,
+ * let in-flight requests (mutations included) finish, stop the projections,
+ * close the stores.
+ */
+export async function serveUntilSignalled(runtime: Runtime, app: Application): Promise<void> {
+  const { config, logger } = runtime;
+  const server = await startHttpServer({
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger },
+    host: config.host,
+    port: config.port,
+    jwtSecret: config.jwtSecret,
+    logger,
+    corsOrigins: config.corsOrigins,
+    maxCost: config.maxQueryCost,
+    health: () => app.healthy(),
+  });
+  logger.info({ url: server.url }, 'listening');
+  process.stdout.write(`Acredita is listening on ${server.url}/graphql (explorer: open it in a browser)\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await server.close();
+  await app.close();
+  logger.info('stopped');
+}

@@ -1,0 +1,27 @@
+import { ROLES, signToken, type Role } from '../../graphql/auth.js';
+import { CliError, EXIT } from './runtime.js';
+
+export interface TokenOptions {
+  role: string;
+  sub?: string;
+  state?: string;
+  municipality?: string;
+  ttl: string;
+}
+
+/** A token signed with JWT_SECRET, for the explorer, scripts and tests. */
+export async function makeToken(options: TokenOptions, secret: string): Promise<string> {
+  const role = options.role.toUpperCase() as Role;
+  if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`, EXIT.usage);
+  if (role === 'REGISTRAR' && (!options.state || !options.municipality)) {
+    throw new CliError('a REGISTRAR token needs --state and --municipality', EXIT.usage);
+  }
+  try {
+    return await signToken(
+      { role, sub: options.sub ?? `${role.toLowerCase()}@cli`, state: options.state, municipality: options.municipality, ttl: options.ttl },
+      secret,
+    );
+  } catch (error) {
+    throw new CliError(`cannot sign the token: ${(error as Error).message}`, EXIT.usage);
+  }
+}
