@@ -10,19 +10,33 @@ import { AcreditaError } from '../domain/shared/errors.js';
 export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
 const MASKED_MESSAGE = 'Internal server error';
 
-/** The error a resolver threw, under graphql-js's located wrappers. */
+/** The error a resolver threw, under graphql-js's located wrappers (for logs). */
 export function originalError(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;
   return current;
 }
 
+/**
+ * The error that decides what the client sees: the first, from the outside
+ * in, that is one of ours or carries a code (Apollo wraps graphql-js parse
+ * errors, graphql-js wraps resolver errors). Null: nothing meant for clients.
+ */
+function clientFacing(error: unknown): AcreditaError | GraphQLError | null {
+  let current = error;
+  for (;;) {
+    if (current instanceof AcreditaError) return current;
+    if (!(current instanceof GraphQLError)) return null;
+    if (typeof current.extensions.code === 'string') return current;
+    current = current.originalError;
+  }
+}
+
 /** The client-facing code of any error, INTERNAL_SERVER_ERROR when we did not mean it for clients. */
 export function errorCode(error: unknown): string {
-  const original = originalError(error);
-  if (original instanceof AcreditaError) return original.code;
-  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
-  if (typeof code !== 'string') return INTERNAL_SERVER_ERROR;
+  const source = clientFacing(error);
+  if (!source) return INTERNAL_SERVER_ERROR;
+  const code = source instanceof AcreditaError ? source.code : (source.extensions.code as string);
   // type-graphql says UNAUTHORIZED where api.md says FORBIDDEN.
   return code === 'UNAUTHORIZED' ? 'FORBIDDEN' : code;
 }
@@ -44,13 +58,11 @@ function validationIssues(issues: ValidationIssue[], prefix = ''): { field: stri
   });
 }
 
-function clientExtensions(error: unknown, code: string): Record<string, unknown> {
-  const original = originalError(error);
-  if (original instanceof AcreditaError) {
-    return { ...original.details, code, ...(original.rule ? { rule: original.rule } : {}) };
+function clientExtensions(source: AcreditaError | GraphQLError, code: string): Record<string, unknown> {
+  if (source instanceof AcreditaError) {
+    return { ...source.details, code, ...(source.rule ? { rule: source.rule } : {}) };
   }
-  const extensions = original instanceof GraphQLError ? original.extensions : {};
-  const { validationErrors, http: _http, stacktrace: _stack, exception: _exception, ...rest } = extensions as Record<string, unknown>;
+  const { validationErrors, http: _http, stacktrace: _stack, exception: _exception, ...rest } = source.extensions as Record<string, unknown>;
   return {
     ...rest,
     code,
@@ -60,14 +72,12 @@ function clientExtensions(error: unknown, code: string): Record<string, unknown>
 
 /** Apollo's `formatError` and the graphql-ws error path share this. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = errorCode(error);
   const { locations, path } = formatted;
-  if (code === INTERNAL_SERVER_ERROR) {
-    return { message: MASKED_MESSAGE, locations, path, extensions: { code } };
-  }
-  const original = originalError(error);
-  const message = original instanceof AcreditaError ? original.message : formatted.message;
-  return { message, locations, path, extensions: clientExtensions(error, code) };
+  const source = clientFacing(error);
+  const code = errorCode(error);
+  if (!source || code === INTERNAL_SERVER_ERROR) return { message: MASKED_MESSAGE, locations, path, extensions: { code } };
+  const message = source instanceof AcreditaError ? source.message : formatted.message;
+  return { message, locations, path, extensions: clientExtensions(source, code) };
 }
 
 /** An error refused before execution (limits, HTTP-level checks) with its HTTP status. */

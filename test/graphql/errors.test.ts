@@ -38,6 +38,17 @@ describe('formatError', () => {
     expect(JSON.stringify(formatted)).not.toMatch(/10\.0\.0\.3|GODE|stack/);
   });
 
+  it('masks errors that say INTERNAL_SERVER_ERROR themselves', () => {
+    const error = new GraphQLError('pool exhausted at 10.0.0.3', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(format(error)).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+
+  it('finds the code under wrappers: a parse error wrapped by Apollo keeps its code', () => {
+    const inner = new GraphQLError('Syntax Error: Expected Name');
+    const wrapped = new GraphQLError(inner.message, { originalError: inner, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(format(wrapped).extensions).toEqual({ code: 'GRAPHQL_PARSE_FAILED' });
+  });
+
   it("turns type-graphql's UNAUTHORIZED into FORBIDDEN", () => {
     expect(format(fromResolver(new AuthorizationError())).extensions).toEqual({ code: 'FORBIDDEN' });
   });

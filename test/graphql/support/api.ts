@@ -39,6 +39,8 @@ export interface TestApiOptions {
   corsOrigins?: string[];
   /** Wraps the read model the GraphQL layer sees (e.g. to count calls). */
   wrapReadModel?: (readModel: ReadModel) => ReadModel;
+  /** Replaces the application's health check. */
+  health?: () => Promise<boolean>;
 }
 
 export async function startTestApi(backend: Backend, options: TestApiOptions = {}): Promise<TestApi | null> {
@@ -69,7 +71,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     logger,
     corsOrigins: options.corsOrigins,
     maxCost: options.maxCost,
-    health: () => app.healthy(),
+    health: options.health ?? (() => app.healthy()),
   });
   const origin = `http://127.0.0.1:${server.port}`;
   return {
