@@ -7,7 +7,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import { ConfigurationError } from '../eventstore/errors.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
@@ -61,8 +71,29 @@ function openSqlite(path: string): ReadStore {
   database.pragma('synchronous = NORMAL');
   // Rows deleted on erasure are overwritten, not left in free pages.
   database.pragma('secure_delete = ON');
-  const db: ReadDatabase = new Kysely({ dialect: new SqliteDialect({ database }) });
+  const db: ReadDatabase = new Kysely({ dialect: new WritableSqliteDialect({ database }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * `db.transaction().setAccessMode('read write')` becomes BEGIN IMMEDIATE: the
+ * file's write lock is taken up front (waiting on busy_timeout), where a
+ * deferred transaction that read first would fail with SQLITE_BUSY_SNAPSHOT
+ * once another process appended. Other transactions stay deferred, so readers
+ * never queue behind writers.
+ */
+class WritableSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw(settings?.accessMode === 'read write' ? 'begin immediate' : 'begin'));
+      }
+    })(this.config);
+  }
 }
 
 async function openPostgres(url: string, schema: string, max: number): Promise<ReadStore> {

@@ -3,7 +3,8 @@
  * `<db>.projection-<name>.lock`, created with O_EXCL and holding the owner's
  * pid, host and a token. The owner touches it every few seconds. A lock is stale
  * (taken over) when its process is gone on this host, or when it has not been
- * touched for STALE_AFTER_MS (another host, or a pid reused by another program).
+ * touched for STALE_AFTER_MS (another host, or a pid reused by another program),
+ * or when it is still empty after a moment (its writer died between create and write).
  */
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -11,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type { ProjectionLocks } from './locks.js';
 
 const STALE_AFTER_MS = 30_000;
+/** A lock file is written within microseconds of its creation; an empty one this old lost its writer. */
+const EMPTY_STALE_AFTER_MS = 2_000;
 
 /** Tokens of the lock holders alive in this process (several runners may share a process, as in tests). */
 const liveTokens = new Set<string>();
@@ -106,8 +109,10 @@ function isStale(path: string, content: LockContent | null): boolean {
   } catch {
     return true; // gone already
   }
-  if (Date.now() - touchedAt > STALE_AFTER_MS) return true;
-  if (!content || content.host !== hostname()) return false;
+  const age = Date.now() - touchedAt;
+  if (age > STALE_AFTER_MS) return true;
+  if (!content) return age > EMPTY_STALE_AFTER_MS;
+  if (content.host !== hostname()) return false;
   if (content.pid === process.pid) return !liveTokens.has(content.token); // an earlier life of this pid
   return !processAlive(content.pid);
 }

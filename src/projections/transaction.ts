@@ -12,8 +12,9 @@ export type WriteLock = <T>(section: () => Promise<T>) => Promise<T>;
 /** For a read database no append shares (PostgreSQL, or a separate READ_STORE_URL file in this process). */
 export const noWriteLock: WriteLock = (section) => section();
 
+/** 'read write' makes it BEGIN IMMEDIATE on SQLite (database.ts); PostgreSQL's default anyway. */
 export function inWriteTransaction<T>(db: ReadDatabase, writeLock: WriteLock, work: (trx: ReadTransaction) => Promise<T>): Promise<T> {
-  return writeLock(() => db.transaction().execute(work));
+  return writeLock(() => db.transaction().setAccessMode('read write').execute(work));
 }
 
 /**
