@@ -1,0 +1,141 @@
+/**
+ * Statistics answerable for any business date without reading certificates per
+ * request: rm_stats_daily holds day-grained changes per scope (everything, a
+ * state, a municipality), so a figure at D is the sum of its changes up to D.
+ * For each servant a batch touches: subtract what the servant contributed
+ * before, fold the batch into the servant's facts, add what it contributes now.
+ */
+import { sql } from 'kysely';
+import type { CertificationEvent } from '../../domain/certifications/events.js';
+import type { ServantRegistered } from '../../domain/servants/events.js';
+import type { Projection } from '../projection.js';
+import { type AnyDb, chunks, deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import { addServant, DailyChanges, type ServantFacts } from './contributions.js';
+import {
+  migrateStatistics,
+  STATS_CERTIFICATES_TABLE,
+  STATS_CERTIFICATIONS_TABLE,
+  STATS_DAILY_TABLE,
+  STATS_SERVANTS_TABLE,
+  type StatsCertificateRow,
+  type StatsCertificationRow,
+  type StatsServantRow,
+} from './tables.js';
+
+type StatsFact = ProjectedEvent & (ServantRegistered | CertificationEvent);
+const STATS_EVENTS = new Set<string>([
+  'ServantRegistered',
+  'TrainingEnrolled',
+  'TrainingCompleted',
+  'VerdictRecorded',
+  'CertificateIssued',
+  'CertificateDelivered',
+  'CertificateRevoked',
+]);
+
+class ServantFactsCache {
+  readonly servants: RowCache<StatsServantRow>;
+  readonly certifications: RowCache<StatsCertificationRow>;
+  readonly certificates: RowCache<StatsCertificateRow>;
+
+  constructor(trx: AnyDb) {
+    this.servants = new RowCache(trx, STATS_SERVANTS_TABLE, ['servant_id']);
+    this.certifications = new RowCache(trx, STATS_CERTIFICATIONS_TABLE, ['id']);
+    this.certificates = new RowCache(trx, STATS_CERTIFICATES_TABLE, ['folio']);
+  }
+
+  async load(servantIds: string[]): Promise<void> {
+    await this.servants.load(servantIds);
+    await this.certifications.load(servantIds, 'servant_id');
+    await this.certificates.load(servantIds, 'servant_id');
+  }
+
+  /** Adds (or removes) what each of `servantIds` contributes now. */
+  addTo(changes: DailyChanges, servantIds: string[], sign: 1 | -1): void {
+    const facts = new Map<string, ServantFacts>(
+      servantIds.map((id) => [id, { servant: this.servants.get(id), certifications: [], certificates: [] }]),
+    );
+    for (const row of this.certifications.values()) facts.get(row.servant_id)?.certifications.push(row);
+    for (const row of this.certificates.values()) facts.get(row.servant_id)?.certificates.push(row);
+    for (const servant of facts.values()) addServant(changes, servant, sign);
+  }
+
+  apply(event: StatsFact): void {
+    const { streamId, metadata } = event.recorded;
+    if (event.type === 'ServantRegistered') {
+      const { servantId, state, municipality } = event.data;
+      this.servants.put({ servant_id: servantId, state, municipality });
+      return;
+    }
+    const at = isoTime(metadata.occurredAt);
+    const started = this.certifications.get(streamId);
+    if (!started || at < started.started_at) {
+      this.certifications.put({ id: streamId, servant_id: event.data.servantId, started_at: at });
+    }
+    if (event.type === 'CertificateIssued') {
+      const d = event.data;
+      this.certificates.put({
+        folio: d.folio,
+        servant_id: d.servantId,
+        certification_id: streamId,
+        standard_code: d.standardCode,
+        state: d.holder.state,
+        municipality: d.holder.municipality,
+        department: d.holder.department,
+        regime: d.holder.regime,
+        issued_at: isoTime(d.issuedAt),
+        valid_until: d.validUntil === null ? null : isoTime(d.validUntil),
+        revoked_at: this.certificates.get(d.folio)?.revoked_at ?? null,
+      });
+    } else if (event.type === 'CertificateRevoked') {
+      const row = this.certificates.get(event.data.folio);
+      if (row) this.certificates.put({ ...row, revoked_at: isoTime(event.data.revokedAt) });
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.servants.flush();
+    await this.certifications.flush();
+    await this.certificates.flush();
+  }
+}
+
+async function addDailyChanges(trx: AnyDb, changes: DailyChanges): Promise<void> {
+  const rows = changes.rows();
+  if (rows.length === 0) return;
+  for (const part of chunks(rows, 6)) {
+    await trx
+      .insertInto(STATS_DAILY_TABLE)
+      .values(part)
+      .onConflict((oc) =>
+        oc
+          .columns(['state', 'municipality', 'metric', 'key', 'day'])
+          .doUpdateSet((eb) => ({ delta: eb(`${STATS_DAILY_TABLE}.delta`, '+', eb.ref('excluded.delta')) })),
+      )
+      .execute();
+  }
+  // A literal 0, so both planners can use the partial index rm_stats_daily_zero.
+  await trx.deleteFrom(STATS_DAILY_TABLE).where(sql.ref('delta'), '=', sql.lit(0)).execute();
+}
+
+export function createStatisticsProjection(): Projection {
+  return {
+    name: 'statistics',
+    migrate: (db) => migrateStatistics(db),
+    reset: (trx) =>
+      deleteAll(trx, [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE]),
+    async apply(trx, batch) {
+      const events = projectedEvents(batch).filter((e): e is StatsFact => STATS_EVENTS.has(e.type));
+      if (events.length === 0) return;
+      const servantIds = [...new Set(events.map((e) => e.data.servantId))];
+      const cache = new ServantFactsCache(trx);
+      await cache.load(servantIds);
+      const changes = new DailyChanges();
+      cache.addTo(changes, servantIds, -1);
+      for (const event of events) cache.apply(event);
+      cache.addTo(changes, servantIds, 1);
+      await cache.flush();
+      await addDailyChanges(trx, changes);
+    },
+  };
+}
