@@ -1,0 +1,21 @@
+/** Every read model, in the order they are migrated and listed. */
+import { createCertificatesProjection } from './certificates/projection.js';
+import { createCertificationsProjection } from './certifications/projection.js';
+import { createEvaluatorsProjection } from './evaluators/projection.js';
+import { createGoalsProjection } from './goals/projection.js';
+import type { Projection, ProjectionDeps } from './projection.js';
+import { createServantsProjection } from './servants/projection.js';
+import { createStandardsProjection } from './standards/projection.js';
+import { createStatisticsProjection } from './statistics/projection.js';
+
+export function createAllProjections(deps: ProjectionDeps): Projection[] {
+  return [
+    createStandardsProjection(),
+    createServantsProjection(deps),
+    createEvaluatorsProjection(),
+    createCertificationsProjection(),
+    createCertificatesProjection(),
+    createGoalsProjection(),
+    createStatisticsProjection(),
+  ];
+}
