@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
 import { readCheckpoints } from '../../src/projections/checkpoints.js';
+import { countEventsAfter } from '../../src/projections/event-count.js';
 import { PoisonEventError, ProjectionStoppedError, UnknownProjectionError, WaitForTimeoutError } from '../../src/projections/errors.js';
 import type { Projection, SqlDialect } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
@@ -97,6 +98,11 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       const next = await appendTicks(backend.store, 10);
       await live.waitFor(next);
       expect((await snapshot(backend.read.db, 'alpha')).counts).toEqual({ Tick: 622, Tock: 622 });
+
+      // Lag without the store's own count: paging through the log counts the same.
+      const pagingOnly = { readAll: (options) => backend.store.readAll(options) } as Pick<EventStore, 'readAll'> as EventStore;
+      expect(await countEventsAfter(pagingOnly, 3n)).toBe(1_241);
+      expect(await countEventsAfter(backend.store, 3n)).toBe(1_241);
     });
 
     it('resumes from its checkpoint after a restart without applying anything twice', async () => {
@@ -174,6 +180,23 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       const later = await appendTicks(backend.store, 5);
       await vi.waitFor(async () => expect((await live.status())[0].position).toBe(later));
       expect((await live.status())[1]).toMatchObject({ position: before, lag: 26 });
+
+      // A process that does not run it learns from the checkpoints table that it stopped.
+      const other = await backend.openAnother();
+      cleanups.push(() => other.close());
+      const elsewhere = new ProjectionRunner({
+        store: other.store,
+        db: other.read.db,
+        dialect,
+        writeLock: other.writeLock,
+        logger,
+        projections: [testProjection('steady'), testProjection('fragile')],
+      });
+      cleanups.push(() => elsewhere.stop());
+      await elsewhere.start();
+      await expect(elsewhere.waitFor(later)).rejects.toMatchObject({ code: 'PROJECTION_STOPPED', projection: 'fragile' });
+      expect((await elsewhere.status())[1]).toMatchObject({ position: before, running: false, lastError: fragile.lastError });
+      await elsewhere.stop();
 
       // Fixed and restarted, it goes on from where it stopped and catches up.
       await live.stop();
