@@ -7,12 +7,9 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { AcreditaError } from '../domain/shared/errors.js';
 import { ConfigurationError } from '../eventstore/errors.js';
-import { demo } from './cli/demo.js';
-import { importServants, rebuild, verify } from './cli/maintenance.js';
-import { CliError, EXIT, loadRuntime, withApplication } from './cli/runtime.js';
-import { serveUntilSignalled } from './cli/serve.js';
-import { makeToken } from './cli/token.js';
-import { createApplication } from './application.js';
+import { CliError, EXIT, loadRuntime } from './cli/runtime.js';
+
+// Commands load their modules on demand: `acredita token` should not pay for GraphQL and the stores.
 
 const program = new Command()
   .name('acredita')
@@ -25,13 +22,14 @@ program
   .description('Serve GraphQL, /health and /metrics on HOST:PORT (default 127.0.0.1:4000).')
   .action(async () => {
     const runtime = loadRuntime();
+    const [{ serveUntilSignalled }, { createApplication }] = await Promise.all([import('./cli/serve.js'), import('./application.js')]);
     await serveUntilSignalled(runtime, await createApplication(runtime.config, { logger: runtime.logger }));
   });
 
 program
   .command('demo')
   .description('Seed the Tijuana 2018 scenario through the domain commands (idempotent), then serve.')
-  .action(() => demo(loadRuntime()));
+  .action(async () => (await import('./cli/demo.js')).demo(loadRuntime()));
 
 program
   .command('token')
@@ -43,6 +41,7 @@ program
   .option('--ttl <span>', 'lifetime, e.g. 30m, 1h, 7d', '1h')
   .action(async (options: { role: string; sub?: string; state?: string; municipality?: string; ttl: string }) => {
     const { config } = loadRuntime();
+    const { makeToken } = await import('./cli/token.js');
     process.stdout.write(`${await makeToken(options, config.jwtSecret)}\n`);
   });
 
@@ -50,20 +49,22 @@ program
   .command('rebuild')
   .description('Drop and replay read models from the event log, with a progress bar.')
   .option('--projection <name...>', 'only these read models (default: all)', [])
-  .action((options: { projection: string[] }) => rebuild(loadRuntime(), options.projection));
+  .action(async (options: { projection: string[] }) => (await import('./cli/maintenance.js')).rebuild(loadRuntime(), options.projection));
 
 program
   .command('verify')
   .description('Re-hash the whole log (or one stream); exit 1 with the first broken link.')
   .option('--stream <id>', 'check one stream only')
-  .action((options: { stream?: string }) => verify(loadRuntime(), options.stream));
+  .action(async (options: { stream?: string }) => (await import('./cli/maintenance.js')).verify(loadRuntime(), options.stream));
 
 program
   .command('import-servants')
   .description('Register the servants of an HR roster CSV (docs/roster-import.md); re-running is harmless.')
   .argument('<file>', 'UTF-8 CSV with a header row')
   .option('--actor <name>', 'recorded as the actor of every registration', 'roster-import@cli')
-  .action((file: string, options: { actor: string }) => importServants(loadRuntime(), file, options.actor));
+  .action(async (file: string, options: { actor: string }) =>
+    (await import('./cli/maintenance.js')).importServants(loadRuntime(), file, options.actor),
+  );
 
 /** Exit code and one plain line for anything a command throws. */
 function report(error: unknown): number {
@@ -83,8 +84,6 @@ function report(error: unknown): number {
   process.stderr.write(`acredita: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
   return EXIT.failed;
 }
-
-export { withApplication };
 
 try {
   await program.parseAsync(process.argv);
