@@ -21,7 +21,7 @@ import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { GraphQLDeps } from '../graphql/deps.js';
 import { formatError } from '../graphql/errors.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits.js';
-import { InProcessPubSub } from '../graphql/pubsub.js';
+import { CERTIFICATE_ISSUED, InProcessPubSub } from '../graphql/pubsub.js';
 import { buildAcreditaSchema } from '../graphql/schema.js';
 import { subscriptionServerOptions } from '../graphql/subscriptions.js';
 import { EXPLORER_CSP, EXPLORER_PREFIX, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
@@ -236,7 +236,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}) };
   const pubSub = new InProcessPubSub();
   const schema = await buildAcreditaSchema(pubSub);
-  const metrics = createMetrics(deps);
+  const metrics = createMetrics({ ...deps, activeSubscriptions: () => pubSub.subscriberCount(CERTIFICATE_ISSUED) });
   const httpServer = createServer();
 
   const apollo = new ApolloServer<GraphQLContext>({

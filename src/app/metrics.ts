@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client) on a registry of our own: GraphQL request
- * counts and latency by operation type, and, read at scrape time, the event
- * log's head position and each projection's position and lag.
+ * counts and latency by operation type, and, read at scrape time, open
+ * subscriptions, the event log's head position and each projection's position and lag.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -17,7 +17,14 @@ export interface Metrics {
   observeRequest(operationType: OperationType, outcome: Outcome, seconds: number): void;
 }
 
-export function createMetrics(sources: { store: EventStore; readModel: ReadModel }): Metrics {
+export interface MetricSources {
+  store: EventStore;
+  readModel: ReadModel;
+  /** Open `certificateIssued` subscriptions of this process. */
+  activeSubscriptions: () => number;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'acredita_' });
 
@@ -33,6 +40,14 @@ export function createMetrics(sources: { store: EventStore; readModel: ReadModel
     labelNames: ['operation_type'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'acredita_graphql_subscriptions_active',
+    help: 'Open certificateIssued subscriptions in this process',
+    registers: [registry],
+    collect() {
+      this.set(sources.activeSubscriptions());
+    },
   });
   new Gauge({
     name: 'acredita_event_store_head_position',
