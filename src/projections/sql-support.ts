@@ -19,13 +19,9 @@ export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEven
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any> | Transaction<any>;
 
-/** PostgreSQL hands back BIGINT and SUM/COUNT as strings; SQLite as numbers. */
+/** PostgreSQL hands back SUM and COUNT (bigint) as strings; SQLite as numbers. */
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0);
-}
-
-export function toBigint(value: unknown): bigint {
-  return typeof value === 'bigint' ? value : BigInt(value as string | number);
 }
 
 /** Booleans are stored as 0/1 in both dialects (better-sqlite3 cannot bind booleans). */

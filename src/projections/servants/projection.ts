@@ -5,9 +5,9 @@
  */
 import type { ServantEvent } from '../../domain/servants/events.js';
 import type { Projection, ProjectionDeps } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toBigint, toFlag } from '../sql-support.js';
+import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
 import { searchable } from './search.js';
-import { migrateServants, SERVANTS_TABLE, type ServantRow } from './tables.js';
+import { migrateServants, positionKey, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
 export const ERASED_NAME = '[erased]';
 
@@ -37,7 +37,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
       const d = event.data;
       return {
         id: d.servantId,
-        registered_position: position,
+        registered_position: positionKey(position),
         registered_at: isoTime(metadata.occurredAt),
         ...(await personalColumns(d.servantId, d.personalData)),
         state: d.state,
@@ -78,10 +78,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is ServantFact => SERVANT_EVENTS.has(e.type));
       if (events.length === 0) return;
-      const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id'], (raw) => ({
-        ...(raw as unknown as ServantRow),
-        registered_position: toBigint(raw.registered_position),
-      }));
+      const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
       await rows.load(events.map((e) => e.data.servantId));
       for (const event of events) {
         const before = rows.get(event.data.servantId);

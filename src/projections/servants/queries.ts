@@ -1,12 +1,12 @@
+import { type Expression, type ExpressionBuilder, sql, type SqlBool } from 'kysely';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import { CERTIFICATES_TABLE } from '../certificates/tables.js';
 import { validAt } from '../certificates/validity.js';
 import { CERTIFICATIONS_TABLE } from '../certifications/tables.js';
 import type { Page, ServantFilter, ServantView } from '../read-model.js';
-import { type AnyDb, fromFlag, toBigint, toFlag, toNumber } from '../sql-support.js';
+import { type AnyDb, fromFlag, toFlag, toNumber } from '../sql-support.js';
 import { containsPattern } from './search.js';
 import { SERVANTS_TABLE, type ServantRow } from './tables.js';
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 
 /** The largest page `servants` serves; more is BAD_USER_INPUT. */
 export const MAX_PAGE_SIZE = 500;
@@ -45,14 +45,14 @@ export async function servantByCurpDigest(db: AnyDb, curpDigest: string): Promis
   return row ? toView(row) : null;
 }
 
-/** Cursors are opaque to clients: base64url of the registration position. */
-const CURSOR = /^servant:(\d{1,20})$/;
-export const encodeCursor = (position: bigint): string => Buffer.from(`servant:${position}`).toString('base64url');
+/** Cursors are opaque to clients: base64url of the registration position key. */
+const CURSOR = /^servant:(\d{20})$/;
+const encodeCursor = (positionKey: string): string => Buffer.from(`servant:${positionKey}`).toString('base64url');
 
-function decodeCursor(cursor: string): bigint {
+function decodeCursor(cursor: string): string {
   const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw new BadUserInputError('after is not a cursor returned by servants', 'after');
-  return BigInt(match[1]);
+  return match[1];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -107,13 +107,13 @@ export async function pageServants(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new BadUserInputError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`, 'first');
   }
-  const afterPosition = after === null ? null : decodeCursor(after);
+  const afterKey = after === null ? null : decodeCursor(after);
   const at = now.toISOString();
   let page = db
     .selectFrom(`${SERVANTS_TABLE} as s`)
     .selectAll('s')
     .where((eb) => matches(eb, filter, at));
-  if (afterPosition !== null) page = page.where('s.registered_position', '>', afterPosition);
+  if (afterKey !== null) page = page.where('s.registered_position', '>', afterKey);
   const rows = (await page
     .orderBy('s.registered_position')
     .limit(first + 1)
@@ -127,7 +127,7 @@ export async function pageServants(
   const last = items.at(-1);
   return {
     items: items.map(toView),
-    endCursor: last ? encodeCursor(toBigint(last.registered_position)) : null,
+    endCursor: last ? encodeCursor(last.registered_position) : null,
     hasNextPage: rows.length > first,
     totalCount: toNumber(total.count),
   };

@@ -5,8 +5,8 @@ export const SERVANTS_TABLE = 'rm_servants';
 
 export interface ServantRow {
   id: string;
-  /** Global position of ServantRegistered: the paging order. */
-  registered_position: bigint;
+  /** Global position of ServantRegistered as `positionKey`: the paging order. */
+  registered_position: string;
   registered_at: string;
   curp: string | null;
   full_name: string;
@@ -25,12 +25,18 @@ export interface ServantRow {
   version: number;
 }
 
+/**
+ * A global position as 20-digit text: sorts like the number in both dialects and
+ * keeps KurrentDB's unsigned 64-bit positions exact (no 2^53 or signed limit).
+ */
+export const positionKey = (position: bigint): string => position.toString().padStart(20, '0');
+
 export async function migrateServants(db: ReadDatabase): Promise<void> {
   await db.schema
     .createTable(SERVANTS_TABLE)
     .ifNotExists()
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('registered_position', 'bigint', (c) => c.notNull().unique())
+    .addColumn('registered_position', 'text', (c) => c.notNull().unique())
     .addColumn('registered_at', 'text', (c) => c.notNull())
     .addColumn('curp', 'text')
     .addColumn('full_name', 'text', (c) => c.notNull())
