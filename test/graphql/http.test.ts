@@ -212,7 +212,7 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
   });
 
   it('masks unexpected errors and logs them with the request id', async () => {
-    const broken = (await startTestApi('sqlite', { wrapReadModel: failing('standards', new Error('disk I/O error at /var/secret.db')) }))!;
+    const broken = (await startTestApi('sqlite', { readModel: failing('standards', new Error('disk I/O error at /var/secret.db')) }))!;
     try {
       const response = await fetch(broken.server.url, {
         method: 'POST',
@@ -236,7 +236,7 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
 describe('graceful close', () => {
   it('finishes the request in flight, then refuses new connections', async () => {
     const gate = gated('standards');
-    const closing = (await startTestApi('sqlite', { wrapReadModel: gate.wrap }))!;
+    const closing = (await startTestApi('sqlite', { readModel: gate.wrap }))!;
     const inFlight = fetch(closing.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { Application } from '../../../src/app/application.js';
 import { startHttpServer, type RunningHttpServer } from '../../../src/app/http-server.js';
 import { signToken, type Role } from '../../../src/graphql/auth.js';
 import { systemClock, type GraphQLDeps } from '../../../src/graphql/deps.js';
@@ -37,8 +38,8 @@ export interface TestApi extends TestApplication {
 export interface TestApiOptions {
   maxCost?: number;
   corsOrigins?: string[];
-  /** Wraps the read model the GraphQL layer sees (e.g. to count calls). */
-  wrapReadModel?: (readModel: ReadModel) => ReadModel;
+  /** The read model the GraphQL layer sees (default: the application's). */
+  readModel?: (app: Application) => ReadModel;
   /** Replaces the application's health check. */
   health?: () => Promise<boolean>;
 }
@@ -57,7 +58,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
   const logger = pino({ level: 'info' }, sink);
   const deps: GraphQLDeps = {
     office: app.office,
-    readModel: options.wrapReadModel ? options.wrapReadModel(app.readModel) : app.readModel,
+    readModel: options.readModel ? options.readModel(app) : app.readModel,
     store: app.store,
     vault: app.vault,
     clock: systemClock,

@@ -2,10 +2,11 @@
  * Fault injection on the real read model: one method fails or waits for a
  * signal; every other call goes to the real thing.
  */
+import type { Application } from '../../../src/app/application.js';
 import type { ReadModel } from '../../../src/projections/read-model.js';
 
-export function failing(method: keyof ReadModel, error: Error): (readModel: ReadModel) => ReadModel {
-  return (readModel) =>
+export function failing(method: keyof ReadModel, error: Error): (app: Application) => ReadModel {
+  return ({ readModel }) =>
     new Proxy(readModel, {
       get(target, property, receiver) {
         if (property === method) return () => Promise.reject(error);
@@ -21,7 +22,7 @@ export function gated(method: keyof ReadModel) {
   let entered!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const arrived = new Promise<void>((resolve) => (entered = resolve));
-  const wrap = (readModel: ReadModel): ReadModel =>
+  const wrap = ({ readModel }: Application): ReadModel =>
     new Proxy(readModel, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
