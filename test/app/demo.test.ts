@@ -161,6 +161,15 @@ describe('seedDemo on a real SQLite store', () => {
     expect(certification).toMatchObject({ attempts: 2, lastVerdict: 'COMPETENT', stage: 'CERTIFIED' });
   });
 
+  it('certifies a few experienced servants without training', async () => {
+    const enrolled = new Set(stepsOf(steps, 'enrollInTraining').map((step) => `${step.input.servantId} ${step.input.standardCode}`));
+    const untrained = stepsOf(steps, 'issueCertificate').filter((step) => !enrolled.has(`${step.input.servantId} ${step.input.standardCode}`));
+    expect(untrained.length).toBeGreaterThan(0);
+    const { servantId, standardCode } = untrained[0].input;
+    const certification = await app.readModel.certification(servantId, standardCode, ceremonyDay);
+    expect(certification).toMatchObject({ trainingProvider: null, modality: null, stage: 'CERTIFIED' });
+  });
+
   it('ranks Tijuana first among the municipalities', async () => {
     const ranking = await app.readModel.ranking(null, 20, ceremonyDay);
     expect(ranking[0]).toMatchObject({ rank: 1, municipality: 'Tijuana', certifiedServants: TIJUANA_FIGURES.certifiedByCeremony });

@@ -67,8 +67,8 @@ export interface DemoEvaluator {
 
 export interface CertificationPath {
   standardCode: string;
-  /** Omitted: evaluated without training (alineación is optional). */
-  training?: { provider: string; modality: Modality; hours: number; enrolledAt: Date };
+  /** null: evaluated without training (alineación is optional). */
+  training: { provider: string; modality: Modality; hours: number; enrolledAt: Date } | null;
   /** Verdicts in order; every verdict but the last is NOT_YET_COMPETENT, the last COMPETENT. */
   evaluatedAt: Date[];
   evaluator: DemoEvaluator;

@@ -384,7 +384,10 @@ class TijuanaStory {
 
   // ------------------------------------------------------------ helpers
 
-  /** A Tijuana servant trained by the city hall and evaluated by its evaluators (UTT for EC0217). */
+  /**
+   * A Tijuana servant trained by the city hall and evaluated by its evaluators
+   * (UTT for EC0217); one in seventeen, experienced already, goes straight to evaluation.
+   */
   private cityHallCertification(key: string, department: string, code: string, enrolledAt: Date, i: number, regime?: EmploymentRegime): string {
     const servant = regime
       ? this.tijuanaServant(key, department, regime, regime === 'BASE')
@@ -393,25 +396,26 @@ class TijuanaStory {
     this.plan.register(servant, addDays(enrolledAt, -7));
     const evaluators = code === STANDARDS.cursos.code ? this.evaluators.utt : this.evaluators.cityHall;
     const hours = code === STANDARDS.cursos.code ? 40 : code === STANDARDS.ciudadano.code ? 20 : 30;
-    return this.certify(servant, code, trip, { provider: CITY_HALL_TRAINING, modality: 'PRESENTIAL', hours }, evaluators, 'UTT');
+    const training = i % 17 === 9 ? null : { provider: CITY_HALL_TRAINING, modality: 'PRESENTIAL' as const, hours };
+    return this.certify(servant, code, trip, training, evaluators, 'UTT');
   }
 
   private certify(
     servant: DemoServant,
     standardCode: string,
     trip: Journey,
-    training: { provider: string; modality: Modality; hours: number },
+    training: { provider: string; modality: Modality; hours: number } | null,
     evaluators: DemoEvaluator[],
     body: string,
   ): string {
     const evaluator = evaluators[this.verdictCount++ % evaluators.length];
-    const lastVerdict = trip.evaluatedAt.at(-1)!;
-    if (lastVerdict < evaluator.accreditedAt || lastVerdict > evaluator.validUntil || !evaluator.standardCodes.includes(standardCode)) {
+    const [first, last] = [trip.evaluatedAt[0], trip.evaluatedAt.at(-1)!];
+    if (first < evaluator.accreditedAt || last > evaluator.validUntil || !evaluator.standardCodes.includes(standardCode)) {
       throw new Error(`Scenario error: ${evaluator.fullName} cannot judge ${standardCode} for ${servant.key}`);
     }
     return this.plan.certify(servant, {
       standardCode,
-      training: { ...training, enrolledAt: trip.enrolledAt },
+      training: training && { ...training, enrolledAt: trip.enrolledAt },
       evaluatedAt: trip.evaluatedAt,
       evaluator,
       issuedAt: trip.issuedAt,
