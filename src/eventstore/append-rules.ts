@@ -3,8 +3,8 @@
  * write transaction: idempotency, the expectedVersion check and the hash chain.
  */
 import { DuplicateEventIdError, WrongExpectedVersionError } from './errors.js';
-import { eventHash } from './hashing.js';
-import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './types.js';
+import { eventHash, globalChainHash } from './hashing.js';
+import type { AppendResult, ExpectedVersion, LogHead, NewEvent, RecordedEvent } from './types.js';
 
 /** Where an already stored event id sits. */
 export interface StoredEventId {
@@ -66,5 +66,30 @@ export function chainEvents(
     const record = { ...event, streamId, revision, recordedAt, previousHash, hash };
     previousHash = hash;
     return record;
+  });
+}
+
+/** The head of the whole log an append continues from (SQL backends, read under the append lock). */
+export interface GlobalHead extends LogHead {
+  /** recordedAt of the newest event, '' for an empty log. */
+  recordedAt: string;
+}
+
+/**
+ * recordedAt for a new append: the clock, but never before the newest event's,
+ * so recordedAt never decreases along the log and a recorded-time window is one
+ * range of positions (a clock stepped back by NTP cannot reorder time).
+ */
+export function nextRecordedAt(clock: Date, head: GlobalHead): string {
+  const now = clock.toISOString();
+  return now < head.recordedAt ? head.recordedAt : now;
+}
+
+/** Each record's link in the global chain, in append order, continuing from `head`. */
+export function chainGlobally<T extends { hash: string }>(head: LogHead, records: T[]): Array<T & { globalHash: string }> {
+  let previous = head.globalHash;
+  return records.map((record) => {
+    previous = globalChainHash(previous, record.hash);
+    return { ...record, globalHash: previous };
   });
 }

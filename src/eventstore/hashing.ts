@@ -40,3 +40,11 @@ export function eventHash(previousHash: string | null, content: HashedContent): 
     .update(canonicalJson({ streamId, revision, id, type, data, metadata, recordedAt }))
     .digest('hex');
 }
+
+/**
+ * The global chain over the whole log in position order:
+ * globalHash = sha256(previous event's globalHash + hash), hex; '' before the first event.
+ */
+export function globalChainHash(previousGlobalHash: string, hash: string): string {
+  return createHash('sha256').update(previousGlobalHash).update(hash).digest('hex');
+}

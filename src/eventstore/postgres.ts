@@ -6,15 +6,29 @@
  * is below the oldest transaction still running.
  */
 import pg from 'pg';
-import { chainEvents, checkExpectedVersion, earlierAppendResult, type StoredEventId } from './append-rules.js';
+import {
+  chainEvents,
+  chainGlobally,
+  checkExpectedVersion,
+  earlierAppendResult,
+  nextRecordedAt,
+  type StoredEventId,
+} from './append-rules.js';
+import { validateAuditQuery } from './audit.js';
+import { auditQuery, type AuditSqlDialect } from './audit-query.js';
+import { globalChainHash } from './hashing.js';
 import { ConfigurationError } from './errors.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
   AppendOptions,
   AppendResult,
+  AuditFilter,
+  AuditPage,
   EventMetadata,
   EventStore,
   JsonObject,
+  LogCheckpoint,
+  LogHead,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -31,10 +45,12 @@ import {
 } from './validation.js';
 
 /** Lower-case SQL identifier, short enough to fit in a NOTIFY channel name. */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
+/** Schema names usable for events, read models and keys alike. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 const UNIQUE_VIOLATION = '23505';
 
-const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash';
+const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash';
+const MIGRATION_BATCH = 10_000;
 
 interface EventRow {
   position: string;
@@ -47,6 +63,7 @@ interface EventRow {
   recorded_at: Date;
   previous_hash: string | null;
   hash: string;
+  global_hash: string | null;
 }
 
 export interface PostgresEventStoreOptions {
@@ -63,6 +80,9 @@ export class PostgresEventStore implements EventStore {
   private readonly lockName: string;
   private readonly events: string;
   private readonly streams: string;
+  private readonly head: string;
+  private readonly checkpoints: string;
+  private readonly auditDialect: AuditSqlDialect;
 
   private constructor(
     private readonly connectionString: string,
@@ -73,6 +93,18 @@ export class PostgresEventStore implements EventStore {
     this.lockName = `acredita-eventstore:${schema}`;
     this.events = `"${schema}".events`;
     this.streams = `"${schema}".streams`;
+    this.head = `"${schema}".log_head`;
+    this.checkpoints = `"${schema}".log_checkpoints`;
+    this.auditDialect = {
+      table: this.events,
+      columns: EVENT_COLUMNS,
+      param: (n) => `$${n}`,
+      actor: "(metadata->>'actor')",
+      recordedAtFilter: 'recorded_at',
+      position: (value) => value.toString(),
+      time: (value) => value,
+      extraCondition: (bind) => this.settledRows(bind(this.lockName)),
+    };
   }
 
   /** Connects and creates the schema and tables when missing (safe to run from several processes at once). */
@@ -114,6 +146,7 @@ export class PostgresEventStore implements EventStore {
           previous_hash text,
           hash text not null,
           transaction_id xid8 not null default pg_current_xact_id(),
+          global_hash text,
           unique (stream_id, revision)
         )`);
       await client.query(`
@@ -122,7 +155,66 @@ export class PostgresEventStore implements EventStore {
           version integer not null,
           last_hash text not null
         )`);
+      await client.query(`
+        create table if not exists ${this.head} (
+          id integer primary key check (id = 1),
+          position bigint not null,
+          global_hash text not null,
+          recorded_at timestamptz not null
+        )`);
+      await client.query(`
+        create table if not exists ${this.checkpoints} (
+          id bigint generated always as identity primary key,
+          position bigint not null,
+          global_hash text not null,
+          signed_at timestamptz not null,
+          signature text not null
+        )`);
+      const { rows } = await client.query(
+        `select 1 from information_schema.columns where table_schema = $1 and table_name = 'events' and column_name = 'global_hash'`,
+        [this.schema],
+      );
+      if (rows.length === 0) await this.addGlobalChain(client);
+      // The audit indexes (readAudit): each ends in position, so a filter pages on it.
+      await client.query(`create index if not exists events_by_type on ${this.events} (type, position)`);
+      await client.query(`create index if not exists events_by_actor on ${this.events} ((metadata->>'actor'), position)`);
+      await client.query(`create index if not exists events_by_recorded_at on ${this.events} (recorded_at, position)`);
     });
+  }
+
+  /**
+   * Upgrades a log written before the global chain in place: adds global_hash and
+   * computes it once for every stored event in position order, holding the append
+   * lock so no append interleaves, then writes the head record.
+   */
+  private async addGlobalChain(client: pg.PoolClient): Promise<void> {
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [this.lockName]);
+    await client.query(`alter table ${this.events} add column global_hash text`);
+    let position = '0';
+    let globalHash = '';
+    let recordedAt: Date | null = null;
+    for (;;) {
+      const { rows } = await client.query<{ position: string; hash: string; recorded_at: Date }>(
+        `select position::text as position, hash, recorded_at from ${this.events} where position > $1 order by position limit $2`,
+        [position, MIGRATION_BATCH],
+      );
+      if (rows.length === 0) break;
+      const hashes = rows.map((row) => (globalHash = globalChainHash(globalHash, row.hash)));
+      for (const row of rows) if (recordedAt === null || row.recorded_at > recordedAt) recordedAt = row.recorded_at;
+      await client.query(
+        `update ${this.events} e set global_hash = v.global_hash
+         from unnest($1::bigint[], $2::text[]) as v(position, global_hash) where e.position = v.position`,
+        [rows.map((row) => row.position), hashes],
+      );
+      position = rows[rows.length - 1].position;
+    }
+    if (recordedAt !== null) {
+      await client.query(`insert into ${this.head} (id, position, global_hash, recorded_at) values (1, $1, $2, $3)`, [
+        position,
+        globalHash,
+        recordedAt,
+      ]);
+    }
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -136,28 +228,44 @@ export class PostgresEventStore implements EventStore {
         const earlier = earlierAppendResult(input.streamId, input.events, await this.storedIds(client, ids));
         if (earlier) return earlier;
 
-        const state = await client.query<{ now: Date; version: number | null; last_hash: string | null }>(
-          `select date_trunc('milliseconds', clock_timestamp()) as now, s.version, s.last_hash
-           from (select 1) as one left join ${this.streams} s on s.stream_id = $1`,
+        const state = await client.query<{
+          now: Date;
+          version: number | null;
+          last_hash: string | null;
+          global_hash: string | null;
+          head_recorded_at: Date | null;
+        }>(
+          `select date_trunc('milliseconds', clock_timestamp()) as now, s.version, s.last_hash,
+                  h.global_hash, h.recorded_at as head_recorded_at
+           from (select 1) as one
+             left join ${this.streams} s on s.stream_id = $1
+             left join ${this.head} h on h.id = 1`,
           [input.streamId],
         );
-        const { now, version, last_hash } = state.rows[0];
+        const { now, version, last_hash, global_hash, head_recorded_at } = state.rows[0];
         const head = { version: version ?? 0, lastHash: last_hash };
         checkExpectedVersion(input.streamId, input.expectedVersion, head.version);
 
-        const records = chainEvents(input.streamId, head, now.toISOString(), input.events);
+        const globalHead = { position: 0n, globalHash: global_hash ?? '', recordedAt: head_recorded_at?.toISOString() ?? '' };
+        const recordedAt = nextRecordedAt(now, globalHead);
+        const records = chainGlobally(globalHead, chainEvents(input.streamId, head, recordedAt, input.events));
         const last = records[records.length - 1];
         const written = await client.query<{ position: string }>(
           `with inserted as (
-             insert into ${this.events} (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash)
-             select id, $1, revision, type, data, metadata, $6, previous_hash, hash
-             from unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $7::jsonb[], $8::text[], $9::text[])
-               with ordinality as e(id, revision, type, data, metadata, previous_hash, hash, n)
+             insert into ${this.events} (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
+             select id, $1, revision, type, data, metadata, $6::timestamptz, previous_hash, hash, global_hash
+             from unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $7::jsonb[], $8::text[], $9::text[], $13::text[])
+               with ordinality as e(id, revision, type, data, metadata, previous_hash, hash, global_hash, n)
              order by n
              returning position
            ), head as (
              insert into ${this.streams} (stream_id, version, last_hash) values ($1, $10, $11)
              on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
+           ), log_head as (
+             insert into ${this.head} (id, position, global_hash, recorded_at)
+             select 1, max(position), $14, $6::timestamptz from inserted
+             on conflict (id) do update
+               set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at
            )
            select max(position)::text as position, pg_notify($12, max(position)::text) from inserted`,
           [
@@ -166,13 +274,15 @@ export class PostgresEventStore implements EventStore {
             records.map((record) => record.revision),
             records.map((record) => record.type),
             records.map((record) => JSON.stringify(record.data)),
-            now,
+            recordedAt,
             records.map((record) => JSON.stringify(record.metadata)),
             records.map((record) => record.previousHash),
             records.map((record) => record.hash),
             last.revision + 1,
             last.hash,
             this.channel,
+            records.map((record) => record.globalHash),
+            last.globalHash,
           ],
         );
         return { nextVersion: last.revision + 1, position: BigInt(written.rows[0].position) };
@@ -237,17 +347,56 @@ export class PostgresEventStore implements EventStore {
   private async readAfter(after: bigint, limit: number): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
       `select ${EVENT_COLUMNS} from ${this.events}
-       where position > $1
-         and (transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-              or not exists (
-                select 1 from pg_locks l, (select hashtextextended($3, 0) as key) k
-                where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
-                  and l.classid = ((k.key >> 32) & 4294967295)::bigint::oid and l.objid = (k.key & 4294967295)::bigint::oid
-                  and l.objsubid = 1))
+       where position > $1 and ${this.settledRows('$3')}
        order by position limit $2`,
       [after.toString(), limit, this.lockName],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** The rule above as a condition; `lockName` is the parameter holding this.lockName. */
+  private settledRows(lockName: string): string {
+    return `(transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              or not exists (
+                select 1 from pg_locks l, (select hashtextextended(${lockName}, 0) as key) k
+                where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
+                  and l.classid = ((k.key >> 32) & 4294967295)::bigint::oid and l.objid = (k.key & 4294967295)::bigint::oid
+                  and l.objsubid = 1))`;
+  }
+
+  /** Same settled-rows rule as readAll, so an auditor paging by cursor never skips an event. */
+  async readAudit(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]> {
+    const { text, values } = auditQuery(this.auditDialect, validateAuditQuery(filter, page));
+    const { rows } = await this.pool.query<EventRow>(text, values);
+    return rows.map(toRecordedEvent);
+  }
+
+  async logHead(): Promise<LogHead> {
+    const { rows } = await this.pool.query<{ position: string; global_hash: string }>(
+      `select position::text as position, global_hash from ${this.head} where id = 1`,
+    );
+    return rows[0] ? { position: BigInt(rows[0].position), globalHash: rows[0].global_hash } : { position: 0n, globalHash: '' };
+  }
+
+  async saveCheckpoint(checkpoint: LogCheckpoint): Promise<void> {
+    await this.pool.query(`insert into ${this.checkpoints} (position, global_hash, signed_at, signature) values ($1, $2, $3, $4)`, [
+      checkpoint.position.toString(),
+      checkpoint.globalHash,
+      checkpoint.signedAt,
+      checkpoint.signature,
+    ]);
+  }
+
+  async readCheckpoints(): Promise<LogCheckpoint[]> {
+    const { rows } = await this.pool.query<{ position: string; global_hash: string; signed_at: Date; signature: string }>(
+      `select position::text as position, global_hash, signed_at, signature from ${this.checkpoints} order by id`,
+    );
+    return rows.map((row) => ({
+      position: BigInt(row.position),
+      globalHash: row.global_hash,
+      signedAt: row.signed_at.toISOString(),
+      signature: row.signature,
+    }));
   }
 
   subscribe(options?: SubscribeOptions): AsyncIterable<SubscriptionItem> {
@@ -333,5 +482,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at.toISOString(),
     hash: row.hash,
     previousHash: row.previous_hash,
+    globalHash: row.global_hash,
   };
 }

@@ -6,15 +6,22 @@
 import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex.js';
-import { chainEvents, checkExpectedVersion, earlierAppendResult } from './append-rules.js';
+import { chainEvents, chainGlobally, checkExpectedVersion, earlierAppendResult, nextRecordedAt, type GlobalHead } from './append-rules.js';
+import { validateAuditQuery } from './audit.js';
+import { auditQuery, type AuditSqlDialect } from './audit-query.js';
+import { globalChainHash } from './hashing.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
   AppendOptions,
   AppendResult,
+  AuditFilter,
+  AuditPage,
   EventMetadata,
   EventStore,
   ExpectedVersion,
   JsonObject,
+  LogCheckpoint,
+  LogHead,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -44,6 +51,7 @@ const SCHEMA = `
     recorded_at text not null,
     previous_hash text,
     hash text not null,
+    global_hash text,
     unique (stream_id, revision)
   ) strict;
   create table if not exists streams (
@@ -51,9 +59,42 @@ const SCHEMA = `
     version integer not null,
     last_hash text not null
   ) strict, without rowid;
+  create table if not exists log_head (
+    id integer primary key check (id = 1),
+    position integer not null,
+    global_hash text not null,
+    recorded_at text not null
+  ) strict;
+  create table if not exists log_checkpoints (
+    id integer primary key autoincrement,
+    position integer not null,
+    global_hash text not null,
+    signed_at text not null,
+    signature text not null
+  ) strict;
 `;
 
-const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash';
+/** The audit indexes (readAudit); each also holds the rowid, i.e. (x, position). Made after the columns exist. */
+const AUDIT_INDEXES = `
+  create index if not exists events_by_type on events (type);
+  create index if not exists events_by_actor on events (json_extract(metadata, '$.actor'));
+  create index if not exists events_by_recorded_at on events (recorded_at);
+`;
+
+const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash';
+const MIGRATION_BATCH = 10_000;
+const CACHED_AUDIT_QUERIES = 200;
+
+const AUDIT_DIALECT: AuditSqlDialect = {
+  table: 'events',
+  columns: EVENT_COLUMNS,
+  param: (n) => `@p${n}`,
+  actor: "json_extract(metadata, '$.actor')",
+  // Unary + keeps SQLite's planner on the position range instead of sorting a recorded_at range.
+  recordedAtFilter: '+recorded_at',
+  position: (value) => value,
+  time: (value) => value.toISOString(),
+};
 
 interface EventRow {
   position: bigint;
@@ -66,6 +107,7 @@ interface EventRow {
   recorded_at: string;
   previous_hash: string | null;
   hash: string;
+  global_hash: string | null;
 }
 
 /**
@@ -85,6 +127,7 @@ export class SqliteEventStore implements EventStore {
   private readonly closing = new AbortController();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly auditStatements = new Map<string, Database.Statement<Record<string, unknown>, EventRow>>();
 
   constructor(path: string) {
     this.path = path;
@@ -94,7 +137,7 @@ export class SqliteEventStore implements EventStore {
     this.database.pragma('synchronous = NORMAL');
     // Erased personal data in read models sharing this file must not linger in free pages.
     this.database.pragma('secure_delete = ON');
-    this.database.transaction(() => this.database.exec(SCHEMA)).immediate();
+    this.database.transaction(() => migrate(this.database)).immediate();
 
     this.fileKey = realpathSync(path);
     const file = openFiles.get(this.fileKey) ?? { lock: new AsyncMutex(), notifier: new AppendNotifier(), users: 0 };
@@ -115,8 +158,21 @@ export class SqliteEventStore implements EventStore {
       ),
       insertEvent: db
         .prepare(
-          `insert into events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash)
-           values (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt, @previousHash, @hash)`,
+          `insert into events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
+           values (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt, @previousHash, @hash, @globalHash)`,
+        )
+        .safeIntegers(true),
+      globalHead: db.prepare<[], GlobalHead>('select position, global_hash as globalHash, recorded_at as recordedAt from log_head').safeIntegers(true),
+      saveGlobalHead: db.prepare<[bigint, string, string]>(
+        `insert into log_head (id, position, global_hash, recorded_at) values (1, ?, ?, ?)
+         on conflict (id) do update set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at`,
+      ),
+      insertCheckpoint: db.prepare<[bigint, string, string, string]>(
+        'insert into log_checkpoints (position, global_hash, signed_at, signature) values (?, ?, ?, ?)',
+      ),
+      checkpoints: db
+        .prepare<[], { position: bigint; global_hash: string; signed_at: string; signature: string }>(
+          'select position, global_hash, signed_at, signature from log_checkpoints order by id',
         )
         .safeIntegers(true),
       saveStreamHead: db.prepare<[string, number, string]>(
@@ -169,7 +225,9 @@ export class SqliteEventStore implements EventStore {
     const head = { version: row?.version ?? 0, lastHash: row?.last_hash ?? null };
     checkExpectedVersion(streamId, expectedVersion, head.version);
 
-    const records = chainEvents(streamId, head, new Date().toISOString(), events);
+    const globalHead = this.statements.globalHead.get() ?? EMPTY_HEAD;
+    const recordedAt = nextRecordedAt(new Date(), globalHead);
+    const records = chainGlobally(globalHead, chainEvents(streamId, head, recordedAt, events));
     let position = 0n;
     for (const record of records) {
       const info = this.statements.insertEvent.run({
@@ -181,6 +239,7 @@ export class SqliteEventStore implements EventStore {
     }
     const last = records[records.length - 1];
     this.statements.saveStreamHead.run(streamId, last.revision + 1, last.hash);
+    this.statements.saveGlobalHead.run(position, last.globalHash, recordedAt);
     return { result: { nextVersion: last.revision + 1, position }, appended: true };
   }
 
@@ -221,6 +280,43 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()!;
   }
 
+  async readAudit(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]> {
+    const { text, values } = auditQuery(AUDIT_DIALECT, validateAuditQuery(filter, page));
+    const parameters = Object.fromEntries(values.map((value, index) => [`p${index + 1}`, value]));
+    return this.auditStatement(text).all(parameters).map(toRecordedEvent);
+  }
+
+  /** Prepared once per query shape (which filters, how many types). */
+  private auditStatement(text: string): Database.Statement<Record<string, unknown>, EventRow> {
+    let statement = this.auditStatements.get(text);
+    if (!statement) {
+      if (this.auditStatements.size >= CACHED_AUDIT_QUERIES) this.auditStatements.clear();
+      statement = this.database.prepare<Record<string, unknown>, EventRow>(text).safeIntegers(true);
+      this.auditStatements.set(text, statement);
+    }
+    return statement;
+  }
+
+  async logHead(): Promise<LogHead> {
+    const { position, globalHash } = this.statements.globalHead.get() ?? EMPTY_HEAD;
+    return { position, globalHash };
+  }
+
+  async saveCheckpoint(checkpoint: LogCheckpoint): Promise<void> {
+    await this.lock.run(async () => {
+      this.statements.insertCheckpoint.run(checkpoint.position, checkpoint.globalHash, checkpoint.signedAt, checkpoint.signature);
+    });
+  }
+
+  async readCheckpoints(): Promise<LogCheckpoint[]> {
+    return this.statements.checkpoints.all().map((row) => ({
+      position: row.position,
+      globalHash: row.global_hash,
+      signedAt: row.signed_at,
+      signature: row.signature,
+    }));
+  }
+
   /** Events after `after` (a projection's lag), counted on the primary key index. */
   async countEventsAfter(after: bigint): Promise<number> {
     return this.statements.countAfter.get(after)!;
@@ -258,5 +354,44 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     recordedAt: row.recorded_at,
     hash: row.hash,
     previousHash: row.previous_hash,
+    globalHash: row.global_hash,
   };
+}
+
+const EMPTY_HEAD: GlobalHead = { position: 0n, globalHash: '', recordedAt: '' };
+
+/**
+ * Creates the tables, and upgrades a log written before the global chain in
+ * place: adds global_hash, computes it once for every stored event in position
+ * order, and writes the head record. Runs inside the opening IMMEDIATE transaction.
+ */
+function migrate(db: Database.Database): void {
+  db.exec(SCHEMA);
+  const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'global_hash')) {
+    db.exec('alter table events add column global_hash text');
+    const batch = db
+      .prepare<[bigint, number], { position: bigint; hash: string; recorded_at: string }>(
+        'select position, hash, recorded_at from events where position > ? order by position limit ?',
+      )
+      .safeIntegers(true);
+    const update = db.prepare<[string, bigint]>('update events set global_hash = ? where position = ?');
+    const head = { ...EMPTY_HEAD };
+    for (let rows = batch.all(0n, MIGRATION_BATCH); rows.length > 0; rows = batch.all(head.position, MIGRATION_BATCH)) {
+      for (const row of rows) {
+        head.globalHash = globalChainHash(head.globalHash, row.hash);
+        head.position = row.position;
+        if (row.recorded_at > head.recordedAt) head.recordedAt = row.recorded_at;
+        update.run(head.globalHash, row.position);
+      }
+    }
+    if (head.position > 0n) {
+      db.prepare('insert or replace into log_head (id, position, global_hash, recorded_at) values (1, ?, ?, ?)').run(
+        head.position,
+        head.globalHash,
+        head.recordedAt,
+      );
+    }
+  }
+  db.exec(AUDIT_INDEXES);
 }

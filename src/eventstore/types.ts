@@ -41,6 +41,11 @@ export interface RecordedEvent extends NewEvent {
   /** sha256(previousHash + canonical JSON of the event), hex. */
   hash: string;
   previousHash: string | null;
+  /**
+   * SQL backends: sha256(globalHash of the event before it in the log + hash), hex,
+   * chaining the whole log in position order. Absent on KurrentDB.
+   */
+  globalHash?: string | null;
 }
 
 export interface AppendOptions {
@@ -69,6 +74,41 @@ export interface ReadAllOptions {
   limit: number;
 }
 
+/** What an auditor asks of the log; every given field must match. */
+export interface AuditFilter {
+  streamId?: string;
+  /** Any of these event types (an empty list does not filter). */
+  types?: string[];
+  /** metadata.actor equals this. */
+  actor?: string;
+  /** recordedAt at or after this instant. */
+  recordedFrom?: Date;
+  /** recordedAt at or before this instant. */
+  recordedTo?: Date;
+}
+
+/** Keyset paging on the global position (never OFFSET). */
+export interface AuditPage {
+  /** Exclusive: events with a position greater than this (default: from the start). */
+  after?: bigint;
+  limit: number;
+}
+
+/** Where the global chain ends, as the append path last left it. */
+export interface LogHead {
+  position: bigint;
+  /** '' for an empty log. */
+  globalHash: string;
+}
+
+/** A log head signed with a key derived from MASTER_KEY, kept in the store and by auditors outside it. */
+export interface LogCheckpoint extends LogHead {
+  /** ISO-8601 time it was signed. */
+  signedAt: string;
+  /** HMAC-SHA256, hex (see checkpoints.ts). */
+  signature: string;
+}
+
 export type SubscriptionItem =
   | { kind: 'event'; event: RecordedEvent }
   /** Emitted each time the subscriber has delivered everything committed so far. */
@@ -93,5 +133,17 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): AsyncIterable<SubscriptionItem>;
   /** Global position of the newest event, 0n for an empty store. */
   headPosition(): Promise<bigint>;
+  /**
+   * Matching events after `page.after`, oldest first, at most `page.limit`.
+   * SQL backends answer from indexes; callers use readAuditLog(), which falls
+   * back to a filtered scan for a store without it.
+   */
+  readAudit?(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]>;
+  /** SQL backends: the head record of the global chain (updated by every append). */
+  logHead?(): Promise<LogHead>;
+  /** SQL backends: keep a signed checkpoint in the log_checkpoints table. */
+  saveCheckpoint?(checkpoint: LogCheckpoint): Promise<void>;
+  /** SQL backends: every stored checkpoint, oldest first. */
+  readCheckpoints?(): Promise<LogCheckpoint[]>;
   close(): Promise<void>;
 }

@@ -1,0 +1,71 @@
+/**
+ * readAudit in SQL, one builder for SQLite and PostgreSQL. Every query is a
+ * keyset page on the global position (`position > after order by position
+ * limit n`, never OFFSET) driven by an index:
+ * - types: one branch per type on (type, position), merged by position, so a
+ *   page reads at most `limit` index entries per type;
+ * - actor: the index on the metadata actor expression, (actor, position);
+ * - streamId: the (stream_id, revision) unique index;
+ * - recorded time: recordedAt never decreases along the log (nextRecordedAt),
+ *   so a time window is one range of positions, found by two seeks on the
+ *   (recorded_at, position) index; the exact comparison is kept as well.
+ */
+import type { ValidAuditQuery } from './audit.js';
+
+export interface AuditSqlDialect {
+  /** Quoted table name of the events. */
+  table: string;
+  /** Columns to select. */
+  columns: string;
+  /** The n-th (1-based) bound parameter: ?n on SQLite, $n on PostgreSQL. */
+  param(n: number): string;
+  /** The metadata actor, exactly as its expression index is written. */
+  actor: string;
+  /** recorded_at in a comparison that must not pick the recorded_at index (the position range drives). */
+  recordedAtFilter: string;
+  /** A bound value for a position or time. */
+  position(value: bigint): unknown;
+  time(value: Date): unknown;
+  /** A further condition every branch carries (PostgreSQL's settled-rows rule), given a way to bind values. */
+  extraCondition?(bind: (value: unknown) => string): string;
+}
+
+const LARGEST_POSITION = '9223372036854775807';
+
+export function auditQuery(dialect: AuditSqlDialect, query: ValidAuditQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const bind = (value: unknown) => {
+    values.push(value);
+    return dialect.param(values.length);
+  };
+  const { filter, after, limit } = query;
+  const { table, columns } = dialect;
+  const conditions = [`position > ${bind(dialect.position(after))}`];
+  if (filter.recordedFrom) {
+    const from = bind(dialect.time(filter.recordedFrom));
+    conditions.push(
+      `position >= (select position from ${table} where recorded_at >= ${from} order by recorded_at, position limit 1)`,
+      `${dialect.recordedAtFilter} >= ${from}`,
+    );
+  }
+  if (filter.recordedTo) {
+    const to = bind(dialect.time(filter.recordedTo));
+    conditions.push(
+      `position < coalesce((select position from ${table} where recorded_at > ${to} order by recorded_at, position limit 1), ${LARGEST_POSITION})`,
+      `${dialect.recordedAtFilter} <= ${to}`,
+    );
+  }
+  if (filter.streamId !== undefined) conditions.push(`stream_id = ${bind(filter.streamId)}`);
+  if (filter.actor !== undefined) conditions.push(`${dialect.actor} = ${bind(filter.actor)}`);
+  if (dialect.extraCondition) conditions.push(dialect.extraCondition(bind));
+  const pageSize = bind(limit);
+
+  const select = (extra: string[]) =>
+    `select ${columns} from ${table} where ${[...conditions, ...extra].join(' and ')} order by position limit ${pageSize}`;
+  const types = filter.types ?? [];
+  if (types.length <= 1) {
+    return { text: select(types.map((type) => `type = ${bind(type)}`)), values };
+  }
+  const branches = types.map((type, index) => `select * from (${select([`type = ${bind(type)}`])}) as by_type_${index}`);
+  return { text: `${branches.join(' union all ')} order by position limit ${pageSize}`, values };
+}
