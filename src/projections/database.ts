@@ -20,6 +20,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { ConfigurationError } from '../eventstore/errors.js';
+import { SCHEMA_NAME } from '../eventstore/postgres.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
 
 export interface ReadStore {
@@ -38,8 +39,6 @@ export interface ReadDatabaseOptions {
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
-/** The event store's rule for schema names, so one name works for both. */
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,47}$/;
 const DUPLICATE_SCHEMA = ['42P06', '23505'];
 
 /** Opens `sqlite:<path>` or `postgres://…` (also `postgresql://…`). */
