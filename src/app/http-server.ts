@@ -43,6 +43,7 @@ export interface HttpServerOptions {
 }
 
 export interface RunningHttpServer {
+  /** The server's origin, e.g. http://127.0.0.1:4000 (GraphQL is at `${url}/graphql`). */
   url: string;
   port: number;
   /** Stops accepting, finishes in-flight requests, closes subscriptions. */
@@ -285,8 +286,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const port = await listen(httpServer, options.port, options.host);
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${hostForUrl}:${port}${GRAPHQL_PATH}`;
-  logger.info({ url }, 'GraphQL API listening');
+  const url = `http://${hostForUrl}:${port}`;
+  logger.info({ graphql: `${url}${GRAPHQL_PATH}` }, 'GraphQL API listening');
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
-  fetch(api.server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  fetch(api.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 async function errorOf(response: Response): Promise<{ code: string; message: string }> {
   const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
@@ -76,7 +76,7 @@ describe('request ids and CORS', () => {
 
   it('allows only configured origins', async () => {
     const preflight = (origin: string) =>
-      fetch(api.server.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      fetch(api.endpoint, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
     const allowed = await preflight('https://portal.example');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
@@ -88,7 +88,7 @@ describe('request ids and CORS', () => {
 
 describe('the offline explorer', () => {
   it('serves GraphiQL and everything it loads from this server, under a same-origin CSP', async () => {
-    const page = await fetch(api.server.url, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    const page = await fetch(api.endpoint, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -117,7 +117,7 @@ describe('the offline explorer', () => {
 
   it('still answers GraphQL over GET for non-browser clients', async () => {
     const query = encodeURIComponent('{ standard(code: "EC0105") { title } }');
-    const response = await fetch(`${api.server.url}?query=${query}`, { headers: { 'apollo-require-preflight': '1' } });
+    const response = await fetch(`${api.endpoint}?query=${query}`, { headers: { 'apollo-require-preflight': '1' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { standard: { title: 'Atencion al ciudadano' } } });
   });
@@ -199,7 +199,7 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
     const cheap = (await startTestApi('sqlite', { maxCost: 50 }))!;
     try {
       const token = await cheap.token('ADMIN');
-      const response = await fetch(cheap.server.url, {
+      const response = await fetch(cheap.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: Q.servants, variables: { first: 100 } }),
@@ -214,7 +214,7 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
   it('masks unexpected errors and logs them with the request id', async () => {
     const broken = (await startTestApi('sqlite', { readModel: failing('standards', new Error('disk I/O error at /var/secret.db')) }))!;
     try {
-      const response = await fetch(broken.server.url, {
+      const response = await fetch(broken.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': 'req-boom-1' },
         body: JSON.stringify({ query: '{ standards { code } }' }),
@@ -237,7 +237,7 @@ describe('graceful close', () => {
   it('finishes the request in flight, then refuses new connections', async () => {
     const gate = gated('standards');
     const closing = (await startTestApi('sqlite', { readModel: gate.wrap }))!;
-    const inFlight = fetch(closing.server.url, {
+    const inFlight = fetch(closing.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ standards { code } }' }),
@@ -249,7 +249,7 @@ describe('graceful close', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { standards: [] } });
     await closed;
-    await expect(fetch(closing.server.url, { method: 'POST', body: '{}' })).rejects.toThrow();
+    await expect(fetch(closing.endpoint, { method: 'POST', body: '{}' })).rejects.toThrow();
     await closing.close();
   });
 });

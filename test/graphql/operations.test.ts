@@ -317,7 +317,7 @@ describe.each(BACKENDS)('GraphQL operations on %s', (backend) => {
   it('gives auditors the log: pages, filters, stream history, integrity, projections, correlation ids', async (ctx) => {
     const api = live(ctx);
     const requestId = `audit-${randomUUID()}`;
-    const response = await fetch(api.server.url, {
+    const response = await fetch(api.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'x-request-id': requestId },
       body: JSON.stringify({ query: M.publishStandard, variables: { input: { code: 'EC0301', title: 'Diseno de cursos', level: 3 } } }),

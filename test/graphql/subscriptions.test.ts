@@ -55,7 +55,7 @@ describe.each(BACKENDS)('certificateIssued subscriptions on %s', (backend) => {
 
   function subscribe(token: string | null, municipality?: string, query: string = S.certificateIssued): Subscriber {
     const client = createClient({
-      url: api!.server.url.replace('http', 'ws'),
+      url: api!.endpoint.replace('http', 'ws'),
       webSocketImpl: WebSocket,
       connectionParams: token ? { authorization: `Bearer ${token}` } : {},
       retryAttempts: 0,
@@ -85,7 +85,7 @@ describe.each(BACKENDS)('certificateIssued subscriptions on %s', (backend) => {
 
   it('pushes each issuance once, to the right municipalities, after the read models have it', async (ctx) => {
     if (!api) ctx.skip();
-    const competent = async (place: typeof TIJUANA) => {
+    const competent = async (place: { state: string; municipality: string }) => {
       const servant = await scenario.registerServant(place);
       await scenario.competent(servant.id, 'EC0105', evaluatorId);
       return servant;

@@ -27,6 +27,8 @@ export interface TestApi extends TestApplication {
   server: RunningHttpServer;
   /** http://127.0.0.1:<port> */
   origin: string;
+  /** http://127.0.0.1:<port>/graphql */
+  endpoint: string;
   /** JSON log lines the server wrote. */
   logs: Record<string, unknown>[];
   token(role: Role, claims?: { sub?: string; state?: string; municipality?: string; ttl?: string }): Promise<string>;
@@ -74,11 +76,13 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     maxCost: options.maxCost,
     health: options.health ?? (() => app.healthy()),
   });
-  const origin = `http://127.0.0.1:${server.port}`;
+  const origin = server.url;
+  const endpoint = `${origin}/graphql`;
   return {
     ...opened,
     server,
     origin,
+    endpoint,
     logs,
     token: (role, claims = {}) =>
       signToken(
@@ -91,7 +95,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
         JWT_SECRET,
       ),
     async gql(query, variables, token) {
-      const response = await fetch(server.url, {
+      const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
