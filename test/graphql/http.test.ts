@@ -3,6 +3,7 @@
  * and every kind of bad request answered with its documented code, never a
  * 500, with nothing written.
  */
+import { runInNewContext } from 'node:vm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_SECRET, TIJUANA, startTestApi, type TestApi } from './support/api.js';
@@ -115,6 +116,31 @@ describe('the offline explorer', () => {
     expect((await fetch(`${api.origin}/explorer/nothing.js`)).status).toBe(404);
   });
 
+  it('boots GraphiQL against this server, with the headers editor open and anonymous by default', async () => {
+    const script = await (await fetch(`${api.origin}/explorer/boot.js`)).text();
+    const rendered: { fetcherUrl?: string; props?: Record<string, unknown> } = {};
+    const GraphiQL = Object.assign(() => null, {
+      createFetcher: ({ url }: { url: string }) => {
+        rendered.fetcherUrl = url;
+        return 'the fetcher';
+      },
+    });
+    runInNewContext(script, {
+      URL,
+      window: { location: { href: `${api.origin}/graphql` } },
+      document: { getElementById: (id: string) => ({ id }) },
+      React: { createElement: (_component: unknown, props: Record<string, unknown>) => props },
+      ReactDOM: { createRoot: () => ({ render: (props: Record<string, unknown>) => (rendered.props = props) }) },
+      GraphiQL,
+    });
+    expect(rendered.fetcherUrl).toBe(api.endpoint);
+    expect(rendered.props).toMatchObject({ fetcher: 'the fetcher', defaultEditorToolsVisibility: 'headers' });
+    expect(JSON.parse(rendered.props!.defaultHeaders as string)).toEqual({ Authorization: '' });
+    // The empty Authorization the explorer starts with is anonymous, not a bad token.
+    const response = await post(JSON.stringify({ query: '{ standards { code } }' }), { authorization: '' });
+    expect(response.status).toBe(200);
+  });
+
   it('still answers GraphQL over GET for non-browser clients', async () => {
     const query = encodeURIComponent('{ standard(code: "EC0105") { title } }');
     const response = await fetch(`${api.endpoint}?query=${query}`, { headers: { 'apollo-require-preflight': '1' } });
@@ -151,6 +177,23 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
       code: 'BAD_USER_INPUT',
     },
     { name: 'a depth-20 query', send: () => post(JSON.stringify({ query: depth20 })), status: 400, code: 'QUERY_TOO_DEEP' },
+    {
+      name: 'an invalid DateTime variable',
+      send: () => post(JSON.stringify({ query: Q.certificationStats, variables: { asOf: 'yesterday' } })),
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    },
+    { name: 'a PUT', send: () => fetch(api.endpoint, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }), status: 405, code: 'BAD_REQUEST' },
+    { name: 'a batch (batching is off)', send: () => post(`[${registerBody()}]`, { authorization: `Bearer ${admin}` }), status: 400, code: 'BAD_REQUEST' },
+    {
+      name: 'a mutation over GET',
+      send: () =>
+        fetch(`${api.endpoint}?query=${encodeURIComponent(`mutation { withdrawStandard(input: { code: "EC0105", reason: "GET" }) { position } }`)}`, {
+          headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${admin}` },
+        }),
+      status: 405,
+      code: 'BAD_REQUEST',
+    },
     {
       name: 'a 2 MiB body',
       send: () => post(JSON.stringify({ query: '{ standards { code } }', padding: 'x'.repeat(2 * 1024 * 1024) })),
