@@ -52,7 +52,7 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 /** Deepest field nesting; fragments are memoised, so repeated spreads cost nothing extra. */
-export function queryDepth(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): number {
+function queryDepth(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): number {
   const memo = new Map<string, number>();
   const depth = (set: SelectionSetNode): number => {
     let deepest = 0;
@@ -81,7 +81,7 @@ export function queryDepth(selectionSet: SelectionSetNode, fragments: Map<string
  * `first` objects where the field takes `first`, the connection's `first` for
  * its edges, and `listFactor` otherwise.
  */
-export function queryCost(
+function queryCost(
   schema: GraphQLSchema,
   selectionSet: SelectionSetNode,
   rootType: GraphQLCompositeType,

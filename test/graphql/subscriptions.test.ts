@@ -152,4 +152,27 @@ describe.each(BACKENDS)('certificateIssued subscriptions on %s', (backend) => {
     const errors = subscriber.errors.length ? subscriber.errors : (subscriber.failure as unknown[]);
     expect(errors).toMatchObject([{ extensions: { code: 'QUERY_TOO_DEEP' } }]);
   });
+
+  it('closes open subscriptions when the server closes', async (ctx) => {
+    if (!api) ctx.skip();
+    const own = (await startTestApi(backend))!;
+    try {
+      const client = createClient({
+        url: own.endpoint.replace('http', 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${await own.token('AUDITOR')}` },
+        retryAttempts: 0,
+      });
+      let ended: unknown = null;
+      let completed = false;
+      client.subscribe({ query: S.certificateIssued }, { next: () => {}, error: (error) => (ended = error), complete: () => (completed = true) });
+      await until(async () => /^acredita_graphql_subscriptions_active 1$/m.test(await (await fetch(`${own.origin}/metrics`)).text()), 'the subscription');
+      await own.server.close();
+      await until(() => ended !== null || completed, 'the client to be told');
+      expect(ended === null ? 'completed' : (ended as { code: number }).code).toBe(1001);
+      await client.dispose();
+    } finally {
+      await own.close();
+    }
+  });
 });
