@@ -11,11 +11,14 @@ import { makeToken } from './token.js';
  * to paste into the explorer.
  */
 export async function demo(runtime: Runtime): Promise<void> {
-  const app = await createApplication(runtime.config, { logger: runtime.logger });
+  // Seed first, project after: appends and projection batches share SQLite's
+  // single writer, and catching up once is several times faster (docs/demo.md).
+  const app = await createApplication(runtime.config, { logger: runtime.logger, project: false });
   try {
     const bar = progressBar('Seeding the Tijuana 2018 scenario', 'commands');
     const summary = await seedDemo(app.office, { onProgress: (done, total) => bar.update(done, total) });
     bar.stop();
+    await app.runner.start();
     await app.readModel.waitFor(summary.lastPosition, 120_000);
     process.stdout.write(
       `Seeded ${summary.servants} servants, ${summary.certificates} certificates, ${summary.ceremonies} ceremonies in ${(summary.elapsedMs / 1000).toFixed(1)} s.\n`,
