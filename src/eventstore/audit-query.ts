@@ -5,7 +5,7 @@
  * - types: one branch per type on (type, position), merged by position, so a
  *   page reads at most `limit` index entries per type;
  * - actor: the index on the metadata actor expression, (actor, position);
- * - streamId: the (stream_id, revision) unique index;
+ * - streamId: (stream_id, position);
  * - recorded time: recordedAt never decreases along the log (nextRecordedAt),
  *   so a time window is one range of positions, found by two seeks on the
  *   (recorded_at, position) index; the exact comparison is kept as well.

@@ -22,6 +22,7 @@ import {
   type ReadStreamOptions as ClientReadStreamOptions,
 } from '@eventstore/db-client';
 import { earlierAppendResult } from './append-rules.js';
+import { scanAudit, validateAuditQuery } from './audit.js';
 import { ConfigurationError, DuplicateEventIdError, InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
 import {
   CLAIM_STREAM_PREFIX,
@@ -40,6 +41,8 @@ import { catchUpThenLive, MAX_WALK_PAGE, walkAll, type LiveFeed } from './kurren
 import type {
   AppendOptions,
   AppendResult,
+  AuditFilter,
+  AuditPage,
   EventStore,
   NewEvent,
   ReadAllOptions,
@@ -167,6 +170,15 @@ class KurrentDbEventStore implements EventStore {
       if (events.length === limit) break;
     }
     return events;
+  }
+
+  /**
+   * A filtered scan of $all (or of the one stream): KurrentDB has no secondary
+   * indexes to seek, so the cost grows with the events read, not found
+   * (docs/audit.md). Server-side filters on type would cut the transfer but not the walk.
+   */
+  readAudit(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]> {
+    return scanAudit(this, validateAuditQuery(filter, page));
   }
 
   subscribe(options?: SubscribeOptions): AsyncIterable<SubscriptionItem> {

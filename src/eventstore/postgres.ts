@@ -176,6 +176,7 @@ export class PostgresEventStore implements EventStore {
       );
       if (rows.length === 0) await this.addGlobalChain(client);
       // The audit indexes (readAudit): each ends in position, so a filter pages on it.
+      await client.query(`create index if not exists events_by_stream on ${this.events} (stream_id, position)`);
       await client.query(`create index if not exists events_by_type on ${this.events} (type, position)`);
       await client.query(`create index if not exists events_by_actor on ${this.events} ((metadata->>'actor'), position)`);
       await client.query(`create index if not exists events_by_recorded_at on ${this.events} (recorded_at, position)`);

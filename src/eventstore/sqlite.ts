@@ -76,6 +76,7 @@ const SCHEMA = `
 
 /** The audit indexes (readAudit); each also holds the rowid, i.e. (x, position). Made after the columns exist. */
 const AUDIT_INDEXES = `
+  create index if not exists events_by_stream on events (stream_id);
   create index if not exists events_by_type on events (type);
   create index if not exists events_by_actor on events (json_extract(metadata, '$.actor'));
   create index if not exists events_by_recorded_at on events (recorded_at);
@@ -85,7 +86,8 @@ const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, 
 const MIGRATION_BATCH = 10_000;
 const CACHED_AUDIT_QUERIES = 200;
 
-const AUDIT_DIALECT: AuditSqlDialect = {
+/** Exported for the query-plan test. */
+export const SQLITE_AUDIT_DIALECT: AuditSqlDialect = {
   table: 'events',
   columns: EVENT_COLUMNS,
   param: (n) => `@p${n}`,
@@ -281,7 +283,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAudit(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]> {
-    const { text, values } = auditQuery(AUDIT_DIALECT, validateAuditQuery(filter, page));
+    const { text, values } = auditQuery(SQLITE_AUDIT_DIALECT, validateAuditQuery(filter, page));
     const parameters = Object.fromEntries(values.map((value, index) => [`p${index + 1}`, value]));
     return this.auditStatement(text).all(parameters).map(toRecordedEvent);
   }
