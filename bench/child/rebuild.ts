@@ -1,0 +1,37 @@
+/**
+ * Child process of the rebuild scenario, so its peak RSS is the rebuild's own:
+ * rebuilds every read model, then reads and JSON-decodes the same log as the
+ * baseline. Input: BENCH_CONFIG (serialized ApplicationConfig), BENCH_BACKEND.
+ * Output: one JSON line on stdout.
+ */
+import { rebuildProjections } from '../../src/projections/rebuild.js';
+import { createBenchDatabaseFrom } from '../support/reopen.js';
+import { peakRssMb } from '../support/measure.js';
+import { openRawSql } from '../support/raw-sql.js';
+
+const bench = createBenchDatabaseFrom(process.env.BENCH_BACKEND!, process.env.BENCH_CONFIG!);
+const batchSize = process.env.BENCH_REBUILD_BATCH ? Number(process.env.BENCH_REBUILD_BATCH) : undefined;
+const app = await bench.open({ project: false });
+const rssBefore = process.memoryUsage().rss / 2 ** 20;
+let started = performance.now();
+const result = await rebuildProjections({
+  store: app.store,
+  db: app.readStore.db,
+  dialect: app.readStore.dialect,
+  projections: app.projections,
+  writeLock: app.writeLock,
+  batchSize,
+});
+const rebuildSeconds = (performance.now() - started) / 1000;
+const peakRss = peakRssMb();
+await app.close();
+
+const raw = await openRawSql(bench);
+started = performance.now();
+const scanned = await raw.scanDecoded(batchSize ?? 2_000);
+const scanSeconds = (performance.now() - started) / 1000;
+await raw.close();
+
+process.stdout.write(
+  `${JSON.stringify({ events: result.events, rebuildSeconds, peakRssMb: peakRss, rssBeforeMb: rssBefore, scanned, scanSeconds })}\n`,
+);

@@ -1,0 +1,162 @@
+/**
+ * The HTTP scenarios: the real server (createApplication with projections
+ * running, startHttpServer) in this process on a loopback port, the load client
+ * in a child process. Queries and the recordVerdict mutation, each next to a
+ * same-run baseline.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Application } from '../../src/app/application.js';
+import { startHttpServer, type RunningHttpServer } from '../../src/app/http-server.js';
+import { signToken } from '../../src/graphql/auth.js';
+import { systemClock } from '../../src/graphql/deps.js';
+import type { LoadConfig } from '../child/load-client.js';
+import { quietLogger } from '../support/backend.js';
+import { runChild } from '../support/child.js';
+import { summarize, type Latencies } from '../support/measure.js';
+import { figure, type Figure } from '../support/report.js';
+import type { Scenario, ScenarioContext } from './context.js';
+
+const JWT_SECRET = 'acredita-bench-secret-0123456789abcdef';
+
+interface Server {
+  app: Application;
+  http: RunningHttpServer;
+  adminToken: string;
+  load(bodies: string[], options: { concurrency: number; maxRequests: number; durationMs: number; warmupRequests?: number; token?: string | null }): Promise<Latencies & { errors: number; firstError: string | null }>;
+}
+
+async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Promise<T>): Promise<T> {
+  const logger = quietLogger();
+  const app = await ctx.bench.open({ project: true });
+  const http = await startHttpServer({
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger },
+    host: '127.0.0.1',
+    port: 0,
+    jwtSecret: JWT_SECRET,
+    logger,
+    health: () => app.healthy(),
+  });
+  const folder = await mkdtemp(join(tmpdir(), 'acredita-load-'));
+  try {
+    const adminToken = await signToken({ sub: 'bench-admin', role: 'ADMIN', ttl: '2h' }, JWT_SECRET);
+    let n = 0;
+    const load: Server['load'] = async (bodies, options) => {
+      const file = join(folder, `load-${n++}.json`);
+      const token = options.token === undefined ? adminToken : options.token;
+      const config: LoadConfig = {
+        url: `${http.url}/graphql`,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        bodies,
+        concurrency: options.concurrency,
+        maxRequests: options.maxRequests,
+        durationMs: options.durationMs,
+        warmupRequests: options.warmupRequests ?? 50,
+      };
+      await writeFile(file, JSON.stringify(config));
+      const result = await runChild<Latencies & { errors: number; firstError: string | null }>('load-client.ts', {}, { timeoutMs: options.durationMs + 120_000, args: [file] });
+      if (result.errors > 0) ctx.say(`  ${result.errors} of ${result.count} requests failed, e.g. ${result.firstError}`);
+      return result;
+    };
+    return await work({ app, http, adminToken, load });
+  } finally {
+    await http.close();
+    await app.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
+const SERVANTS_PAGE = `query { servants(first: 20, filter: { state: "Baja California", municipality: "Tijuana" }) {
+  totalCount pageInfo { hasNextPage endCursor }
+  edges { cursor node { id fullName department regime version certifications { stage attempts standard { code title } certificate { folio status validUntil } } } } } }`;
+const STATS = `query { certificationStats(state: "Baja California", municipality: "Tijuana", asOf: "2018-09-18T18:00:00Z") {
+  certifiedServants validCertificates inProgress byStandard { key count } byDepartment { key count } byRegime { key count } byMonth { key count } } }`;
+const VERIFY = `query ($folio: String!) { verifyCertificate(folio: $folio) { folio found status standardCode standardTitle holderInitials municipality issuedAt validUntil } }`;
+const TYPENAME = `{ __typename }`;
+
+const QUERY_LOAD = { concurrency: 32, maxRequests: 40_000, durationMs: 6_000 };
+
+export const queries: Scenario = {
+  name: 'queries',
+  async run(ctx) {
+    return withServer(ctx, async (server) => {
+      const cases: [string, string[], string | null][] = [
+        ['servants page with certifications', [body(SERVANTS_PAGE)], server.adminToken],
+        ['certificationStats asOf', [body(STATS)], null],
+        ['verifyCertificate', ctx.log.folios.slice(0, 2_000).map((folio) => body(VERIFY, { folio })), null],
+        ['{ __typename }', [body(TYPENAME)], null],
+      ];
+      // Warm the server up (JIT, statement caches) on every query before measuring anything.
+      for (const [, bodies, token] of cases) await server.load(bodies, { ...QUERY_LOAD, durationMs: 1_500, token });
+      const baseline = await server.load([body(TYPENAME)], QUERY_LOAD);
+      ctx.say(`  { __typename }: ${baseline.perSecond.toFixed(0)} req/s, p99 ${baseline.p99.toFixed(1)} ms`);
+      const figures: Figure[] = [];
+      for (const [name, bodies, token] of cases.slice(0, -1)) {
+        const r = await server.load(bodies, { ...QUERY_LOAD, token });
+        ctx.say(`  ${name}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+        figures.push(
+          figure({ scenario: 'queries', figure: `${name} req/s`, kind: 'rate', value: r.perSecond, unit: '/s', baselineName: '{ __typename } req/s', baseline: baseline.perSecond, target: { op: '>=', bound: 0.33 } }),
+          figure({ scenario: 'queries', figure: `${name} p50`, kind: 'latency', value: r.p50, unit: 'ms', baselineName: '{ __typename } p50', baseline: baseline.p50 }),
+          figure({ scenario: 'queries', figure: `${name} p99`, kind: 'latency', value: r.p99, unit: 'ms', baselineName: '{ __typename } p99', baseline: baseline.p99, target: { op: '<=', bound: 3 } }),
+        );
+      }
+      return figures;
+    });
+  },
+};
+
+const RECORD_VERDICT = `mutation ($input: RecordVerdictInput!) { recordVerdict(input: $input) { position certification { stage attempts version } } }`;
+
+export const mutation: Scenario = {
+  name: 'mutation',
+  async run(ctx) {
+    const { candidates, candidateStandard: standardCode, evaluatorIds } = ctx.log;
+    if (candidates.length < 64) throw new Error(`only ${candidates.length} candidates for recordVerdict`);
+    const input = (servantId: string, i: number) => ({ servantId, standardCode, evaluatorId: evaluatorIds[i % evaluatorIds.length], verdict: 'NOT_YET_COMPETENT' as const });
+    return withServer(ctx, async (server) => {
+      const figures: Figure[] = [];
+      for (const concurrency of [1, 16]) {
+        const requests = concurrency === 1 ? 300 : 1_200;
+        // The command path alone: the same command on other streams, in this process, no HTTP and no waiting for the read models.
+        const direct = await officeAtConcurrency(concurrency, requests, (i) =>
+          server.app.office.recordVerdict(input(candidates[i % candidates.length], i), {
+            occurredAt: new Date(),
+            now: new Date(),
+            actor: 'bench-admin',
+            commandId: null,
+            correlationId: null,
+          }),
+        );
+        const bodies = candidates.map((servantId, i) => body(RECORD_VERDICT, { input: input(servantId, i) }));
+        const r = await server.load(bodies, { concurrency, maxRequests: requests, durationMs: 20_000, warmupRequests: 10 });
+        ctx.say(`  recordVerdict c=${concurrency}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; command path alone p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms`);
+        figures.push(
+          figure({ scenario: 'mutation', figure: `recordVerdict c=${concurrency} p50`, kind: 'latency', value: r.p50, unit: 'ms', baselineName: `command path c=${concurrency} p50`, baseline: direct.p50, target: { op: '<=', bound: 2 } }),
+          figure({ scenario: 'mutation', figure: `recordVerdict c=${concurrency} p99`, kind: 'latency', value: r.p99, unit: 'ms', baselineName: `command path c=${concurrency} p99`, baseline: direct.p99 }),
+        );
+      }
+      return figures;
+    });
+  },
+};
+
+/** `count` calls, `concurrency` in flight at once; latency of each call. */
+async function officeAtConcurrency(concurrency: number, count: number, call: (i: number) => Promise<unknown>): Promise<Latencies> {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        samples.push(performance.now() - t);
+      }
+    }),
+  );
+  return summarize(samples, (performance.now() - started) / 1000);
+}

@@ -1,0 +1,17 @@
+/** A child process opens the parent's bench database from its serialized config (it never drops it). */
+import { createApplication } from '../../src/app/application.js';
+import { deserializeConfig, quietLogger, type BackendName, type BenchDatabase } from './backend.js';
+
+export function createBenchDatabaseFrom(backend: string, serialized: string): BenchDatabase {
+  const config = deserializeConfig(JSON.parse(serialized));
+  return {
+    backend: backend as BackendName,
+    config,
+    path: backend === 'sqlite' ? config.eventStoreUrl.slice('sqlite:'.length) : null,
+    open: (options) => createApplication(config, { logger: quietLogger(), project: options?.project ?? false }),
+    drop: async () => {
+      throw new Error('only the parent drops the bench database');
+    },
+  };
+}
+
