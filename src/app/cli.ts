@@ -53,9 +53,26 @@ program
 
 program
   .command('verify')
-  .description('Re-hash the whole log (or one stream); exit 1 with the first broken link.')
+  .description('Re-hash the whole log (or one stream), walk the global chain, hold it against signed checkpoints; exit 1 with the first broken link.')
   .option('--stream <id>', 'check one stream only')
-  .action(async (options: { stream?: string }) => (await import('./cli/maintenance.js')).verify(loadRuntime(), options.stream));
+  .option('--checkpoints <file>', 'checkpoint lines you kept outside the system, checked too')
+  .action(async (options: { stream?: string; checkpoints?: string }) => (await import('./cli/checkpoint.js')).verifyLog(loadRuntime(), options));
+
+program
+  .command('checkpoint')
+  .description('Sign the log head with a key derived from MASTER_KEY, store it and print it for auditors to keep.')
+  .action(async () => (await import('./cli/checkpoint.js')).checkpoint(loadRuntime()));
+
+program
+  .command('export-audit')
+  .description('Write the log as JSON Lines (line 1 describes the export); check it with node docs/verify-export.mjs.')
+  .option('--stream <id>', 'one stream only')
+  .option('--from <time>', 'recorded at or after (ISO date = start of that UTC day, or date-time)')
+  .option('--to <time>', 'recorded at or before (ISO date = end of that UTC day, or date-time)')
+  .option('--out <file>', 'write to FILE instead of stdout')
+  .action(async (options: { stream?: string; from?: string; to?: string; out?: string }) =>
+    (await import('./cli/export-audit.js')).exportAudit(loadRuntime(), options),
+  );
 
 program
   .command('import-servants')

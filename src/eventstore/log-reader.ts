@@ -26,3 +26,15 @@ export async function* readLogUpTo(store: EventStore, head: bigint, batchSize: n
     after = batch[batch.length - 1].position;
   }
 }
+
+/**
+ * Waits (at most SETTLE_WAIT_MS) until the event at `head` is handed out, so
+ * every event at or below it is too (PostgreSQL holds back only the newest).
+ */
+export async function waitUntilSettled(store: EventStore, head: bigint): Promise<void> {
+  for (let waited = 0; head > 0n && waited < SETTLE_WAIT_MS; waited += 20) {
+    const [newest] = await store.readAll({ after: head - 1n, limit: 1 });
+    if (newest !== undefined) return;
+    await sleep(20);
+  }
+}
