@@ -1,3 +1,5 @@
+import type { StreamEventMetadata } from '../domain/shared/event-streams.js';
+
 /**
  * The event store contract every backend (SQLite, PostgreSQL, KurrentDB) honours.
  * Only src/app knows which concrete store is in use; everything else sees this.
@@ -10,16 +12,8 @@ export type JsonObject = { [key: string]: JsonValue };
 /** A number is the stream version (count of events) the caller read. */
 export type ExpectedVersion = number | 'any' | 'no_stream' | 'exists';
 
-/** Who and when, carried by every event. Business time lives in occurredAt. */
-export interface EventMetadata {
-  /** ISO-8601 business time (may be years before recordedAt). */
-  occurredAt: string;
-  actor: string | null;
-  commandId: string | null;
-  correlationId: string | null;
-  causationId: string | null;
-  schemaVersion: number;
-}
+/** Who and when, carried by every event; defined by the domain, which writes it. Business time lives in occurredAt. */
+export type EventMetadata = StreamEventMetadata;
 
 /** An event on its way into the store. `id` is a UUID; the same id twice is stored once. */
 export interface NewEvent {

@@ -4,18 +4,11 @@
  * per-request DataLoaders cost a fixed number of SQL queries per page.
  * Times are ISO-8601 strings; `at` arguments are business time.
  */
+import type { CertificateStatus, CertificationStage } from '../domain/certifications/stage.js';
 import type { EmploymentRegime, Modality, Verdict } from '../domain/shared/vocabulary.js';
+import type { StandardStatus } from '../domain/standards/state.js';
 
-export type CertificationStage =
-  | 'IN_TRAINING'
-  | 'TRAINED'
-  | 'NOT_YET_COMPETENT'
-  | 'COMPETENT'
-  | 'CERTIFIED'
-  | 'REVOKED'
-  | 'EXPIRED';
-export type CertificateStatus = 'VALID' | 'EXPIRED' | 'REVOKED';
-export type StandardStatus = 'ACTIVE' | 'WITHDRAWN';
+export type { CertificateStatus, CertificationStage, StandardStatus };
 
 export interface StandardView {
   code: string;

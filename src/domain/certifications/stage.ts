@@ -5,7 +5,7 @@
 import { toTime } from '../shared/time.js';
 import type { CertificateState, CertificationState } from './state.js';
 
-// The same unions as src/projections/read-model.ts, declared here so the domain depends on nothing outside it.
+// The read models and GraphQL use these same unions (src/projections/read-model.ts re-exports them).
 export type CertificationStage =
   | 'IN_TRAINING'
   | 'TRAINED'
