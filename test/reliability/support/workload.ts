@@ -101,8 +101,8 @@ const WHEN = (days: number) => new Date(Date.UTC(2018, 5, 1) + days * 86_400_000
 
 export class Workload {
   readonly report: WorkloadReport;
-  private readonly deadline: number;
-  private readonly retryUntil: number;
+  private deadline: number;
+  private retryUntil: number;
 
   constructor(
     private readonly options: WorkloadOptions,
@@ -154,6 +154,12 @@ export class Workload {
     }
     if (seeding.report.unexpected.length > 0) throw new Error(`seeding failed: ${seeding.report.unexpected.join('\n')}`);
     return { base: { evaluatorId, shared }, acknowledged: seeding.report.acknowledged };
+  }
+
+  /** Clients start no new servant from now on; unacknowledged mutations are still retried for `retryForMs`. */
+  finish(): void {
+    this.deadline = Date.now();
+    this.retryUntil = this.deadline + (this.options.retryForMs ?? 90_000);
   }
 
   async run(): Promise<WorkloadReport> {
@@ -265,7 +271,8 @@ export class Workload {
     this.report.requests += 1;
     try {
       const answer = await gql(this.options.endpoint, query, variables, this.options.adminToken);
-      if (this.options.retryUnacknowledged && answer.status >= 500) return 'retry';
+      // A server going away answers 503 (draining), 5xx or a masked INTERNAL_SERVER_ERROR (store cut off).
+      if (this.options.retryUnacknowledged && (answer.status >= 500 || codeOf(answer) === 'INTERNAL_SERVER_ERROR')) return 'retry';
       return answer;
     } catch (error) {
       if (this.options.retryUnacknowledged) return 'retry';
