@@ -59,6 +59,9 @@ function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: W
     return { keys: new SqliteKeyStore(db, writeLock), close: async () => void db.close() };
   }
   const pool = new pg.Pool({ connectionString: config.readStoreUrl, max: 2 });
+  // A connection the database ends (restart, failover) must fail the next query, not crash the process.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { keys: new PostgresKeyStore(pool, config.databaseSchema), close: () => pool.end() };
 }
 

@@ -51,6 +51,8 @@ const UNIQUE_VIOLATION = '23505';
 
 const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash';
 const MIGRATION_BATCH = 10_000;
+/** How soon a lost LISTEN connection is opened again. */
+const LISTEN_RETRY_MS = 1_000;
 
 interface EventRow {
   position: string;
@@ -119,6 +121,10 @@ export class PostgresEventStore implements EventStore {
     const pool = new pg.Pool({ connectionString });
     // An idle pooled connection that dies (server restart) is dropped by the pool; the next query reconnects.
     pool.on('error', () => {});
+    // One that dies while checked out, between two queries of a transaction, emits 'error' on the
+    // client (the pool listens only while it is idle): unhandled, that would crash the process.
+    // The next query on it fails instead, and release() drops it.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const store = new PostgresEventStore(connectionString, pool, schema);
     try {
       await store.migrate();
@@ -413,17 +419,21 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * LISTEN for appends made by other processes so subscribers wake at once; if
-   * that connection fails, subscribers still poll.
+   * that connection fails, subscribers still poll, and it is opened again after
+   * LISTEN_RETRY_MS (the database restarted or ended our session).
    */
   private async listen(): Promise<void> {
     if (this.listener || this.closing.signal.aborted) return;
     const client = new pg.Client({ connectionString: this.connectionString });
     this.listener = client;
     const dropListener = () => {
-      if (this.listener === client) this.listener = null;
+      if (this.listener !== client) return;
+      this.listener = null;
       client.end().catch(() => {});
+      if (!this.closing.signal.aborted) setTimeout(() => void this.listen(), LISTEN_RETRY_MS).unref();
     };
     client.on('error', dropListener);
+    client.on('end', dropListener);
     client.on('notification', () => this.notifier.notify());
     try {
       await client.connect();
