@@ -95,6 +95,8 @@ for (const size of sizes) {
         run.notes.push(note.split('\n')[0]);
       }
       run.figures.push(...figures);
+      // Saved after every scenario: a run stopped half-way keeps what it measured.
+      file = saveRun(backend, run).file;
       say(`   (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       if (figures.length > 0) say(figuresTable(figures));
     }

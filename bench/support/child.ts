@@ -7,7 +7,9 @@ const CHILDREN = join(dirname(fileURLToPath(import.meta.url)), '..', 'child');
 
 export function runChild<T>(script: string, env: Record<string, string>, options: { timeoutMs: number; args?: string[] }): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(CHILDREN, script), ...(options.args ?? [])], {
+    // BENCH_PROFILE_DIR=dir: each child writes a V8 CPU profile there (node --cpu-prof).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(CHILDREN, script), ...(options.args ?? [])], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
