@@ -20,6 +20,8 @@ export interface AppConfig {
   logLevel: string;
   corsOrigins: string[];
   maxQueryCost: number;
+  /** verifyCertificate per client address: sustained per minute and burst; null when PUBLIC_RATE_LIMIT=0. */
+  publicRateLimit: { perMinute: number; burst: number } | null;
   /** Warnings to log once at start (dev defaults in use). */
   warnings: string[];
 }
@@ -58,6 +60,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().optional(),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
+  PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
+  PUBLIC_RATE_BURST: z.coerce.number().int().min(1).default(20),
 });
 
 /** A 32-byte key as 64 hex characters or base64. */
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     maxQueryCost: vars.MAX_QUERY_COST,
+    publicRateLimit: vars.PUBLIC_RATE_LIMIT === 0 ? null : { perMinute: vars.PUBLIC_RATE_LIMIT, burst: vars.PUBLIC_RATE_BURST },
     warnings,
   };
 }

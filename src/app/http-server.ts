@@ -26,6 +26,7 @@ import { buildAcreditaSchema } from '../graphql/schema.js';
 import { subscriptionServerOptions } from '../graphql/subscriptions.js';
 import { EXPLORER_CSP, EXPLORER_PREFIX, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
+import { publicOperationGate, rateLimitPlugin } from './rate-limit.js';
 
 export interface HttpServerOptions {
   deps: GraphQLDeps;
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   maxCost?: number;
   /** True once the store answers and the projections run. */
   health: () => Promise<boolean>;
+  /** verifyCertificate per client address (PUBLIC_RATE_LIMIT); unlimited when absent. */
+  publicRateLimit?: { perMinute: number; burst: number } | null;
 }
 
 export interface RunningHttpServer {
@@ -187,7 +190,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
         search: new URL(req.url!, 'http://localhost').search,
         body,
       },
-      context: async () => createContext(h.options.deps, h.pubSub, viewer, requestId),
+      context: async () => createContext(h.options.deps, h.pubSub, viewer, requestId, req.socket.remoteAddress ?? null),
     });
     await writeGraphQLResponse(res, response);
   } catch (error) {
@@ -239,6 +242,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const schema = await buildAcreditaSchema(pubSub);
   const metrics = createMetrics({ ...deps, activeSubscriptions: () => pubSub.subscriberCount(CERTIFICATE_ISSUED) });
   const httpServer = createServer();
+  const gate = options.publicRateLimit ? publicOperationGate(options.publicRateLimit) : undefined;
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -253,6 +257,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // Apollo's landing page loads from a CDN; our explorer is served offline instead.
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(limits),
+      ...(gate ? [rateLimitPlugin(gate)] : []),
       errorLogPlugin(),
       metricsPlugin(metrics),
     ],
@@ -269,6 +274,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         jwtSecret: options.jwtSecret,
         limits,
         onOperationStarted: (operationType) => metrics.observeRequest(operationType, 'ok', 0),
+        admit: gate,
       }),
       isProd: true,
     },

@@ -13,6 +13,8 @@ export interface GraphQLContext {
   now: Date;
   loaders: Loaders;
   pubSub: InProcessPubSub;
+  /** The caller's network address (public operations are rate-limited per address); null when unknown. */
+  clientAddress: string | null;
 }
 
 export function createContext(
@@ -20,9 +22,10 @@ export function createContext(
   pubSub: InProcessPubSub,
   viewer: Viewer | null,
   requestId: string,
+  clientAddress: string | null = null,
 ): GraphQLContext {
   const now = deps.clock.now();
-  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), pubSub };
+  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), pubSub, clientAddress };
 }
 
 /**

@@ -36,6 +36,8 @@ export interface SubscriptionServerDeps {
   limits: QueryLimits;
   /** Told about every operation started over the socket (for metrics). */
   onOperationStarted?: (operationType: 'query' | 'mutation' | 'subscription') => void;
+  /** Last check before an operation runs (the public rate limit): an error refuses it. */
+  admit?: (document: DocumentNode, operationName: string | null | undefined, clientAddress: string | null) => GraphQLError | null;
 }
 
 type ConnectionParams = Record<string, unknown> | undefined;
@@ -87,6 +89,9 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
       const variables = payload.variables ?? null;
       const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables }, limits);
       if (refusal) return [refusal];
+      const clientAddress = ctx.extra.request.socket.remoteAddress ?? null;
+      const refused = options.admit?.(document, payload.operationName, clientAddress);
+      if (refused) return [refused];
       const operation = getOperationAST(document, payload.operationName);
       if (operation) options.onOperationStarted?.(operation.operation);
       const requestId = randomUUID();
@@ -96,7 +101,7 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
         document,
         operationName: payload.operationName,
         variableValues: variables,
-        contextValue: createContext(deps, pubSub, viewers.get(ctx) ?? null, requestId),
+        contextValue: createContext(deps, pubSub, viewers.get(ctx) ?? null, requestId, clientAddress),
       };
     },
 

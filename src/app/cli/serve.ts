@@ -18,6 +18,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     logger,
     corsOrigins: config.corsOrigins,
     maxCost: config.maxQueryCost,
+    publicRateLimit: config.publicRateLimit,
     health: () => app.healthy(),
   });
   logger.info({ url: server.url }, 'listening');

@@ -1,0 +1,143 @@
+/**
+ * Rate limiting of public operations per client address (docs/reliability.md,
+ * "Abuse"): a token bucket per address holding at most `burst` tokens and
+ * refilled at `perMinute` tokens a minute. The map of buckets is bounded: past
+ * `maxClients` addresses the least recently seen one is forgotten (it comes
+ * back with a full bucket, which is what a long-idle bucket holds anyway).
+ */
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type SelectionSetNode, getOperationAST } from 'graphql';
+import type { GraphQLContext } from '../graphql/context.js';
+
+export interface RateLimitOptions {
+  /** Tokens added per minute (sustained requests per minute per address). */
+  perMinute: number;
+  /** Most tokens a bucket holds: requests an idle address may send at once. */
+  burst: number;
+  /** Most addresses remembered (default 10,000). */
+  maxClients?: number;
+  /** Milliseconds clock, for tests. */
+  now?: () => number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+  private readonly burst: number;
+  private readonly maxClients: number;
+  private readonly now: () => number;
+
+  constructor(options: RateLimitOptions) {
+    if (!(options.perMinute > 0) || !(options.burst >= 1)) throw new RangeError('perMinute must be positive and burst at least 1');
+    this.perMs = options.perMinute / 60_000;
+    this.burst = options.burst;
+    this.maxClients = options.maxClients ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes `cost` tokens from `client`'s bucket, or none at all when it holds fewer. */
+  take(client: string, cost = 1): RateDecision {
+    const now = this.now();
+    const bucket = this.buckets.get(client);
+    const tokens = bucket ? Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs) : this.burst;
+    // Re-inserting keeps the map in least-recently-seen order, oldest first.
+    this.buckets.delete(client);
+    if (tokens >= cost) {
+      this.remember(client, { tokens: tokens - cost, at: now });
+      return { allowed: true };
+    }
+    this.remember(client, { tokens, at: now });
+    const wait = cost > this.burst ? Infinity : (cost - tokens) / this.perMs;
+    return { allowed: false, retryAfterSeconds: Number.isFinite(wait) ? Math.max(1, Math.ceil(wait / 1_000)) : 60 };
+  }
+
+  /** Addresses remembered now. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private remember(client: string, bucket: Bucket): void {
+    this.buckets.set(client, bucket);
+    while (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
+  }
+}
+
+/** The public queries that are limited: each answers one guess of a folio. */
+export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['verifyCertificate']);
+
+/**
+ * How many times the operation asks for one of `fields` at its root, aliases and
+ * fragments included: `a: verifyCertificate(…) b: verifyCertificate(…)` costs 2.
+ */
+export function countRootFields(document: DocumentNode, operationName: string | null | undefined, fields: ReadonlySet<string>): number {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const count = (set: SelectionSetNode, visiting: Set<string>): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) total += fields.has(selection.name.value) ? 1 : 0;
+      else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet, visiting);
+      else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue;
+        total += count(fragment.selectionSet, new Set([...visiting, name]));
+      }
+    }
+    return total;
+  };
+  return count(operation.selectionSet, new Set());
+}
+
+/** Checks an operation from `client` against the limit: a RATE_LIMITED error (HTTP 429), or null to go on. */
+export type PublicOperationGate = (
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  client: string | null,
+) => GraphQLError | null;
+
+export function publicOperationGate(options: RateLimitOptions): PublicOperationGate {
+  const limiter = new RateLimiter(options);
+  return (document, operationName, client) => {
+    const cost = countRootFields(document, operationName, RATE_LIMITED_FIELDS);
+    if (cost === 0) return null;
+    const decision = limiter.take(client ?? 'unknown', cost);
+    if (decision.allowed) return null;
+    const { retryAfterSeconds } = decision;
+    return new GraphQLError(
+      `Too many certificate verifications from this address: at most ${options.perMinute} a minute (bursts of ${options.burst}). Try again in ${retryAfterSeconds} s.`,
+      {
+        extensions: {
+          code: 'RATE_LIMITED',
+          retryAfterSeconds,
+          http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+        },
+      },
+    );
+  };
+}
+
+/** The gate for GraphQL over HTTP, after validation and before anything executes. */
+export function rateLimitPlugin(gate: PublicOperationGate): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, contextValue }) {
+          const refusal = gate(document, operationName, contextValue.clientAddress);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
