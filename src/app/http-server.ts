@@ -24,7 +24,7 @@ import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits.js';
 import { CERTIFICATE_ISSUED, InProcessPubSub } from '../graphql/pubsub.js';
 import { buildAcreditaSchema } from '../graphql/schema.js';
 import { subscriptionServerOptions } from '../graphql/subscriptions.js';
-import { EXPLORER_CSP, EXPLORER_PREFIX, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
+import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
 import { publicOperationGate, rateLimitPlugin } from './rate-limit.js';
 
@@ -220,7 +220,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: Handlers): P
     res.end(await h.metrics.registry.metrics());
     return;
   }
-  const asset = pathname.startsWith(EXPLORER_PREFIX) ? await explorerAsset(pathname) : null;
+  const asset = await explorerAsset(pathname);
   if (asset) return sendStatic(res, asset);
   sendJson(res, 404, { error: 'Not found' });
 }

@@ -25,9 +25,12 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   // Not explorer.js: that name would shadow this module (./explorer.js) at runtime.
   'boot.js': { file: join(here, 'boot.js'), type: JS },
   'explorer.css': { file: join(here, 'explorer.css'), type: CSS },
+  'favicon.svg': { file: join(here, 'favicon.svg'), type: 'image/svg+xml' },
 };
 
-export const EXPLORER_PREFIX = '/explorer/';
+const EXPLORER_PREFIX = '/explorer/';
+/** Browsers ask every origin for this; without an answer the explorer's console shows a 404. */
+const FAVICON_PATH = '/favicon.ico';
 
 /**
  * Only our own origin: a page that tried to reach a CDN would break here, on
@@ -51,9 +54,10 @@ export async function explorerPage(): Promise<StaticFile> {
   return { body: await read(join(here, 'explorer.html')), type: 'text/html; charset=utf-8' };
 }
 
-/** The asset at `/explorer/<name>`, or null for anything else. */
+/** The asset at `/explorer/<name>` (or the icon at /favicon.ico), or null for any other path. */
 export async function explorerAsset(pathname: string): Promise<StaticFile | null> {
-  const name = pathname.slice(EXPLORER_PREFIX.length);
+  const name =
+    pathname === FAVICON_PATH ? 'favicon.svg' : pathname.startsWith(EXPLORER_PREFIX) ? pathname.slice(EXPLORER_PREFIX.length) : '';
   const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   return asset ? { body: await read(asset.file), type: asset.type } : null;
 }
