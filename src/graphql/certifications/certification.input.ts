@@ -1,91 +1,51 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import type { Modality, Verdict } from '../../domain/shared/vocabulary.js';
-import { DateTimeScalar } from '../scalars.js';
+import { DatedCommandInput } from '../shared/command.input.js';
 import { ModalityEnum, VerdictEnum } from '../shared/enums.js';
 
+/** A step of one servant's certification in one standard. */
 @InputType()
-export class EnrollInTrainingInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
+abstract class CertificationStepInput extends DatedCommandInput {
   @Field(() => ID)
   servantId!: string;
 
   @Field(() => String)
   standardCode!: string;
+}
 
+/** A step that may name the certification stream version the client read. */
+@InputType()
+abstract class VersionedCertificationStepInput extends CertificationStepInput {
+  @Field(() => Int, { nullable: true })
+  expectedVersion?: number | null;
+}
+
+@InputType()
+export class EnrollInTrainingInput extends CertificationStepInput {
   @Field(() => String)
   provider!: string;
 
   @Field(() => ModalityEnum)
   modality!: Modality;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
 @InputType()
-export class CompleteTrainingInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => ID)
-  servantId!: string;
-
-  @Field(() => String)
-  standardCode!: string;
-
-  @Field(() => Int, { nullable: true })
-  expectedVersion?: number | null;
-
+export class CompleteTrainingInput extends VersionedCertificationStepInput {
   @Field(() => Int)
   hours!: number;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
 @InputType()
-export class RecordVerdictInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => ID)
-  servantId!: string;
-
-  @Field(() => String)
-  standardCode!: string;
-
-  @Field(() => Int, { nullable: true })
-  expectedVersion?: number | null;
-
+export class RecordVerdictInput extends VersionedCertificationStepInput {
   @Field(() => ID)
   evaluatorId!: string;
 
   @Field(() => VerdictEnum)
   verdict!: Verdict;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
 @InputType()
-export class IssueCertificateInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => ID)
-  servantId!: string;
-
-  @Field(() => String)
-  standardCode!: string;
-
-  @Field(() => Int, { nullable: true })
-  expectedVersion?: number | null;
-
+export class IssueCertificateInput extends VersionedCertificationStepInput {
   @Field(() => String)
   folio!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }

@@ -1,7 +1,7 @@
 import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
-import { DateTimeScalar } from '../scalars.js';
+import { CommandInputBase, DatedCommandInput } from '../shared/command.input.js';
 import { EmploymentRegimeEnum } from '../shared/enums.js';
 
 export const MAX_SERVANTS_PAGE = 100;
@@ -49,10 +49,7 @@ export class ServantsArgs {
 }
 
 @InputType()
-export class RegisterServantInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
+export class RegisterServantInput extends DatedCommandInput {
   @Field(() => ID, { nullable: true, description: 'Optional client-chosen UUID.' })
   id?: string | null;
 
@@ -79,22 +76,20 @@ export class RegisterServantInput {
 
   @Field(() => Boolean)
   unionized!: boolean;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
+/** A command on an existing servant's stream, optionally at the version the client read. */
 @InputType()
-export class ChangeEmploymentInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
+abstract class ServantCommandInput extends DatedCommandInput {
   @Field(() => ID)
   servantId!: string;
 
   @Field(() => Int, { nullable: true })
   expectedVersion?: number | null;
+}
 
+@InputType()
+export class ChangeEmploymentInput extends ServantCommandInput {
   @Field(() => String, { nullable: true })
   department?: string | null;
 
@@ -106,34 +101,17 @@ export class ChangeEmploymentInput {
 
   @Field(() => Boolean, { nullable: true })
   unionized?: boolean | null;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
 @InputType()
-export class SeparateServantInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => ID)
-  servantId!: string;
-
-  @Field(() => Int, { nullable: true })
-  expectedVersion?: number | null;
-
+export class SeparateServantInput extends ServantCommandInput {
   @Field(() => String)
   reason!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
+/** No occurredAt: erasure happens now, whatever the request says. */
 @InputType()
-export class ErasePersonalDataInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
+export class ErasePersonalDataInput extends CommandInputBase {
   @Field(() => ID)
   servantId!: string;
 
