@@ -19,7 +19,8 @@ import {
   STATS_DAILY_TABLE,
   STATS_SERVANTS_TABLE,
 } from '../../src/projections/statistics/tables.js';
-import { generateDomainLog, seededRandom } from '../support/event-factory.js';
+import { seededRandom } from '../../src/app/demo/people.js';
+import { generateDomainLog } from '../support/event-factory.js';
 import { createTestVault } from '../support/test-vault.js';
 import { DIALECTS, openReadFixture, project, type ReadFixture } from './dialects.js';
 

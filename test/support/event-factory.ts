@@ -14,6 +14,7 @@ import type { PersonalDataVault } from '../../src/domain/servants/personal-data.
 import { addYears } from '../../src/domain/shared/time.js';
 import { standardStreamId } from '../../src/domain/standards/events.js';
 import type { JsonObject, RecordedEvent } from '../../src/eventstore/types.js';
+import { seededRandom } from '../../src/app/demo/people.js';
 
 /** The stream each event of the catalogue belongs to (CurpClaimed needs the digest). */
 export function streamOf(event: DomainEvent, curpDigest?: string): string {
@@ -191,18 +192,6 @@ export const holderOf = (facts: ServantFacts): Of<'CertificateIssued'>['data']['
   regime: facts.regime ?? 'BASE',
   unionized: facts.unionized ?? false,
 });
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same history. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLACES = [
   { state: 'Baja California', municipality: 'Tijuana' },
