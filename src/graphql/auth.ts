@@ -89,8 +89,8 @@ export async function authenticate(authorization: string | undefined | null, sec
   if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
   let payload: unknown;
   try {
-    // Pinning the algorithm refuses alg "none" and any other algorithm.
-    ({ payload } = await jwtVerify(match[1], secretKey(secret), { algorithms: [ALGORITHM] }));
+    // Pinning the algorithm refuses alg "none" and any other algorithm; a token without exp would never expire.
+    ({ payload } = await jwtVerify(match[1], secretKey(secret), { algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired');
     throw new UnauthenticatedError('The token is not valid');
