@@ -55,8 +55,8 @@ export function auditQuery(dialect: AuditSqlDialect, query: ValidAuditQuery): { 
       `${dialect.recordedAtFilter} <= ${to}`,
     );
   }
-  if (filter.streamId !== undefined) conditions.push(`stream_id = ${bind(filter.streamId)}`);
-  if (filter.actor !== undefined) conditions.push(`${dialect.actor} = ${bind(filter.actor)}`);
+  if (filter.streamId != null) conditions.push(`stream_id = ${bind(filter.streamId)}`);
+  if (filter.actor != null) conditions.push(`${dialect.actor} = ${bind(filter.actor)}`);
   if (dialect.extraCondition) conditions.push(dialect.extraCondition(bind));
   const pageSize = bind(limit);
 

@@ -45,9 +45,9 @@ export function validateAuditQuery(filter: AuditFilter | undefined, page: AuditP
 
 /** Does `event` match every field of `filter`? (The scan's test; the SQL stores say the same in SQL.) */
 export function matchesAudit(event: RecordedEvent, filter: AuditFilter): boolean {
-  if (filter.streamId !== undefined && event.streamId !== filter.streamId) return false;
-  if (filter.types && !filter.types.includes(event.type)) return false;
-  if (filter.actor !== undefined && event.metadata.actor !== filter.actor) return false;
+  if (filter.streamId != null && event.streamId !== filter.streamId) return false;
+  if (filter.types?.length && !filter.types.includes(event.type)) return false;
+  if (filter.actor != null && event.metadata.actor !== filter.actor) return false;
   const recordedAt = Date.parse(event.recordedAt);
   if (filter.recordedFrom && recordedAt < filter.recordedFrom.getTime()) return false;
   return !(filter.recordedTo && recordedAt > filter.recordedTo.getTime());
@@ -65,7 +65,7 @@ export async function readAuditLog(store: EventStore, filter: AuditFilter | unde
 /** The filtered scan for a store without indexes of its own (documented as slower). */
 export async function scanAudit(store: EventStore, { filter, after, limit }: ValidAuditQuery): Promise<RecordedEvent[]> {
   const found: RecordedEvent[] = [];
-  if (filter.streamId !== undefined) {
+  if (filter.streamId != null) {
     for (let fromRevision = 0; ; fromRevision += SCAN_BATCH) {
       const batch = await store.readStream(filter.streamId, { fromRevision, toRevision: fromRevision + SCAN_BATCH - 1 });
       for (const event of batch) {

@@ -68,17 +68,17 @@ export interface ReadAllOptions {
   limit: number;
 }
 
-/** What an auditor asks of the log; every given field must match. */
+/** What an auditor asks of the log; every given field must match (null or absent: no filter). */
 export interface AuditFilter {
-  streamId?: string;
+  streamId?: string | null;
   /** Any of these event types (an empty list does not filter). */
-  types?: string[];
+  types?: string[] | null;
   /** metadata.actor equals this. */
-  actor?: string;
+  actor?: string | null;
   /** recordedAt at or after this instant. */
-  recordedFrom?: Date;
+  recordedFrom?: Date | null;
   /** recordedAt at or before this instant. */
-  recordedTo?: Date;
+  recordedTo?: Date | null;
 }
 
 /** Keyset paging on the global position (never OFFSET). */

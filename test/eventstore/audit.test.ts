@@ -77,6 +77,7 @@ describe.each(backends)('readAudit (%s)', (backend) => {
   /** Functions: the time boundaries exist only once beforeAll has run. */
   const filters: Array<[string, () => AuditFilter]> = [
     ['no filter', () => ({})],
+    ['nulls and an empty type list, as GraphQL passes them', () => ({ streamId: null, types: [], actor: null, recordedFrom: null, recordedTo: null })],
     ['one stream', () => ({ streamId: 'certification-3' })],
     ['one type', () => ({ types: ['CertificateDelivered'] })],
     ['two types', () => ({ types: ['VerdictRecorded', 'CertificateIssued'] })],
