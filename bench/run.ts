@@ -18,7 +18,7 @@ import type { Scenario, ScenarioContext } from './scenarios/context.js';
 import { mutation, queries } from './scenarios/http.js';
 import { rebuild } from './scenarios/rebuild.js';
 import { timeTravel } from './scenarios/time-travel.js';
-import { createBenchDatabase, type BackendName } from './support/backend.js';
+import { createBenchDatabase, serializeConfig, type BackendName } from './support/backend.js';
 import { figuresTable, growthTable, saveRun, type Figure, type SizeRun } from './support/report.js';
 
 /** In this order: the log must be domain-only until bulk-append, which runs last. */
@@ -105,7 +105,8 @@ for (const size of sizes) {
     say(`\nsaved ${saved.path}`);
     if (!values.json) process.stdout.write(`\n${backend}, ${size.toLocaleString('en')} events\n${figuresTable(run.figures)}\n`);
   } finally {
-    if (values.keep) say(`kept ${bench.path ?? bench.config.databaseSchema}`);
+    // Enough to rerun a child by hand on the kept database, e.g. bench/child/rebuild.ts.
+    if (values.keep) say(`kept: BENCH_BACKEND=${backend} BENCH_CONFIG='${JSON.stringify(serializeConfig(bench.config))}'`);
     else await bench.drop();
   }
 }
