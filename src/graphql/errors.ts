@@ -70,13 +70,40 @@ function clientExtensions(source: AcreditaError | GraphQLError, code: string): R
   };
 }
 
+/**
+ * graphql-js prints the offending variable value into its coercion messages
+ * (`Variable "$input" got invalid value { curp: "…", fullName: "…" }; Field "x" is
+ * not defined…`): a CURP or a name would then sit in responses and in whatever
+ * logs them. Keep the variable, the path and the kind of problem, never the value.
+ */
+export function withoutEchoedValue(message: string): string {
+  const head = /^Variable "(\$\w+)" got invalid value /.exec(message);
+  if (!head) return message;
+  const rest = message.slice(head[0].length);
+  const split = rest.lastIndexOf('; ');
+  const at = / at "([\w.[\]]+)"$/.exec(split < 0 ? rest : rest.slice(0, split));
+  return `Variable "${head[1]}" got an invalid value${at ? ` at "${at[1]}"` : ''}: ${reasonWithoutValue(split < 0 ? '' : rest.slice(split + 2))}`;
+}
+
+function reasonWithoutValue(reason: string): string {
+  const field = /^Field "[\w.]+" (?:is not defined by type "\w+"|of required type "[\w![\]]+" was not provided)\./.exec(reason);
+  if (field) return field[0];
+  const object = /^Expected type "\w+" to be an object\./.exec(reason);
+  if (object) return object[0];
+  const enumeration = /does not exist in "(\w+)" enum/.exec(reason);
+  if (enumeration) return `the value is not one of the ${enumeration[1]} values.`;
+  const scalar = /^(\w+) cannot represent/.exec(reason);
+  if (scalar) return `${scalar[1]} cannot represent this value.`;
+  return 'the value does not have the expected type.';
+}
+
 /** Apollo's `formatError` and the graphql-ws error path share this. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const { locations, path } = formatted;
   const source = clientFacing(error);
   const code = errorCode(error);
   if (!source || code === INTERNAL_SERVER_ERROR) return { message: MASKED_MESSAGE, locations, path, extensions: { code } };
-  const message = source instanceof AcreditaError ? source.message : formatted.message;
+  const message = source instanceof AcreditaError ? source.message : withoutEchoedValue(formatted.message);
   return { message, locations, path, extensions: clientExtensions(source, code) };
 }
 

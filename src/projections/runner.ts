@@ -9,6 +9,7 @@
  * read checkpoints, so their waitFor still serves read-your-writes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import pino from 'pino';
 import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, type ApplyOutcome, Upcaster } from './apply.js';
@@ -56,6 +57,8 @@ interface Track {
 type State = 'idle' | 'starting' | 'running' | 'stopped';
 
 const PROJECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/i;
+/** Events whose projection overwrites personal data in place (crypto-shredding). */
+const ERASURES = new Set(['PersonalDataErased']);
 const MAX_BATCH = 10_000;
 
 export class ProjectionRunner {
@@ -274,6 +277,8 @@ export class ProjectionRunner {
       return done;
     });
 
+    if (this.dialect === 'sqlite' && events.some((event) => ERASURES.has(event.type))) await this.scrubWal();
+
     // Committed: only now does memory follow the table.
     for (const { track, from, outcome } of outcomes) {
       if (outcome === 'moved') {
@@ -297,6 +302,20 @@ export class ProjectionRunner {
       }
     }
     this.progress.notify();
+  }
+
+  /**
+   * SQLite keeps the page images from before an erasure in the WAL, and in the
+   * main file until the next checkpoint: move the overwritten pages into the file
+   * and empty the WAL now, before the erasure's waitFor resolves. A checkpoint
+   * that cannot finish (a long reader) is done by SQLite's next one.
+   */
+  private async scrubWal(): Promise<void> {
+    try {
+      await this.writeLock(() => sql`pragma wal_checkpoint(TRUNCATE)`.execute(this.db));
+    } catch (error) {
+      this.logger.warn({ error: describe(error) }, 'Could not checkpoint the WAL after an erasure; SQLite will at its next checkpoint');
+    }
   }
 
   /** Renews held locks and tries for the others, so a dead runner's projections are taken over. */
