@@ -23,6 +23,8 @@ export interface AuditSqlDialect {
   actor: string;
   /** recorded_at in a comparison that must not pick the recorded_at index (the position range drives). */
   recordedAtFilter: string;
+  /** The larger of two position expressions (max on SQLite, greatest on PostgreSQL). */
+  greatest(a: string, b: string): string;
   /** A bound value for a position or time. */
   position(value: bigint): unknown;
   time(value: Date): unknown;
@@ -40,13 +42,15 @@ export function auditQuery(dialect: AuditSqlDialect, query: ValidAuditQuery): { 
   };
   const { filter, after, limit } = query;
   const { table, columns } = dialect;
-  const conditions = [`position > ${bind(dialect.position(after))}`];
+  const afterPosition = bind(dialect.position(after));
+  const conditions: string[] = [];
   if (filter.recordedFrom) {
     const from = bind(dialect.time(filter.recordedFrom));
-    conditions.push(
-      `position >= (select position from ${table} where recorded_at >= ${from} order by recorded_at, position limit 1)`,
-      `${dialect.recordedAtFilter} >= ${from}`,
-    );
+    // One lower bound for the planner to seek on: the later of the cursor and the window's first position.
+    const windowStart = `coalesce((select position from ${table} where recorded_at >= ${from} order by recorded_at, position limit 1) - 1, ${LARGEST_POSITION})`;
+    conditions.push(`position > ${dialect.greatest(afterPosition, windowStart)}`, `${dialect.recordedAtFilter} >= ${from}`);
+  } else {
+    conditions.push(`position > ${afterPosition}`);
   }
   if (filter.recordedTo) {
     const to = bind(dialect.time(filter.recordedTo));

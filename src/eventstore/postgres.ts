@@ -103,6 +103,7 @@ export class PostgresEventStore implements EventStore {
       param: (n) => `$${n}`,
       actor: "(metadata->>'actor')",
       recordedAtFilter: 'recorded_at',
+      greatest: (a, b) => `greatest(${a}::bigint, ${b})`,
       position: (value) => value.toString(),
       time: (value) => value,
       extraCondition: (bind) => this.settledRows(bind(this.lockName)),

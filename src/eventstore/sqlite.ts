@@ -94,6 +94,7 @@ export const SQLITE_AUDIT_DIALECT: AuditSqlDialect = {
   actor: "json_extract(metadata, '$.actor')",
   // Unary + keeps SQLite's planner on the position range instead of sorting a recorded_at range.
   recordedAtFilter: '+recorded_at',
+  greatest: (a, b) => `max(${a}, ${b})`,
   position: (value) => value,
   time: (value) => value.toISOString(),
 };
