@@ -108,18 +108,18 @@ export function growthTable(rows: readonly GrowthRow[]): string {
   );
 }
 
-/** Per-unit cost at the largest size over the smallest, for every figure both have. */
+/** Per-unit cost at each size over the next smaller one, for every figure both have. */
 export function growthOf(runs: readonly SizeRun[]): GrowthRow[] {
-  if (runs.length < 2) return [];
   const sorted = [...runs].sort((a, b) => a.events - b.events);
-  const small = sorted[0];
-  const large = sorted[sorted.length - 1];
   const cost = (f: Figure) => (f.kind === 'rate' ? 1 / f.value : f.value);
-  return small.figures.flatMap((f) => {
-    const g = large.figures.find((x) => x.scenario === f.scenario && x.figure === f.figure);
-    if (!g) return [];
-    const growth = cost(g) / cost(f);
-    return [{ scenario: f.scenario, figure: `${f.figure} (${small.events.toLocaleString('en')} -> ${large.events.toLocaleString('en')})`, small: f.value, large: g.value, growth, pass: growth <= 1.25 }];
+  return sorted.slice(1).flatMap((large, i) => {
+    const small = sorted[i];
+    return small.figures.flatMap((f) => {
+      const g = large.figures.find((x) => x.scenario === f.scenario && x.figure === f.figure);
+      if (!g) return [];
+      const growth = cost(g) / cost(f);
+      return [{ scenario: f.scenario, figure: `${f.figure} (${small.events.toLocaleString('en')} -> ${large.events.toLocaleString('en')})`, small: f.value, large: g.value, growth, pass: growth <= 1.25 }];
+    });
   });
 }
 
