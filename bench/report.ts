@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { figuresTable, growthTable, type ResultFile } from './support/report.js';
+import { figuresTable, growthOf, growthTable, type ResultFile } from './support/report.js';
 
 const folder = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const newest = new Map<string, string>();
@@ -21,5 +21,6 @@ for (const [backend, name] of newest) {
     process.stdout.write(`${figuresTable(run.figures)}\n`);
     for (const note of run.notes) process.stdout.write(`\nNote: ${note}\n`);
   }
-  if (file.growth.length > 0) process.stdout.write(`\n### ${backend}, growth (per-unit cost at the larger size over the smaller)\n\n${growthTable(file.growth)}\n`);
+  const growth = growthOf(file.runs);
+  if (growth.length > 0) process.stdout.write(`\n### ${backend}, growth (per-unit cost at the larger size over the smaller)\n\n${growthTable(growth)}\n`);
 }
