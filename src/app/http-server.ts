@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AcreditaError } from '../domain/shared/errors.js';
-import { errorLogPlugin, limitsPlugin } from '../graphql/apollo-plugins.js';
+import { errorLogPlugin, limitsPlugin, noSubscriptionsOverHttpPlugin } from '../graphql/apollo-plugins.js';
 import { authenticate, type Viewer } from '../graphql/auth.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { GraphQLDeps } from '../graphql/deps.js';
@@ -257,6 +257,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // Apollo's landing page loads from a CDN; our explorer is served offline instead.
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(limits),
+      noSubscriptionsOverHttpPlugin(),
       ...(gate ? [rateLimitPlugin(gate)] : []),
       errorLogPlugin(),
       metricsPlugin(metrics),

@@ -1,7 +1,7 @@
 /** Apollo Server plugins of the GraphQL layer: query limits and logging of unexpected errors. */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from './context.js';
-import { isInternalError, originalError } from './errors.js';
+import { isInternalError, originalError, requestError } from './errors.js';
 import { checkLimits, type QueryLimits } from './limits.js';
 
 /** Refuses too deep or too costly operations after validation, before anything executes. */
@@ -12,6 +12,24 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GraphQLCon
         async didResolveOperation({ schema, document, operationName, request }) {
           const refusal = checkLimits({ schema, document, operationName, variables: request.variables }, limits);
           if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Subscriptions are served over graphql-ws only. Sent over HTTP, graphql-js would
+ * run one as a query and fail on its null root (an internal error): refuse it.
+ */
+export function noSubscriptionsOverHttpPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'subscription') {
+            throw requestError('Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) on this path', 'BAD_REQUEST');
+          }
         },
       };
     },

@@ -27,16 +27,29 @@ function clientFacing(error: unknown): AcreditaError | GraphQLError | null {
   for (;;) {
     if (current instanceof AcreditaError) return current;
     if (!(current instanceof GraphQLError)) return null;
-    if (typeof current.extensions.code === 'string') return current;
+    if (typeof current.extensions.code === 'string' || aboutTheRequest(current)) return current;
     current = current.originalError;
   }
+}
+
+/**
+ * Refusals of the request itself that come without a code: Apollo's with a 4xx
+ * status (a persisted-query hash that does not match its query), and graphql-js's
+ * own, which carry neither a field path nor a thrown error ("Too many errors
+ * processing variables"). The client's fault, not an internal error; they read
+ * BAD_REQUEST. An error of a resolver always has a path.
+ */
+function aboutTheRequest(error: GraphQLError): boolean {
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return true;
+  return error.path === undefined && error.originalError === undefined;
 }
 
 /** The client-facing code of any error, INTERNAL_SERVER_ERROR when we did not mean it for clients. */
 export function errorCode(error: unknown): string {
   const source = clientFacing(error);
   if (!source) return INTERNAL_SERVER_ERROR;
-  const code = source instanceof AcreditaError ? source.code : (source.extensions.code as string);
+  const code = source instanceof AcreditaError ? source.code : ((source.extensions.code as string | undefined) ?? 'BAD_REQUEST');
   // type-graphql says UNAUTHORIZED where api.md says FORBIDDEN.
   return code === 'UNAUTHORIZED' ? 'FORBIDDEN' : code;
 }
