@@ -1,8 +1,7 @@
-import { verifyIntegrity } from '../../eventstore/integrity.js';
 import { rebuildProjections } from '../../projections/rebuild.js';
 import { importRoster } from '../roster/import.js';
 import { progressBar } from './progress.js';
-import { CliError, EXIT, withApplication, type Runtime } from './runtime.js';
+import { EXIT, withApplication, type Runtime } from './runtime.js';
 
 /** `acredita rebuild [--projection NAME]`: replays the log into fresh read models. */
 export async function rebuild(runtime: Runtime, names: string[]): Promise<void> {
@@ -24,22 +23,6 @@ export async function rebuild(runtime: Runtime, names: string[]): Promise<void> 
       bar.stop();
       throw error;
     }
-  });
-}
-
-/** `acredita verify [--stream ID]`: re-hashes the log; exit 1 with the first broken link. */
-export async function verify(runtime: Runtime, streamId: string | undefined): Promise<void> {
-  await withApplication(runtime, { project: false }, async (app) => {
-    const bar = progressBar('Verifying', 'events');
-    const total = Number(await app.store.headPosition());
-    const report = await verifyIntegrity(app.store, { streamId, onProgress: (checked) => bar.update(checked, total) });
-    bar.stop();
-    if (!report.ok) {
-      throw new CliError(
-        `Integrity check FAILED after ${report.checkedEvents} events: stream ${report.brokenStreamId}, revision ${report.brokenRevision}: ${report.reason}`,
-      );
-    }
-    process.stdout.write(`Integrity check passed: ${report.checkedEvents.toLocaleString('en')} events, every hash chain intact.\n`);
   });
 }
 

@@ -5,7 +5,8 @@ import type { GraphQLContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { AuditEvent, AuditEventConnection, toAuditEvent } from './audit-event.type.js';
 import { AuditLogArgs } from './audit.input.js';
-import { findAuditEvents, parsePositionCursor } from './audit-log.js';
+import { readAuditLog } from '../../eventstore/audit.js';
+import { parsePositionCursor } from './audit-log.js';
 import { IntegrityReport } from './integrity-report.type.js';
 
 const DEFAULT_PAGE = 50;
@@ -18,7 +19,7 @@ export class AuditResolver {
   async auditLog(@Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() { deps }: GraphQLContext): Promise<AuditEventConnection> {
     const first = args.first ?? DEFAULT_PAGE;
     // One more than asked tells whether another page exists.
-    const events = await findAuditEvents(deps.store, args.filter ?? {}, parsePositionCursor(args.after), first + 1);
+    const events = await readAuditLog(deps.store, args.filter ?? {}, { after: parsePositionCursor(args.after), limit: first + 1 });
     const edges = events.slice(0, first).map((event) => {
       const node = toAuditEvent(event);
       return { cursor: node.position, node };
@@ -37,10 +38,11 @@ export class AuditResolver {
   }
 
   @Query(() => IntegrityReport, { description: 'Auditors: re-hash stored events and report the first broken link.' })
-  verifyIntegrity(
+  async verifyIntegrity(
     @Arg('streamId', () => String, { nullable: true }) streamId: string | null,
     @Ctx() { deps }: GraphQLContext,
   ): Promise<IntegrityReport> {
-    return verifyIntegrity(deps.store, streamId ? { streamId } : {});
+    const report = await verifyIntegrity(deps.store, streamId ? { streamId } : {});
+    return { ...report, brokenPosition: report.brokenPosition?.toString() ?? null };
   }
 }

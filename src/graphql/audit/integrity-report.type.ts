@@ -14,6 +14,12 @@ export class IntegrityReport {
   @Field(() => Int, { nullable: true })
   brokenRevision!: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Global position of the first broken link of the log-wide chain, as a decimal string (a deleted, reordered or truncated event).',
+  })
+  brokenPosition!: string | null;
+
   @Field(() => String, { nullable: true, description: 'Why the chain breaks there, in plain words.' })
   reason!: string | null;
 }
