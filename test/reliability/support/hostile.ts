@@ -99,11 +99,14 @@ type Random = ReturnType<typeof random>;
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
+/** Any value as text (fast-check's objects may have no prototype, so no String()). */
+const text = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'));
+
 /** A value as a GraphQL literal (enum values bare); anything unprintable becomes invalid syntax on purpose. */
 function literal(value: unknown, enumValues: ReadonlySet<string> = new Set()): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return enumValues.has(value) ? value : JSON.stringify(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : String(value); // NaN, Infinity: not GraphQL
+  if (typeof value === 'number') return String(value); // NaN and Infinity are not GraphQL: a parse error, on purpose
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map((item) => literal(item)).join(', ')}]`;
   return `{${Object.entries(value as object)
@@ -132,7 +135,7 @@ export class HostileDocuments {
     if (shape < 0.74) return this.fragments(r);
     if (shape < 0.8) return this.deep(r);
     if (shape < 0.9) return this.malformedBody(r, hostile);
-    return { kind: 'graphql', mutations: 0, body: { query: String(hostile()), variables: r.chance(0.5) ? hostile() : undefined } };
+    return { kind: 'graphql', mutations: 0, body: { query: text(hostile()), variables: r.chance(0.5) ? hostile() : undefined } };
   }
 
   /** A schema-driven operation: root fields with arguments inline or as variables, random selections. */
@@ -224,7 +227,7 @@ export class HostileDocuments {
           'servant-00000000-0000-0000-0000-000000000000',
           '',
           ' ',
-          String(hostile()),
+          text(hostile()),
         ]);
     }
   }
