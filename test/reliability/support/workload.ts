@@ -221,7 +221,8 @@ export class Workload {
     const read = await this.query(Q.servant, { id: servantId });
     const version = read?.data?.servant?.version;
     if (typeof version !== 'number') return;
-    const input = { commandId, servantId, expectedVersion: version, position: `Puesto ${commandId.slice(-12)}`, occurredAt: WHEN(5) };
+    // A position no other command sets: asking for what already holds would record nothing (by design).
+    const input = { commandId, servantId, expectedVersion: version, position: `Puesto ${commandId}`, occurredAt: WHEN(5) };
     if (await this.mutate('changeEmployment', input, 'CONFLICT')) {
       this.report.changes.set(servantId, this.report.changes.get(servantId)! + 1);
     }
