@@ -14,6 +14,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  type SqliteDatabase,
   type SqliteDialectConfig,
   SqliteDriver,
   type TransactionSettings,
@@ -70,8 +71,32 @@ function openSqlite(path: string): ReadStore {
   database.pragma('synchronous = NORMAL');
   // Rows deleted on erasure are overwritten, not left in free pages.
   database.pragma('secure_delete = ON');
-  const db: ReadDatabase = new Kysely({ dialect: new WritableSqliteDialect({ database }) });
+  const db: ReadDatabase = new Kysely({ dialect: new WritableSqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query it runs, and better-sqlite3 compiles SQL anew on
+ * every prepare(); read-model batches repeat the same few statements, so keep
+ * the most recent ones compiled. Safe because Kysely's SQLite driver runs one
+ * query at a time on its connection and we never stream (iterate) results.
+ */
+function withStatementCache(database: Database.Database, size = 500): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /**
