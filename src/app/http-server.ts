@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -256,6 +256,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: CLOSE_GRACE_MS }),
       // Apollo's landing page loads from a CDN; our explorer is served offline instead.
       ApolloServerPluginLandingPageDisabled(),
+      // We send no cache hints; the default plugin would wrap every field resolver (docs/benchmarks.md).
+      ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(limits),
       noSubscriptionsOverHttpPlugin(),
       ...(gate ? [rateLimitPlugin(gate)] : []),
