@@ -12,47 +12,52 @@ import { Workload } from './support/workload.js';
 
 const { clients, seconds } = FIGURES.load;
 
-describe.each(await reachableBackends())('load on %s', (backend, available) => {
-  let stage: Stage | undefined;
-  afterEach(async () => {
-    await stage?.close();
-    stage = undefined;
+const backends = await reachableBackends();
+
+// Both backends at once: each has its own server and data.
+describe.concurrent('Load', () => {
+  describe.each(backends)('load on %s', (backend, available) => {
+    let stage: Stage | undefined;
+    afterEach(async () => {
+      await stage?.close();
+      stage = undefined;
+    });
+
+    it.skipIf(!available)(
+      `${clients} clients for ${seconds} s: only designed refusals, and the log and read models equal what was acknowledged`,
+      async () => {
+        stage = await openStage(backend);
+        const options = { endpoint: stage.server.endpoint, adminToken: stage.adminToken, clients, durationMs: seconds * 1_000, run: 'load' };
+        const { base, acknowledged: seeded } = await Workload.seed(options);
+        const started = performance.now();
+        const report = await new Workload(options, base).run();
+        const elapsed = (performance.now() - started) / 1_000;
+
+        expect(report.unexpected).toEqual([]);
+        const acknowledged = [...seeded, ...report.acknowledged];
+        const events = await readWholeLog(stage.local.app.store);
+        expect(auditLog(events, acknowledged, report.refused, true)).toEqual([]);
+        await expectReadModelsMatch(stage.server.endpoint, stage.adminToken, report, base);
+        const integrity = await verifyIntegrity(stage.local.app.store);
+        expect(integrity).toMatchObject({ ok: true, checkedEvents: events.length });
+        // The workload really did what it is meant to: servants certified, and both designed refusals met.
+        expect(report.folios.length).toBeGreaterThan(0);
+        expect(report.refused.map((r) => r.code)).toContain('BUSINESS_RULE');
+
+        recordFigures('load', backend, {
+          clients,
+          seconds: Number(elapsed.toFixed(1)),
+          requests: report.requests,
+          mutationsAcknowledged: acknowledged.length,
+          refusedAsDesigned: report.refused.length,
+          conflicts: report.refused.filter((r) => r.code === 'CONFLICT').length,
+          certificates: report.folios.length,
+          events: events.length,
+          byType: countByType(events),
+          unexpected: report.unexpected.length,
+        });
+      },
+      timeoutFor(seconds),
+    );
   });
-
-  it.skipIf(!available)(
-    `${clients} clients for ${seconds} s: only designed refusals, and the log and read models equal what was acknowledged`,
-    async () => {
-      stage = await openStage(backend);
-      const options = { endpoint: stage.server.endpoint, adminToken: stage.adminToken, clients, durationMs: seconds * 1_000, run: 'load' };
-      const { base, acknowledged: seeded } = await Workload.seed(options);
-      const started = performance.now();
-      const report = await new Workload(options, base).run();
-      const elapsed = (performance.now() - started) / 1_000;
-
-      expect(report.unexpected).toEqual([]);
-      const acknowledged = [...seeded, ...report.acknowledged];
-      const events = await readWholeLog(stage.local.app.store);
-      expect(auditLog(events, acknowledged, report.refused, true)).toEqual([]);
-      await expectReadModelsMatch(stage.server.endpoint, stage.adminToken, report, base);
-      const integrity = await verifyIntegrity(stage.local.app.store);
-      expect(integrity).toMatchObject({ ok: true, checkedEvents: events.length });
-      // The workload really did what it is meant to: servants certified, and both designed refusals met.
-      expect(report.folios.length).toBeGreaterThan(0);
-      expect(report.refused.map((r) => r.code)).toContain('BUSINESS_RULE');
-
-      recordFigures('load', backend, {
-        clients,
-        seconds: Number(elapsed.toFixed(1)),
-        requests: report.requests,
-        mutationsAcknowledged: acknowledged.length,
-        refusedAsDesigned: report.refused.length,
-        conflicts: report.refused.filter((r) => r.code === 'CONFLICT').length,
-        certificates: report.folios.length,
-        events: events.length,
-        byType: countByType(events),
-        unexpected: report.unexpected.length,
-      });
-    },
-    timeoutFor(seconds),
-  );
 });

@@ -11,12 +11,14 @@ export const FIGURES = STRESS
       crash: { clients: 16, kills: 10 },
       lostDatabase: { clients: 8, terminations: 5 },
       fuzz: { cases: 2_000 },
+      privacy: { clients: 3, seconds: 2 },
     }
   : {
       load: { clients: 8, seconds: 5 },
       crash: { clients: 6, kills: 2 },
       lostDatabase: { clients: 4, terminations: 1 },
       fuzz: { cases: 200 },
+      privacy: { clients: 2, seconds: 1 },
     };
 
 /** A test's own bound: generous, since a loaded CI machine starts servers slowly. */

@@ -111,6 +111,11 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
         if (match) {
           clearTimeout(timer);
           resolve();
+        } else if (/^acredita: /m.test(mine)) {
+          // The CLI's one-line failure (bad configuration, a start that threw): no need to wait for the timeout.
+          clearTimeout(timer);
+          started.kill('SIGKILL');
+          reject(new Error(`the server failed to start:\n${mine}`));
         }
       };
       started.stdout!.on('data', onData);
