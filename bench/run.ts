@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --events N[,M] --backend sqlite|postgres --scenario NAME[,NAME] --json --template N]`
+ * `npm run bench [-- --events N[,M] --backend sqlite|postgres --scenario NAME[,NAME] --json --template N --keep --no-save]`
  *
  * For each size: a fresh database, a realistic log generated through the Office
  * (--template events, default 20,000 or the size if smaller), grown to the size
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     template: { type: 'string', default: '20000' },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // A trial run that leaves bench/results alone.
+    'no-save': { type: 'boolean', default: false },
   },
 });
 
@@ -96,13 +98,15 @@ for (const size of sizes) {
       }
       run.figures.push(...figures);
       // Saved after every scenario: a run stopped half-way keeps what it measured.
-      file = saveRun(backend, run).file;
+      if (!values['no-save']) file = saveRun(backend, run).file;
       say(`   (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       if (figures.length > 0) say(figuresTable(figures));
     }
-    const saved = saveRun(backend, run);
-    file = saved.file;
-    say(`\nsaved ${saved.path}`);
+    if (!values['no-save']) {
+      const saved = saveRun(backend, run);
+      file = saved.file;
+      say(`\nsaved ${saved.path}`);
+    }
     if (!values.json) process.stdout.write(`\n${backend}, ${size.toLocaleString('en')} events\n${figuresTable(run.figures)}\n`);
   } finally {
     // Enough to rerun a child by hand on the kept database, e.g. bench/child/rebuild.ts.
