@@ -24,6 +24,7 @@ import type { GraphQLDeps } from './deps.js';
 import { formatError, isInternalError, originalError, requestError } from './errors.js';
 import { checkLimits, type QueryLimits } from './limits.js';
 import type { InProcessPubSub } from './pubsub.js';
+import { refuseNulCharacters } from './text-input.js';
 
 /** graphql-ws's close code for an unauthenticated connection. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -87,7 +88,7 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
       const invalid = validate(schema, document, specifiedRules);
       if (invalid.length > 0) return withCode(invalid, 'GRAPHQL_VALIDATION_FAILED');
       const variables = payload.variables ?? null;
-      const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables }, limits);
+      const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables }, limits) ?? refuseNulCharacters(document, variables);
       if (refusal) return [refusal];
       const clientAddress = ctx.extra.request.socket.remoteAddress ?? null;
       const refused = options.admit?.(document, payload.operationName, clientAddress);
