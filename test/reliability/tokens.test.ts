@@ -164,7 +164,8 @@ describe.each(await reachableBackends())('hostile tokens and cross-municipality 
       );
     const stops = [listen('asked', '(municipality: "Tijuana")'), listen('any', '')];
     try {
-      await sleep(500); // subscribed
+      // Subscribed once the server counts both (graphql-ws acknowledges the connection, not each subscription).
+      for (let i = 0; i < 200 && !/acredita_graphql_subscriptions_active 2\b/.test(await (await fetch(`${stage.server.origin}/metrics`)).text()); i++) await sleep(50);
       const options = { endpoint: stage.server.endpoint, adminToken: stage.adminToken, clients: 0, durationMs: 0, run: 'tokens-sub' };
       const admin = new Workload(options, { evaluatorId, shared: [] });
       const second = randomUUID();
