@@ -54,8 +54,9 @@ export class RateLimiter {
       return { allowed: true };
     }
     this.remember(client, { tokens, at: now });
-    const wait = cost > this.burst ? Infinity : (cost - tokens) / this.perMs;
-    return { allowed: false, retryAfterSeconds: Number.isFinite(wait) ? Math.max(1, Math.ceil(wait / 1_000)) : 60 };
+    // A cost above the burst never fits: a minute is as good an answer as any.
+    const retryAfterSeconds = cost > this.burst ? 60 : Math.max(1, Math.ceil((cost - tokens) / this.perMs / 1_000));
+    return { allowed: false, retryAfterSeconds };
   }
 
   /** Addresses remembered now. */
