@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -33,6 +33,11 @@ export function cliBundle(): Promise<string> {
     const path = `${CACHE}/cli-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
     if (!existsSync(path)) {
       mkdirSync(dirname(path), { recursive: true });
+      // Bundles of older sources pile up as the code changes: drop those a day old.
+      for (const name of readdirSync(CACHE)) {
+        const old = `${CACHE}/${name}`;
+        if (/^cli-.*\.mjs$/.test(name) && Date.now() - statSync(old).mtimeMs > 86_400_000) rmSync(old, { force: true });
+      }
       const temporary = `${path}.${process.pid}.tmp`;
       writeFileSync(temporary, code);
       renameSync(temporary, path);
