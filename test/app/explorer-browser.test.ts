@@ -102,7 +102,13 @@ class Browser {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill();
     await exited;
-    rmSync(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile for a moment after the browser exits;
+    // a temp folder left behind is not a failure of the explorer.
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`could not remove the Chromium profile ${this.profile}: ${(error as Error).message}`);
+    }
   }
 }
 
