@@ -8,7 +8,9 @@ export type GoalSet = Event<
     state: string;
     municipality: string;
     target: number;
+    /** ISO-8601 business time; certificates issued from here on count. */
     startsAt: string;
+    /** ISO-8601 business time; certificates issued up to here count. */
     deadline: string;
     description: string | null;
   }

@@ -1,17 +1,7 @@
-import type { GoalEvent } from './events.js';
+import type { GoalEvent, GoalSet } from './events.js';
 
-export interface GoalState {
-  exists: boolean;
-  goalId: string;
-  state: string;
-  municipality: string;
-  target: number;
-  /** ISO-8601 business time; certificates issued from here on count. */
-  startsAt: string;
-  /** ISO-8601 business time; certificates issued up to here count. */
-  deadline: string;
-  description: string | null;
-}
+/** The last GoalSet's data: setting a goal again replaces it whole. */
+export type GoalState = GoalSet['data'] & { exists: boolean };
 
 export const initialState = (): GoalState => ({
   exists: false,
