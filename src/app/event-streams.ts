@@ -8,7 +8,7 @@ import type { EventStore, NewEvent } from '../eventstore/types.js';
  */
 export function eventStreamsOf(store: EventStore): EventStreams {
   return {
-    readStream: (streamId) => store.readStream(streamId),
+    readStream: (streamId, options) => store.readStream(streamId, options),
     append: (streamId, events, options) => store.append(streamId, events as NewEvent[], options),
   };
 }

@@ -1,5 +1,6 @@
-import { certificationDecider } from '../certifications/decide.js';
+import { certificationDecider, type CertificationDeps } from '../certifications/decide.js';
 import { certificationStreamId, folioStreamId } from '../certifications/events.js';
+import type { CertificationState } from '../certifications/state.js';
 import { evaluatorDecider } from '../evaluators/decide.js';
 import { evaluatorStreamId } from '../evaluators/events.js';
 import type {
@@ -12,6 +13,7 @@ import type {
 } from '../office.js';
 import { servantDecider } from '../servants/decide.js';
 import { servantStreamId } from '../servants/events.js';
+import type { StreamRead } from '../shared/command-handler.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { parseFolio, parseStandardCode, requireId, requireText } from '../shared/validation.js';
@@ -37,29 +39,32 @@ function target(servantId: string, standardCode: string): Target {
 /** Reads what a certification decision depends on from the other streams, at decision time. */
 async function loadDeps(kit: HandlerKit, t: Target, evaluatorId?: string) {
   const [standard, servant, evaluator] = await Promise.all([
-    kit.handler.load(standardStreamId(t.standardCode), standardDecider),
-    kit.handler.load(servantStreamId(t.servantId), servantDecider),
-    evaluatorId ? kit.handler.load(evaluatorStreamId(evaluatorId), evaluatorDecider) : undefined,
+    kit.handler.current(standardStreamId(t.standardCode), standardDecider),
+    kit.handler.current(servantStreamId(t.servantId), servantDecider),
+    evaluatorId ? kit.handler.current(evaluatorStreamId(evaluatorId), evaluatorDecider) : undefined,
   ]);
-  return { standard: standard.state, servant: servant.state, evaluator: evaluator?.state };
+  return { standard, servant, evaluator };
 }
 
-async function decideAndAppend(
-  kit: HandlerKit,
-  t: Target,
-  certificationCommand: CertificationCommand,
-  context: CommandContext,
-  expectedVersion?: number | null,
-  evaluatorId?: string,
-) {
-  const result = await kit.handler.handle({
+function certificationRequest(kit: HandlerKit, t: Target, certificationCommand: CertificationCommand, context: CommandContext, evaluatorId?: string) {
+  return {
     streamId: t.streamId,
     decider: certificationDecider,
     command: certificationCommand,
     context,
-    expectedVersion,
-    loadDeps: () => loadDeps(kit, t, evaluatorId),
-  });
+    loadDepsAlongside: () => loadDeps(kit, t, evaluatorId),
+  };
+}
+
+type CertificationRequest = ReturnType<typeof certificationRequest>;
+
+async function decideAndAppend(
+  kit: HandlerKit,
+  t: Target,
+  request: CertificationRequest,
+  options: { expectedVersion?: number | null; prechecked?: StreamRead<CertificationState, CertificationDeps> | null } = {},
+) {
+  const result = await kit.handler.handle({ ...request, expectedVersion: options.expectedVersion, prechecked: options.prechecked ?? undefined });
   return { position: result.position, servantId: t.servantId, standardCode: t.standardCode };
 }
 
@@ -76,7 +81,8 @@ export async function handleCertificationStep<Type extends keyof StepInput>(
   const evaluatorId = 'evaluatorId' in input ? requireId(input.evaluatorId, 'evaluatorId') : undefined;
   const data = { ...input, servantId: t.servantId, standardCode: t.standardCode, ...(evaluatorId ? { evaluatorId } : {}) };
   const expectedVersion = 'expectedVersion' in input ? input.expectedVersion : null;
-  return decideAndAppend(kit, t, command(type, data, context) as unknown as CertificationCommand, context, expectedVersion, evaluatorId);
+  const step = command(type, data, context) as unknown as CertificationCommand;
+  return decideAndAppend(kit, t, certificationRequest(kit, t, step, context, evaluatorId), { expectedVersion });
 }
 
 /**
@@ -87,14 +93,9 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
   const t = target(input.servantId, input.standardCode);
   const folio = parseFolio(input.folio);
   const issuance = command('IssueCertificate', { ...input, servantId: t.servantId, standardCode: t.standardCode, folio }, context);
-  const unseen = await kit.handler.precheck({
-    streamId: t.streamId,
-    decider: certificationDecider,
-    command: issuance as CertificationCommand,
-    context,
-    loadDeps: () => loadDeps(kit, t),
-  });
-  if (unseen) {
+  const request = certificationRequest(kit, t, issuance as CertificationCommand, context);
+  const prechecked = await kit.handler.precheck(request);
+  if (prechecked) {
     await claimGuard(
       kit,
       {
@@ -108,7 +109,7 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
       context,
     );
   }
-  return decideAndAppend(kit, t, issuance as CertificationCommand, context, input.expectedVersion);
+  return decideAndAppend(kit, t, request, { expectedVersion: input.expectedVersion, prechecked });
 }
 
 async function certificateStreamHolds(kit: HandlerKit, streamId: string, folio: string): Promise<boolean> {
@@ -129,7 +130,8 @@ async function targetOfFolio(kit: HandlerKit, folio: string): Promise<Target> {
 export async function revokeCertificate(kit: HandlerKit, input: RevokeCertificate, context: CommandContext) {
   const folio = parseFolio(input.folio);
   const t = await targetOfFolio(kit, folio);
-  const result = await decideAndAppend(kit, t, command('RevokeCertificate', { ...input, folio }, context) as CertificationCommand, context);
+  const revocation = command('RevokeCertificate', { ...input, folio }, context) as CertificationCommand;
+  const result = await decideAndAppend(kit, t, certificationRequest(kit, t, revocation, context));
   return { position: result.position, folio };
 }
 
@@ -144,19 +146,13 @@ export async function deliverCertificates(kit: HandlerKit, input: DeliverCertifi
     folios.map(async (folio) => {
       const t = await targetOfFolio(kit, folio);
       const delivery = command('DeliverCertificate', { folio, ceremony }, context) as CertificationCommand;
-      await kit.handler.precheck({
-        streamId: t.streamId,
-        decider: certificationDecider,
-        command: delivery,
-        context,
-        loadDeps: () => loadDeps(kit, t),
-      });
-      return { t, delivery };
+      const request = certificationRequest(kit, t, delivery, context);
+      return { t, request, prechecked: await kit.handler.precheck(request) };
     }),
   );
   let position = 0n;
-  for (const { t, delivery } of deliveries) {
-    const result = await decideAndAppend(kit, t, delivery, context);
+  for (const { t, request, prechecked } of deliveries) {
+    const result = await decideAndAppend(kit, t, request, { prechecked });
     if (result.position > position) position = result.position;
   }
   return { position, folios };

@@ -17,10 +17,10 @@ export async function accreditEvaluator(kit: HandlerKit, input: AccreditEvaluato
     decider: evaluatorDecider,
     command: command('AccreditEvaluator', { ...input, id: evaluatorId, evaluatorId, standardCodes }, context),
     context,
-    loadDeps: async () => {
+    loadDepsAlongside: async () => {
       const standards: Record<string, StandardState> = {};
       for (const code of new Set(standardCodes)) {
-        standards[code] = (await kit.handler.load(standardStreamId(code), standardDecider)).state;
+        standards[code] = await kit.handler.current(standardStreamId(code), standardDecider);
       }
       return { standards };
     },

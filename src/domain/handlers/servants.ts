@@ -20,14 +20,14 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
   const curp = parseCurp(input.curp);
   const registration = command('RegisterServant', { ...input, id: servantId, servantId, curp }, context);
   const streamId = servantStreamId(servantId);
-  const unseen = await kit.handler.precheck({
+  const prechecked = await kit.handler.precheck({
     streamId,
     decider: servantDecider,
     command: registration,
     context,
     loadDeps: async () => ({ seal: () => '' }),
   });
-  if (unseen) {
+  if (prechecked) {
     await claimGuard(
       kit,
       {
@@ -47,6 +47,8 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
     command: registration,
     context,
     loadDeps: async (state) => ({ seal: state.exists ? refuseToSeal : await kit.vault.sealerFor(servantId) }),
+    // The precheck's stream, not its stand-in sealer.
+    prechecked: prechecked ? { loaded: prechecked.loaded } : undefined,
   });
   return { position: result.position, servantId };
 }

@@ -15,16 +15,39 @@ export interface LoadedStream<State> {
   events: StoredStreamEvent[];
 }
 
-export interface HandleRequest<State, Command, E extends Event, Deps> {
+/**
+ * What a decision reads from other streams, again on every attempt: `loadDeps`
+ * after the stream (it may look at its state, and runs only for a command not
+ * handled before), or `loadDepsAlongside`, plain reads started together with
+ * the stream's (one wait instead of two on a networked store).
+ */
+type DepsSource<State, Deps> =
+  | { loadDeps: (state: State) => Promise<Deps>; loadDepsAlongside?: never }
+  | { loadDepsAlongside: () => Promise<Deps>; loadDeps?: never };
+
+export type PrecheckRequest<State, Command, E extends Event, Deps> = DepsSource<State, Deps> & {
   streamId: string;
   decider: Decider<State, Command, E, Deps>;
   command: Command;
   context: CommandContext;
+};
+
+/** What one attempt read: the stream, and its deps when they were read alongside or reused. */
+export interface StreamRead<State, Deps> {
+  loaded: LoadedStream<State>;
+  deps?: Deps;
+}
+
+export type HandleRequest<State, Command, E extends Event, Deps> = PrecheckRequest<State, Command, E, Deps> & {
   /** The version the caller read; a mismatch is a CONFLICT instead of a retry. */
   expectedVersion?: number | null;
-  /** Reads what the decision needs from other streams; called again on every retry. */
-  loadDeps: (state: State) => Promise<Deps>;
-}
+  /**
+   * What a precheck of this command read, used by the first attempt instead of
+   * reading again (its deps too, when given). The append still checks the
+   * stream's version, so anything appended since makes the attempt retry.
+   */
+  prechecked?: StreamRead<State, Deps>;
+};
 
 export interface HandleResult<State> {
   /** Global position of the last event appended (or of the stream's last event when nothing was). */
@@ -59,30 +82,55 @@ export function toDomainEvent<E extends Event>(stored: Pick<StoredStreamEvent, '
  * concurrent commands on one stream; a random pause spreads the retries.
  */
 export class CommandHandler {
+  /** Folded state of the streams decisions read besides their own, by stream, most recently used last. */
+  private readonly folded = new Map<string, { decider: unknown; state: unknown; version: number }>();
+
   constructor(
     private readonly streams: EventStreams,
     private readonly maxAttempts = 100,
+    private readonly foldedLimit = 10_000,
   ) {}
 
-  async load<State, E extends Event>(
+  /**
+   * The current state of a stream a decision reads but does not write (standard,
+   * servant, evaluator). The log is append-only, so a folded state stays right up
+   * to its version: only the events after it are read (usually none) and folded
+   * on. It holds what the log holds, no more: a servant's sealed data as
+   * recorded, gone from the state as soon as an erasure is in the log.
+   */
+  async current<State, E extends Event>(
     streamId: string,
     decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
-  ): Promise<LoadedStream<State>> {
-    const events = await this.streams.readStream(streamId);
-    return { state: foldStream(decider, events), version: events.length, events };
+  ): Promise<State> {
+    const cached = this.folded.get(streamId);
+    const known = cached?.decider === decider ? (cached as { state: State; version: number }) : undefined;
+    const from = known?.version ?? 0;
+    const tail = await this.streams.readStream(streamId, { fromRevision: from });
+    const state = tail.reduce((s, stored) => decider.evolve(s, toDomainEvent<E>(stored)), known ? known.state : decider.initialState());
+    const version = from + tail.length;
+    // A concurrent read may have folded further meanwhile: keep the newer one.
+    const latest = this.folded.get(streamId);
+    if (!latest || latest.decider !== decider || latest.version <= version) {
+      this.folded.delete(streamId);
+      this.folded.set(streamId, { decider, state, version });
+      if (this.folded.size > this.foldedLimit) this.folded.delete(this.folded.keys().next().value!);
+    }
+    return state;
   }
 
   /**
    * Decides without appending, so a command is refused before it claims a guard
-   * stream (CURP, folio). False when its commandId was handled already.
+   * stream (CURP, folio). Null when its commandId was handled already; otherwise
+   * what it read, for `handle`'s first attempt.
    */
   async precheck<State, Command, E extends Event, Deps>(
-    request: Omit<HandleRequest<State, Command, E, Deps>, 'expectedVersion'>,
-  ): Promise<boolean> {
-    const loaded = await this.load(request.streamId, request.decider);
-    if (request.context.commandId && findCommand(loaded.events, request.context.commandId)) return false;
-    request.decider.decide(request.command, loaded.state, await request.loadDeps(loaded.state));
-    return true;
+    request: PrecheckRequest<State, Command, E, Deps>,
+  ): Promise<Required<StreamRead<State, Deps>> | null> {
+    const read = await this.read(request);
+    if (request.context.commandId && findCommand(read.loaded.events, request.context.commandId)) return null;
+    const deps = 'deps' in read ? (read.deps as Deps) : await this.depsOf(request, read.loaded.state);
+    request.decider.decide(request.command, read.loaded.state, deps);
+    return { loaded: read.loaded, deps };
   }
 
   async handle<State, Command, E extends Event, Deps>(
@@ -90,13 +138,14 @@ export class CommandHandler {
   ): Promise<HandleResult<State>> {
     const { streamId, decider, command, context, expectedVersion } = request;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId, decider);
+      const read = attempt === 1 && request.prechecked ? request.prechecked : await this.read(request);
+      const { loaded } = read;
       const earlier = context.commandId ? findCommand(loaded.events, context.commandId) : undefined;
       if (earlier) return { position: earlier.position, version: earlier.revision + 1, state: loaded.state, replayed: true };
       if (expectedVersion != null && expectedVersion !== loaded.version) {
         throw new WrongExpectedVersionError(streamId, expectedVersion, loaded.version);
       }
-      const deps = await request.loadDeps(loaded.state);
+      const deps = 'deps' in read ? (read.deps as Deps) : await this.depsOf(request, loaded.state);
       const decided = decider.decide(command, loaded.state, deps);
       if (decided.length === 0) {
         const last = loaded.events.at(-1);
@@ -114,6 +163,26 @@ export class CommandHandler {
         await pause(Math.random() * Math.min(attempt, 10));
       }
     }
+  }
+
+  private async load<State, E extends Event>(
+    streamId: string,
+    decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
+  ): Promise<LoadedStream<State>> {
+    const events = await this.streams.readStream(streamId);
+    return { state: foldStream(decider, events), version: events.length, events };
+  }
+
+  private async read<State, Command, E extends Event, Deps>(
+    request: PrecheckRequest<State, Command, E, Deps>,
+  ): Promise<StreamRead<State, Deps>> {
+    if (!request.loadDepsAlongside) return { loaded: await this.load(request.streamId, request.decider) };
+    const [loaded, deps] = await Promise.all([this.load(request.streamId, request.decider), request.loadDepsAlongside()]);
+    return { loaded, deps };
+  }
+
+  private depsOf<State, Deps>(request: DepsSource<State, Deps>, state: State): Promise<Deps> {
+    return request.loadDeps ? request.loadDeps(state) : request.loadDepsAlongside!();
   }
 }
 

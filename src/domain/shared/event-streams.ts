@@ -26,7 +26,8 @@ export interface StoredStreamEvent extends StreamEvent {
 }
 
 export interface EventStreams {
-  readStream(streamId: string): Promise<StoredStreamEvent[]>;
+  /** The stream's events in order, from `fromRevision` (inclusive, default 0). */
+  readStream(streamId: string, options?: { fromRevision?: number }): Promise<StoredStreamEvent[]>;
   append(
     streamId: string,
     events: StreamEvent[],

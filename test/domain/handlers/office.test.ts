@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AcreditaError } from '../../../src/domain/shared/errors.js';
 import { curpCheckDigit } from '../../../src/domain/shared/validation.js';
 import type { Office } from '../../../src/domain/office.js';
+import { createCertificationOffice } from '../../../src/domain/handlers/certification-office.js';
+import { eventStreamsOf } from '../../../src/app/event-streams.js';
 import { verifyIntegrity } from '../../../src/eventstore/integrity.js';
 import type { SqliteEventStore } from '../../../src/eventstore/sqlite.js';
 import type { EnvelopeVault } from '../../../src/privacy/vault.js';
@@ -165,5 +167,44 @@ describe('certification office over a real SQLite store', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const loser = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect((loser.reason as AcreditaError).code).toBe('CONFLICT');
+  });
+
+  it('follows what another process records in the streams it keeps folded (standard, servant)', async () => {
+    // Another Office over the same file: its own CommandHandler, so its own folded states.
+    const other = createCertificationOffice(eventStreamsOf(store), vault);
+    const a = await register();
+    const b = await register(curpOf('PEGJ800101HBCRRN0'));
+    const step = { standardCode: 'EC0105', provider: 'UTT', modality: 'VIRTUAL' as const };
+    await office.enrollInTraining({ ...step, servantId: a.servantId }, at('2018-03-01T00:00:00Z'));
+
+    await other.separateServant({ servantId: a.servantId, reason: 'Renuncia' }, at('2018-03-02T00:00:00Z'));
+    const separated = await rejection(office.recordVerdict({ servantId: a.servantId, standardCode: 'EC0105', evaluatorId, verdict: 'COMPETENT' }, at('2018-03-03T00:00:00Z')));
+    expect(separated.rule).toBe('SERVANT_NOT_ACTIVE');
+
+    await other.withdrawStandard({ code: 'EC0105', reason: 'Replaced by EC0105.01' }, at('2018-03-04T00:00:00Z'));
+    const withdrawn = await rejection(office.enrollInTraining({ ...step, servantId: b.servantId }, at('2018-03-05T00:00:00Z')));
+    expect(withdrawn.rule).toBe('STANDARD_NOT_ACTIVE');
+  });
+
+  it('decides an issuance again when its certification moved after the dry run', async () => {
+    const { servantId } = await register();
+    const step = { servantId, standardCode: 'EC0105' };
+    await office.recordVerdict({ ...step, evaluatorId, verdict: 'COMPETENT' }, at('2018-06-01T00:00:00Z'));
+    // A concurrent writer records a failed retake between the dry run and the folio claim.
+    const streams = eventStreamsOf(store);
+    const racing = createCertificationOffice(
+      {
+        readStream: streams.readStream,
+        append: async (streamId, events, options) => {
+          if (streamId.startsWith('folio-')) await office.recordVerdict({ ...step, evaluatorId, verdict: 'NOT_YET_COMPETENT' }, at('2018-06-02T00:00:00Z'));
+          return streams.append(streamId, events, options);
+        },
+      },
+      vault,
+    );
+    const refused = await rejection(racing.issueCertificate({ ...step, folio: 'TIJ-RACE' }, at('2018-06-03T00:00:00Z')));
+    expect(refused.rule).toBe('NO_COMPETENT_VERDICT');
+    const events = await store.readStream(`certification-${servantId}-EC0105`);
+    expect(events.map((e) => e.type)).toEqual(['VerdictRecorded', 'VerdictRecorded']);
   });
 });
