@@ -46,7 +46,8 @@ export class EnvelopeVault implements PersonalDataVault {
   }
 
   async sealerFor(servantId: string): Promise<(data: PersonalData) => string> {
-    const key = (await this.dataKey(servantId)) ?? (await this.createDataKey(servantId));
+    // Only a registration seals, so the key is almost always new: store one straight away (no read first).
+    const key = this.keyCache.get(servantId) ?? (await this.createDataKey(servantId));
     return (data) => encrypt(key, Buffer.from(JSON.stringify({ curp: data.curp, fullName: data.fullName })), servantId);
   }
 
