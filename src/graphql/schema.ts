@@ -1,7 +1,8 @@
 /** Builds the executable schema from the resolvers (type-graphql) and prints it stably. */
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { type ValidationError, validateOrReject, type ValidatorOptions } from 'class-validator';
+import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { authChecker } from './auth.js';
 import { CertificateResolver } from './certificates/certificate.resolver.js';
@@ -13,6 +14,25 @@ import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
 import { StandardResolver } from './standards/standard.resolver.js';
 import { StatisticsResolver } from './statistics/statistics.resolver.js';
+
+// What type-graphql's own class-validator call uses: absent fields are the resolver's to default.
+const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false };
+
+const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
+
+/**
+ * class-validator checks paging limits on args classes; domain rules live in the domain.
+ * Same checks and error as type-graphql's `validate` option, which imports
+ * class-validator dynamically for every argument (a module-loader round trip per call).
+ */
+async function validateArgument(value: unknown): Promise<void> {
+  if (!isObject(value)) return;
+  try {
+    await Promise.all((Array.isArray(value) ? value.filter(isObject) : [value]).map((item) => validateOrReject(item, VALIDATOR_OPTIONS)));
+  } catch (errors) {
+    throw new ArgumentValidationError(errors as ValidationError[]);
+  }
+}
 
 /** `pubSub` carries subscription events; each server passes its own. */
 export function buildAcreditaSchema(pubSub: InProcessPubSub): Promise<GraphQLSchema> {
@@ -30,8 +50,7 @@ export function buildAcreditaSchema(pubSub: InProcessPubSub): Promise<GraphQLSch
     ],
     authChecker,
     pubSub,
-    // class-validator checks paging limits on args classes; domain rules live in the domain.
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
   });
 }
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../../src/graphql/emit-schema.js';
 import { InProcessPubSub } from '../../src/graphql/pubsub.js';
@@ -24,5 +25,18 @@ describe('the emitted schema', () => {
   it('keeps the shared contract (../shared/tools/contract-check.mjs)', async () => {
     const { stdout } = await promisify(execFile)('node', ['../shared/tools/contract-check.mjs', 'schema.graphql'], { cwd: root });
     expect(stdout).toContain('ok');
+  });
+});
+
+describe('field execution', () => {
+  it('leaves plain fields to graphql-js (no per-field wrapper): only field resolvers and root fields resolve', async () => {
+    const schema = await buildAcreditaSchema(new InProcessPubSub());
+    const servant = schema.getType('Servant');
+    const certification = schema.getType('Certification');
+    if (!isObjectType(servant) || !isObjectType(certification)) throw new Error('missing types');
+    expect(servant.getFields().fullName.resolve).toBeUndefined();
+    expect(certification.getFields().stage.resolve).toBeUndefined();
+    expect(servant.getFields().curp.resolve).toBeTypeOf('function');
+    expect(certification.getFields().standard.resolve).toBeTypeOf('function');
   });
 });

@@ -3,7 +3,7 @@ import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import { DateTimeScalar, JSONScalar, positionString } from '../scalars.js';
 import { PageInfo } from '../shared/page-info.type.js';
 
-@ObjectType({ description: 'One recorded event, as auditors see it.' })
+@ObjectType({ description: 'One recorded event, as auditors see it.', simpleResolvers: true })
 export class AuditEvent {
   @Field(() => String)
   streamId!: string;
@@ -61,7 +61,7 @@ export function toAuditEvent(event: RecordedEvent): AuditEvent {
   };
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEventEdge {
   @Field(() => String)
   cursor!: string;
@@ -70,7 +70,7 @@ export class AuditEventEdge {
   node!: AuditEvent;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEventConnection {
   @Field(() => [AuditEventEdge])
   edges!: AuditEventEdge[];

@@ -4,7 +4,7 @@ import { DateTimeScalar } from '../scalars.js';
 import { CertificateStatusEnum } from '../shared/enums.js';
 
 /** servant and standard are resolved in CertificateResolver through the loaders. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Certificate {
   @Field(() => String)
   folio!: string;
@@ -31,7 +31,7 @@ export class Certificate {
   revocationReason!: string | null;
 }
 
-@ObjectType({ description: "Public answer to 'is this certificate real?'. Holds no personal data but a masked name." })
+@ObjectType({ description: "Public answer to 'is this certificate real?'. Holds no personal data but a masked name.", simpleResolvers: true })
 export class CertificateVerification {
   @Field(() => String)
   folio!: string;
@@ -61,7 +61,7 @@ export class CertificateVerification {
   validUntil!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DeliveryPayload {
   @Field(() => [Certificate])
   certificates!: CertificateView[];
@@ -70,7 +70,7 @@ export class DeliveryPayload {
   position!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CertificatePayload {
   @Field(() => Certificate)
   certificate!: CertificateView;

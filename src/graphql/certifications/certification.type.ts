@@ -11,7 +11,7 @@ import { CertificationStageEnum, ModalityEnum, VerdictEnum } from '../shared/enu
 export type CertificationRoot = CertificationView & { certificateAsOf?: CertificateView | null };
 
 /** servant, standard, certificate and history are resolved in CertificationResolver. */
-@ObjectType({ description: "One servant's path in one standard: training, evaluations, certificate." })
+@ObjectType({ description: "One servant's path in one standard: training, evaluations, certificate.", simpleResolvers: true })
 export class Certification {
   @Field(() => ID)
   id!: string;
@@ -41,7 +41,7 @@ export class Certification {
   updatedAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CertificationPayload {
   @Field(() => Certification)
   certification!: CertificationRoot;

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { EvaluatorView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType({ description: 'An accredited evaluator (evaluador) working for a certification body (ECE/OC).' })
+@ObjectType({ description: 'An accredited evaluator (evaluador) working for a certification body (ECE/OC).', simpleResolvers: true })
 export class Evaluator implements EvaluatorView {
   @Field(() => ID)
   id!: string;
@@ -26,7 +26,7 @@ export class Evaluator implements EvaluatorView {
   verdictsRecorded!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EvaluatorPayload {
   @Field(() => Evaluator)
   evaluator!: EvaluatorView;

@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { GoalView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Goal implements GoalView {
   @Field(() => ID)
   id!: string;
@@ -26,7 +26,7 @@ export class Goal implements GoalView {
   description!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class GoalProgress {
   @Field(() => Goal)
   goal!: GoalView;
@@ -44,7 +44,7 @@ export class GoalProgress {
   percent!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class GoalPayload {
   @Field(() => Goal)
   goal!: GoalView;

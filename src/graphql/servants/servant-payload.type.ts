@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { ServantView } from '../../projections/read-model.js';
 import { Servant } from './servant.type.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ServantPayload {
   @Field(() => Servant)
   servant!: ServantView;

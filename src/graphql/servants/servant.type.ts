@@ -5,7 +5,7 @@ import { EmploymentRegimeEnum } from '../shared/enums.js';
 import { PageInfo } from '../shared/page-info.type.js';
 
 /** curp and certifications are resolved in ServantResolver (visibility, loaders). */
-@ObjectType({ description: 'A public servant (servidor publico).' })
+@ObjectType({ description: 'A public servant (servidor publico).', simpleResolvers: true })
 export class Servant {
   @Field(() => ID)
   id!: string;
@@ -46,7 +46,7 @@ export class Servant {
   version!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ServantEdge {
   @Field(() => String)
   cursor!: string;
@@ -55,7 +55,7 @@ export class ServantEdge {
   node!: Servant;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ServantConnection {
   @Field(() => [ServantEdge])
   edges!: ServantEdge[];

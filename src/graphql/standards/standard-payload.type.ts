@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { StandardView } from '../../projections/read-model.js';
 import { CompetencyStandard } from './standard.type.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StandardPayload {
   @Field(() => CompetencyStandard)
   standard!: StandardView;

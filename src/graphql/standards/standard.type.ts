@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { StandardStatus, StandardView } from '../../projections/read-model.js';
 import { StandardStatusEnum } from '../shared/enums.js';
 
-@ObjectType({ description: 'A competency standard (Estandar de Competencia), e.g. EC0105.' })
+@ObjectType({ description: 'A competency standard (Estandar de Competencia), e.g. EC0105.', simpleResolvers: true })
 export class CompetencyStandard implements StandardView {
   @Field(() => String)
   code!: string;

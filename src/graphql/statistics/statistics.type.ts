@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Count as CountView } from '../../projections/read-model.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Count implements CountView {
   @Field(() => String)
   key!: string;
@@ -10,7 +10,7 @@ export class Count implements CountView {
   count!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CertificationStats {
   @Field(() => Int, { description: 'Distinct servants holding at least one VALID certificate (as of the asked time).' })
   certifiedServants!: number;
@@ -34,7 +34,7 @@ export class CertificationStats {
   byMonth!: CountView[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MunicipalityRank {
   @Field(() => Int)
   rank!: number;
