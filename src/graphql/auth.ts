@@ -3,7 +3,7 @@
  * AuthChecker, and the municipality scope of a REGISTRAR (api.md).
  * A header that is present but unusable is UNAUTHENTICATED, never anonymous.
  */
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWTPayload, SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { AuthChecker } from 'type-graphql';
 import { z } from 'zod';
 import { AcreditaError } from '../domain/shared/errors.js';
@@ -80,6 +80,28 @@ export class ForbiddenError extends AcreditaError {
 }
 
 /**
+ * Tokens already verified, so a client repeating its token skips the key import,
+ * the HMAC and the claims check on every request. An entry holds only until the
+ * token's exp (as jose judges it: expired once exp <= now in whole seconds) and
+ * for the secret that verified it; the oldest entry goes first when full.
+ */
+const VERIFIED_TOKENS_MAX = 1_000;
+const verifiedTokens = new Map<string, { secret: string; viewer: Viewer; expiresAtMs: number }>();
+
+function rememberedViewer(token: string, secret: string): Viewer | null {
+  const entry = verifiedTokens.get(token);
+  if (!entry || entry.secret !== secret) return null;
+  if (Date.now() < entry.expiresAtMs) return entry.viewer;
+  verifiedTokens.delete(token);
+  return null;
+}
+
+function remember(token: string, secret: string, viewer: Viewer, exp: number): void {
+  if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+  verifiedTokens.set(token, { secret, viewer, expiresAtMs: exp * 1000 });
+}
+
+/**
  * The Viewer behind an `Authorization` header value (HTTP header or graphql-ws
  * connection param). Absent or blank: anonymous. Anything else must be a valid token.
  */
@@ -87,10 +109,13 @@ export async function authenticate(authorization: string | undefined | null, sec
   if (authorization === undefined || authorization === null || authorization.trim() === '') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-  let payload: unknown;
+  const token = match[1];
+  const remembered = rememberedViewer(token, secret);
+  if (remembered) return remembered;
+  let payload: JWTPayload;
   try {
     // Pinning the algorithm refuses alg "none" and any other algorithm; a token without exp would never expire.
-    ({ payload } = await jwtVerify(match[1], secretKey(secret), { algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
+    ({ payload } = await jwtVerify(token, secretKey(secret), { algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired');
     throw new UnauthenticatedError('The token is not valid');
@@ -98,7 +123,10 @@ export async function authenticate(authorization: string | undefined | null, sec
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new UnauthenticatedError('The token lacks the required claims');
   const { sub, role, state, municipality } = claims.data;
-  return { sub, role, state: state ?? null, municipality: municipality ?? null };
+  // Frozen: one object now serves every request that carries this token.
+  const viewer: Viewer = Object.freeze({ sub, role, state: state ?? null, municipality: municipality ?? null });
+  remember(token, secret, viewer, payload.exp!);
+  return viewer;
 }
 
 /** For @Authorized: anonymous is UNAUTHENTICATED, a role outside the list is FORBIDDEN. */

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AcreditaError } from '../../src/domain/shared/errors.js';
 import { authenticate, inScope, maySeeCurp, signToken, type Viewer } from '../../src/graphql/auth.js';
 
@@ -61,6 +61,27 @@ describe('authenticate', () => {
       .setExpirationTime(past)
       .sign(key);
     expect((await refusal(`Bearer ${token}`)).message).toMatch(/expired/);
+  });
+
+  describe('a token verified before (kept so repeated requests skip the HMAC)', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('is refused once it expires', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = await new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setExpirationTime(exp).sign(key);
+      expect(await authenticate(`Bearer ${token}`, SECRET)).toMatchObject({ sub: 'a', role: 'ADMIN' });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(exp * 1000 - 1);
+      expect(await authenticate(`Bearer ${token}`, SECRET)).toMatchObject({ sub: 'a', role: 'ADMIN' });
+      vi.setSystemTime(exp * 1000);
+      expect((await refusal(`Bearer ${token}`)).message).toMatch(/expired/);
+    });
+
+    it('is refused under another secret', async () => {
+      const token = await signToken({ role: 'ADMIN', sub: 'a' }, SECRET);
+      expect(await authenticate(`Bearer ${token}`, SECRET)).toMatchObject({ sub: 'a' });
+      await expect(authenticate(`Bearer ${token}`, 'another-secret-0123456789abcdef')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
   });
 
   it('refuses a token signed with another secret', async () => {
