@@ -24,6 +24,11 @@ export interface ProjectionDeps {
 export interface Projection {
   /** Stable name: checkpoints, `acredita rebuild --projection NAME`, status. */
   readonly name: string;
+  /**
+   * The event types `apply` reads, if it reads only some: the runner skips
+   * `apply` for a batch holding none of them (the checkpoint still moves).
+   */
+  readonly eventTypes?: ReadonlySet<string>;
   /** Creates its tables and indexes if missing (idempotent). */
   migrate(db: ReadDatabase, dialect: SqlDialect): Promise<void>;
   /** Deletes all its rows, for a rebuild (inside the rebuild's transaction). */

@@ -1,9 +1,10 @@
 /**
  * Keeps the read models up to date. One subscription to the log, from the
  * lowest checkpoint of the projections this process runs, fans each batch out
- * to them in ONE transaction: per projection a compare-and-set of its checkpoint,
- * then its rows, each inside a savepoint, so a poison event rolls back and stops
- * only its own projection while the others commit and go on.
+ * to them in ONE transaction: a compare-and-set of their checkpoints (one
+ * statement), then each projection's rows inside a savepoint, so a poison event
+ * rolls back and stops only its own projection while the others commit and go
+ * on. A projection declaring its event types is skipped for a batch without any.
  *
  * Across processes each projection has one runner (locks.ts); the others only
  * read checkpoints, so their waitFor still serves read-your-writes.
@@ -13,7 +14,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, type ApplyOutcome, Upcaster } from './apply.js';
-import { claimCheckpoint, clearError, readCheckpoints, saveCheckpoint } from './checkpoints.js';
+import { claimCheckpoints, clearError, readCheckpoints, saveCheckpoint } from './checkpoints.js';
 import { describe, PoisonEventError, ProjectionStoppedError, WaitForTimeoutError } from './errors.js';
 import { countEventsAfter } from './event-count.js';
 import { openProjectionLocks, type ProjectionLocks } from './locks.js';
@@ -251,20 +252,30 @@ export class ProjectionRunner {
     if (!signal.aborted) throw new Error('The event store subscription ended (was the store closed?)');
   }
 
-  /** One transaction: for each projection here, claim its checkpoint, then apply its part of the batch. */
+  /**
+   * One transaction: claim every checkpoint here in one statement, then apply
+   * each projection's part of the batch, skipping a projection whose event
+   * types the part does not hold (its checkpoint moves all the same).
+   */
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const upcaster = new Upcaster();
     const work = this.active()
       .map((track) => ({ track, from: track.position, events: events.filter((event) => event.position > track.position) }))
-      .filter((item) => item.events.length > 0);
+      .filter((item) => item.events.length > 0)
+      .map((item) => ({ ...item, to: item.events[item.events.length - 1].position }));
     if (work.length === 0) return;
 
     const outcomes = await inWriteTransaction(this.db, this.writeLock, async (trx) => {
+      const claimed = await claimCheckpoints(trx, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
       const done: { track: Track; from: bigint; outcome: ApplyOutcome | 'moved' }[] = [];
-      for (const { track, from, events: slice } of work) {
-        const name = track.projection.name;
-        if (!(await claimCheckpoint(trx, name, from, slice[slice.length - 1].position))) {
+      for (const { track, from, to, events: slice } of work) {
+        const { name, eventTypes } = track.projection;
+        if (!claimed.has(name)) {
           done.push({ track, from, outcome: 'moved' });
+          continue;
+        }
+        if (eventTypes && !slice.some((event) => eventTypes.has(event.type))) {
+          done.push({ track, from, outcome: { kind: 'applied', through: to } });
           continue;
         }
         const outcome = await applyPinpointed(trx, track.projection, slice, upcaster);

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
-import { readCheckpoints } from '../../src/projections/checkpoints.js';
+import { claimCheckpoints, ensureCheckpoints, migrateCheckpoints, readCheckpoints, saveCheckpoint } from '../../src/projections/checkpoints.js';
 import { countEventsAfter } from '../../src/projections/event-count.js';
 import { PoisonEventError, ProjectionStoppedError, UnknownProjectionError, WaitForTimeoutError } from '../../src/projections/errors.js';
 import type { Projection, SqlDialect } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { type ProjectionLogger, ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/runner.js';
+import { inWriteTransaction } from '../../src/projections/transaction.js';
 import { type Backend, openBackend, postgresAvailable } from './fixtures/backends.js';
 import { snapshot, testEvent, testProjection } from './fixtures/projections.js';
 
@@ -140,6 +141,49 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       await live.stop();
       expect(await pending).toBeInstanceOf(ProjectionStoppedError);
       await expect(live.waitFor(position)).rejects.toMatchObject({ code: 'PROJECTION_STOPPED' });
+    });
+
+    it('skips a projection for a batch holding none of its event types, and still moves its checkpoint', async () => {
+      const seen: string[] = [];
+      const tocks = testProjection('tocks', { eventTypes: new Set(['Tock']), onApply: (events) => seen.push(...events.map((e) => e.type)) });
+      const live = runner({ projections: [testProjection('alpha'), tocks] });
+      await live.start();
+
+      const ticks = await appendTicks(backend.store, 30, ['Tick']);
+      await live.waitFor(ticks);
+      expect(seen).toEqual([]);
+      expect((await readCheckpoints(backend.read.db, ['tocks'])).get('tocks')?.position).toBe(ticks);
+
+      // A batch holding one of its types is handed over whole, as before.
+      const mixed = await appendTicks(backend.store, 4, ['Tick', 'Tock']);
+      await live.waitFor(mixed);
+      expect(seen.filter((type) => type === 'Tock')).toHaveLength(2);
+      expect((await snapshot(backend.read.db, 'tocks')).counts).toMatchObject({ Tock: 2 });
+      expect((await snapshot(backend.read.db, 'alpha')).counts).toEqual({ Tick: 32, Tock: 2 });
+    });
+
+    it('claims every checkpoint in one statement, only those still where the runner left them', async () => {
+      const db = backend.read.db;
+      await backend.writeLock(async () => {
+        await migrateCheckpoints(db);
+        await ensureCheckpoints(db, ['one', 'two', 'three']);
+        await saveCheckpoint(db, 'two', 5n, null); // moved by a rebuild or another runner
+        await saveCheckpoint(db, 'three', 0n, 'an earlier poison event');
+      });
+      const claimed = await inWriteTransaction(db, backend.writeLock, (trx) =>
+        claimCheckpoints(trx, [
+          { name: 'one', from: 0n, to: 7n },
+          { name: 'two', from: 0n, to: 7n },
+          { name: 'three', from: 0n, to: 9n },
+        ]),
+      );
+      expect([...claimed].sort()).toEqual(['one', 'three']);
+      const stored = await readCheckpoints(db, ['one', 'two', 'three']);
+      expect([...stored.values()].map(({ name, position, lastError }) => ({ name, position, lastError })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: 'one', position: 7n, lastError: null },
+        { name: 'three', position: 9n, lastError: null },
+        { name: 'two', position: 5n, lastError: null },
+      ]);
     });
 
     it('stops only the projection that cannot apply an event, reports it, and the others go on', async () => {

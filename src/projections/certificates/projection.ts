@@ -40,6 +40,7 @@ function evolve(row: CertificateRow | undefined, event: CertificateFact): Certif
 export function createCertificatesProjection(): Projection {
   return {
     name: 'certificates',
+    eventTypes: CERTIFICATE_EVENTS,
     migrate: (db) => migrateCertificates(db),
     reset: (trx) => deleteAll(trx, [CERTIFICATES_TABLE]),
     async apply(trx, batch) {

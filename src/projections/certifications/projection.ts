@@ -38,6 +38,7 @@ export const certificationState = (row: Pick<CertificationRow, 'state'>): Certif
 export function createCertificationsProjection(): Projection {
   return {
     name: 'certifications',
+    eventTypes: CERTIFICATION_EVENTS,
     migrate: (db) => migrateCertifications(db),
     reset: (trx) => deleteAll(trx, [CERTIFICATIONS_TABLE]),
     async apply(trx, batch) {

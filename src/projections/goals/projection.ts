@@ -7,6 +7,7 @@ import { GOALS_TABLE, type GoalRow, migrateGoals } from './tables.js';
 export function createGoalsProjection(): Projection {
   return {
     name: 'goals',
+    eventTypes: new Set(['GoalSet']),
     migrate: (db) => migrateGoals(db),
     reset: (trx) => deleteAll(trx, [GOALS_TABLE]),
     async apply(trx, batch) {

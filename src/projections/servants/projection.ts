@@ -73,6 +73,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
 
   return {
     name: 'servants',
+    eventTypes: SERVANT_EVENTS,
     migrate: (db) => migrateServants(db),
     reset: (trx) => deleteAll(trx, [SERVANTS_TABLE]),
     async apply(trx, batch) {

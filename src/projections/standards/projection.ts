@@ -6,6 +6,7 @@ import { migrateStandards, STANDARDS_TABLE, type StandardRow } from './tables.js
 export function createStandardsProjection(): Projection {
   return {
     name: 'standards',
+    eventTypes: new Set(['StandardPublished', 'StandardWithdrawn']),
     migrate: (db) => migrateStandards(db),
     reset: (trx) => deleteAll(trx, [STANDARDS_TABLE]),
     async apply(trx, batch) {
