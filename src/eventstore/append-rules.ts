@@ -3,8 +3,9 @@
  * write transaction: idempotency, the expectedVersion check and the hash chain.
  */
 import { DuplicateEventIdError, WrongExpectedVersionError } from './errors.js';
-import { eventHash, globalChainHash } from './hashing.js';
-import type { AppendResult, ExpectedVersion, LogHead, NewEvent, RecordedEvent } from './types.js';
+import { eventHashOfParts, globalChainHash, type PartsToHash } from './hashing.js';
+import type { AppendResult, ExpectedVersion, LogHead } from './types.js';
+import type { ValidEvent } from './validation.js';
 
 /** Where an already stored event id sits. */
 export interface StoredEventId {
@@ -19,7 +20,7 @@ export interface StoredEventId {
  * (a new append), the earlier result when all of them were stored as one append
  * to this stream (same order, consecutive revisions), otherwise DuplicateEventIdError.
  */
-export function earlierAppendResult(streamId: string, events: NewEvent[], stored: StoredEventId[]): AppendResult | null {
+export function earlierAppendResult(streamId: string, events: Array<{ id: string }>, stored: StoredEventId[]): AppendResult | null {
   if (stored.length === 0) return null;
   const byId = new Map(stored.map((row) => [row.id, row]));
   const first = byId.get(events[0].id);
@@ -52,19 +53,19 @@ export interface StreamHead {
   lastHash: string | null;
 }
 
+/** A new event with its place in its stream and its link in the stream's hash chain. */
+export interface ChainedEvent extends PartsToHash {
+  previousHash: string | null;
+  hash: string;
+}
+
 /** Gives each new event its revision, recordedAt and its link in the stream's hash chain. */
-export function chainEvents(
-  streamId: string,
-  head: StreamHead,
-  recordedAt: string,
-  events: NewEvent[],
-): Array<Omit<RecordedEvent, 'position'>> {
+export function chainEvents(streamId: string, head: StreamHead, recordedAt: string, events: ValidEvent[]): ChainedEvent[] {
   let previousHash = head.lastHash;
-  return events.map((event, index) => {
-    const revision = head.version + index;
-    const hash = eventHash(previousHash, { ...event, streamId, revision, recordedAt });
-    const record = { ...event, streamId, revision, recordedAt, previousHash, hash };
-    previousHash = hash;
+  return events.map(({ id, type, dataJson, metadataJson }, index) => {
+    const parts = { id, type, dataJson, metadataJson, streamId, revision: head.version + index, recordedAt };
+    const record = { ...parts, previousHash, hash: eventHashOfParts(previousHash, parts) };
+    previousHash = record.hash;
     return record;
   });
 }

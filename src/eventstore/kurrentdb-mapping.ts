@@ -9,7 +9,8 @@ import { jsonEvent, NO_STREAM, type AppendExpectedRevision, type CurrentRevision
 import { z } from 'zod';
 import { checkExpectedVersion, chainEvents, type StreamHead } from './append-rules.js';
 import { ConfigurationError } from './errors.js';
-import type { EventMetadata, ExpectedVersion, JsonObject, NewEvent, RecordedEvent } from './types.js';
+import type { EventMetadata, ExpectedVersion, JsonObject, RecordedEvent } from './types.js';
+import type { ValidEvent } from './validation.js';
 
 /** Schemes we accept in EVENT_STORE_URL, and the one the 6.x client understands for each. */
 const SCHEMES: Record<string, string> = {
@@ -84,16 +85,16 @@ const envelopeSchema = z.object({
  * The KurrentDB events for one append, continuing the stream's hash chain from
  * `head`; every event shares the append's `recordedAt`.
  */
-export function toEventData(streamId: string, head: StreamHead, recordedAt: string, events: NewEvent[]): EventData[] {
+export function toEventData(streamId: string, head: StreamHead, recordedAt: string, events: ValidEvent[]): EventData[] {
   return chainEvents(streamId, head, recordedAt, events).map((record) => {
     const envelope: Envelope = {
-      metadata: record.metadata,
+      metadata: JSON.parse(record.metadataJson) as EventMetadata,
       revision: record.revision,
       recordedAt: record.recordedAt,
       previousHash: record.previousHash,
       hash: record.hash,
     };
-    return jsonEvent({ id: record.id, type: record.type, data: record.data, metadata: envelope });
+    return jsonEvent({ id: record.id, type: record.type, data: JSON.parse(record.dataJson) as JsonObject, metadata: envelope });
   });
 }
 

@@ -53,6 +53,7 @@ import type {
 } from './types.js';
 import {
   validateAppend,
+  type ValidEvent,
   validateReadAllOptions,
   validateReadStreamOptions,
   validateStreamId,
@@ -228,7 +229,7 @@ class KurrentDbEventStore implements EventStore {
    * KurrentDB cannot write several streams atomically, so a claim made by an
    * append that then lost a race stays, bound to the same stream.
    */
-  private async claimIds(streamId: string, events: NewEvent[], claimed: Set<string>): Promise<void> {
+  private async claimIds(streamId: string, events: ValidEvent[], claimed: Set<string>): Promise<void> {
     await Promise.all(
       events
         .filter((event) => !claimed.has(event.id))
@@ -287,7 +288,7 @@ class KurrentDbEventStore implements EventStore {
 }
 
 /** The result of an earlier append of these same events found in the stream's history (see earlierAppendResult). */
-function earlierAppendIn(history: RecordedEvent[], streamId: string, events: NewEvent[]): AppendResult | null {
+function earlierAppendIn(history: RecordedEvent[], streamId: string, events: ValidEvent[]): AppendResult | null {
   const ids = new Set(events.map((event) => event.id));
   return earlierAppendResult(streamId, events, history.filter((event) => ids.has(event.id)));
 }

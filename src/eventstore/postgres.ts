@@ -6,20 +6,14 @@
  * is below the oldest transaction still running.
  */
 import pg from 'pg';
-import {
-  chainEvents,
-  chainGlobally,
-  checkExpectedVersion,
-  earlierAppendResult,
-  nextRecordedAt,
-  type StoredEventId,
-} from './append-rules.js';
+import { earlierAppendResult, type StoredEventId } from './append-rules.js';
 import { validateAuditQuery } from './audit.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { globalChainHash } from './hashing.js';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, WrongExpectedVersionError } from './errors.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
+  AppendBatchItem,
   AppendOptions,
   AppendResult,
   AuditFilter,
@@ -38,10 +32,12 @@ import type {
 } from './types.js';
 import {
   validateAppend,
+  validateAppendBatch,
   validateReadAllOptions,
   validateReadStreamOptions,
   validateStreamId,
   validateSubscribeOptions,
+  type ValidAppend,
 } from './validation.js';
 
 /** Lower-case SQL identifier, short enough to fit in a NOTIFY channel name. */
@@ -53,6 +49,104 @@ const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, 
 const MIGRATION_BATCH = 10_000;
 /** How soon a lost LISTEN connection is opened again. */
 const LISTEN_RETRY_MS = 1_000;
+
+/**
+ * The append as one server-side function, so an append is one round trip and
+ * the append lock is held only for the function and its commit. Under the lock:
+ * ids already stored come back as 'stored' rows (the caller decides: repeat or
+ * duplicate) and nothing is written; a stream not at its expected version comes
+ * back as one 'version' row; otherwise every event gets its revision, recordedAt
+ * (the database clock in milliseconds, never before the log head's), its stream
+ * hash and its global hash, and one 'appended' row per stream carries its new
+ * version and last position. The stream hash is sha256 over the text
+ * hashing.ts's hashedText builds, from the canonical JSON the caller sends.
+ * Arguments: lock name, NOTIFY channel, per stream (id, id as JSON, expected
+ * version as text), per event (its stream's 1-based index, id, type, type as
+ * JSON, data and metadata as canonical JSON).
+ */
+const APPEND_FUNCTION = (schema: string) => `
+  create or replace function "${schema}".acredita_append(
+    p_lock text, p_channel text, p_streams text[], p_stream_jsons text[], p_expected text[],
+    p_item int[], p_ids text[], p_types text[], p_type_jsons text[], p_data text[], p_metadata text[])
+  returns table (outcome text, r_item int, r_id text, r_stream_id text, r_revision int, r_position bigint)
+  language plpgsql as $fn$
+  declare
+    v_versions int[];
+    v_hashes text[];
+    v_global text;
+    v_head_recorded timestamptz;
+    v_recorded timestamptz;
+    v_recorded_text text;
+    v_revisions int[] := '{}';
+    v_previous text[] := '{}';
+    v_event_hashes text[] := '{}';
+    v_global_hashes text[] := '{}';
+    v_done_streams text[];
+    v_done_positions bigint[];
+    v_stream int;
+    v_hash text;
+  begin
+    perform pg_advisory_xact_lock(hashtextextended(p_lock, 0));
+    return query
+      select 'stored'::text, null::int, e.id::text, e.stream_id, e.revision, e.position
+      from "${schema}".events e where e.id = any(p_ids::uuid[]);
+    if found then return; end if;
+
+    select array_agg(coalesce(s.version, 0) order by t.n), array_agg(s.last_hash order by t.n)
+      into v_versions, v_hashes
+      from unnest(p_streams) with ordinality as t(sid, n) left join "${schema}".streams s on s.stream_id = t.sid;
+    for i in 1 .. array_length(p_streams, 1) loop
+      if not (p_expected[i] = 'any' or (p_expected[i] = 'no_stream' and v_versions[i] = 0)
+              or (p_expected[i] = 'exists' and v_versions[i] > 0) or p_expected[i] = v_versions[i]::text) then
+        return query select 'version'::text, i, null::text, p_streams[i], v_versions[i], null::bigint;
+        return;
+      end if;
+    end loop;
+
+    select h.global_hash, h.recorded_at into v_global, v_head_recorded from "${schema}".log_head h where h.id = 1;
+    v_global := coalesce(v_global, '');
+    v_recorded := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_recorded);
+    v_recorded_text := to_char(v_recorded at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+    for e in 1 .. array_length(p_ids, 1) loop
+      v_stream := p_item[e];
+      v_hash := encode(sha256(convert_to(coalesce(v_hashes[v_stream], '')
+        || '{"data":' || p_data[e] || ',"id":"' || p_ids[e] || '","metadata":' || p_metadata[e]
+        || ',"recordedAt":"' || v_recorded_text || '","revision":' || v_versions[v_stream]
+        || ',"streamId":' || p_stream_jsons[v_stream] || ',"type":' || p_type_jsons[e] || '}', 'UTF8')), 'hex');
+      v_global := encode(sha256(convert_to(v_global || v_hash, 'UTF8')), 'hex');
+      v_revisions[e] := v_versions[v_stream];
+      v_previous[e] := v_hashes[v_stream];
+      v_event_hashes[e] := v_hash;
+      v_global_hashes[e] := v_global;
+      v_versions[v_stream] := v_versions[v_stream] + 1;
+      v_hashes[v_stream] := v_hash;
+    end loop;
+
+    with inserted as (
+      insert into "${schema}".events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
+      select u.id::uuid, p_streams[u.item], u.revision, u.type, u.data::jsonb, u.metadata::jsonb, v_recorded,
+             u.previous_hash, u.hash, u.global_hash
+      from unnest(p_ids, p_item, v_revisions, p_types, p_data, p_metadata, v_previous, v_event_hashes, v_global_hashes)
+        with ordinality as u(id, item, revision, type, data, metadata, previous_hash, hash, global_hash, n)
+      order by u.n
+      returning stream_id, position
+    )
+    select array_agg(d.stream_id), array_agg(d.last) into v_done_streams, v_done_positions
+      from (select stream_id, max(position) as last from inserted group by stream_id) d;
+    insert into "${schema}".streams (stream_id, version, last_hash)
+      select * from unnest(p_streams, v_versions, v_hashes)
+      on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash;
+    insert into "${schema}".log_head (id, position, global_hash, recorded_at)
+      values (1, (select max(p) from unnest(v_done_positions) p), v_global, v_recorded)
+      on conflict (id) do update
+        set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at;
+    perform pg_notify(p_channel, (select max(p) from unnest(v_done_positions) p)::text);
+    return query
+      select 'appended'::text, t.n::int, null::text, t.sid, v_versions[t.n], d.pos
+      from unnest(p_streams) with ordinality as t(sid, n)
+        join unnest(v_done_streams, v_done_positions) as d(sid, pos) on d.sid = t.sid;
+  end
+  $fn$`;
 
 interface EventRow {
   position: string;
@@ -188,6 +282,7 @@ export class PostgresEventStore implements EventStore {
       await client.query(`create index if not exists events_by_type on ${this.events} (type, position)`);
       await client.query(`create index if not exists events_by_actor on ${this.events} ((metadata->>'actor'), position)`);
       await client.query(`create index if not exists events_by_recorded_at on ${this.events} (recorded_at, position)`);
+      await client.query(APPEND_FUNCTION(this.schema));
     });
   }
 
@@ -227,94 +322,91 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    const input = validateAppend(streamId, events, options);
-    const ids = input.events.map((event) => event.id);
-    try {
-      const result = await this.transaction(async (client) => {
-        // One append at a time per schema: positions are drawn and committed in the same order,
-        // and the version check below cannot race.
-        await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [this.lockName]);
-        const earlier = earlierAppendResult(input.streamId, input.events, await this.storedIds(client, ids));
-        if (earlier) return earlier;
-
-        const state = await client.query<{
-          now: Date;
-          version: number | null;
-          last_hash: string | null;
-          global_hash: string | null;
-          head_recorded_at: Date | null;
-        }>(
-          `select date_trunc('milliseconds', clock_timestamp()) as now, s.version, s.last_hash,
-                  h.global_hash, h.recorded_at as head_recorded_at
-           from (select 1) as one
-             left join ${this.streams} s on s.stream_id = $1
-             left join ${this.head} h on h.id = 1`,
-          [input.streamId],
-        );
-        const { now, version, last_hash, global_hash, head_recorded_at } = state.rows[0];
-        const head = { version: version ?? 0, lastHash: last_hash };
-        checkExpectedVersion(input.streamId, input.expectedVersion, head.version);
-
-        const globalHead = { position: 0n, globalHash: global_hash ?? '', recordedAt: head_recorded_at?.toISOString() ?? '' };
-        const recordedAt = nextRecordedAt(now, globalHead);
-        const records = chainGlobally(globalHead, chainEvents(input.streamId, head, recordedAt, input.events));
-        const last = records[records.length - 1];
-        const written = await client.query<{ position: string }>(
-          `with inserted as (
-             insert into ${this.events} (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
-             select id, $1, revision, type, data, metadata, $6::timestamptz, previous_hash, hash, global_hash
-             from unnest($2::uuid[], $3::int[], $4::text[], $5::jsonb[], $7::jsonb[], $8::text[], $9::text[], $13::text[])
-               with ordinality as e(id, revision, type, data, metadata, previous_hash, hash, global_hash, n)
-             order by n
-             returning position
-           ), head as (
-             insert into ${this.streams} (stream_id, version, last_hash) values ($1, $10, $11)
-             on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
-           ), log_head as (
-             insert into ${this.head} (id, position, global_hash, recorded_at)
-             select 1, max(position), $14, $6::timestamptz from inserted
-             on conflict (id) do update
-               set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at
-           )
-           select max(position)::text as position, pg_notify($12, max(position)::text) from inserted`,
-          [
-            input.streamId,
-            ids,
-            records.map((record) => record.revision),
-            records.map((record) => record.type),
-            records.map((record) => JSON.stringify(record.data)),
-            recordedAt,
-            records.map((record) => JSON.stringify(record.metadata)),
-            records.map((record) => record.previousHash),
-            records.map((record) => record.hash),
-            last.revision + 1,
-            last.hash,
-            this.channel,
-            records.map((record) => record.globalHash),
-            last.globalHash,
-          ],
-        );
-        return { nextVersion: last.revision + 1, position: BigInt(written.rows[0].position) };
-      });
-      this.notifier.notify();
-      return result;
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-      // Another append stored some of these ids between our check and our insert
-      // (only possible for a writer that skips the lock): decide again on what is stored now.
-      const client = await this.pool.connect();
-      try {
-        const earlier = earlierAppendResult(input.streamId, input.events, await this.storedIds(client, ids));
-        if (earlier) return earlier;
-      } finally {
-        client.release();
-      }
-      throw error;
-    }
+    const [result] = await this.write([validateAppend(streamId, events, options)]);
+    return result;
   }
 
-  private async storedIds(client: pg.PoolClient, ids: string[]): Promise<StoredEventId[]> {
-    const { rows } = await client.query<{ id: string; stream_id: string; revision: number; position: string }>(
+  async appendBatch(items: AppendBatchItem[]): Promise<AppendResult[]> {
+    return this.write(validateAppendBatch(items));
+  }
+
+  /**
+   * Calls the append function until every append is settled: an append whose
+   * ids are stored already gets its earlier result (or DuplicateEventIdError)
+   * and the rest go again, without it.
+   */
+  private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    let pending = appends.map((_, index) => index);
+    let appended = false;
+    while (pending.length > 0) {
+      const outcome = await this.appendFunction(pending.map((index) => appends[index]));
+      if (outcome.kind === 'appended') {
+        outcome.results.forEach((result, k) => (results[pending[k]] = result));
+        appended = true;
+        break;
+      }
+      pending = pending.filter((index) => {
+        const { streamId, events } = appends[index];
+        const ids = new Set(events.map((event) => event.id));
+        const earlier = earlierAppendResult(streamId, events, outcome.stored.filter((row) => ids.has(row.id)));
+        if (earlier) results[index] = earlier;
+        return earlier === null;
+      });
+    }
+    if (appended) this.notifier.notify();
+    return results;
+  }
+
+  private async appendFunction(
+    appends: ValidAppend[],
+  ): Promise<{ kind: 'appended'; results: AppendResult[] } | { kind: 'stored'; stored: StoredEventId[] }> {
+    const events = appends.flatMap((append, index) => append.events.map((event) => ({ ...event, item: index + 1 })));
+    let rows;
+    try {
+      ({ rows } = await this.pool.query<{ outcome: string; item: number | null; id: string | null; stream_id: string; revision: number; position: string | null }>(
+        `select outcome, r_item as item, r_id as id, r_stream_id as stream_id, r_revision as revision, r_position::text as position
+         from "${this.schema}".acredita_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          this.lockName,
+          this.channel,
+          appends.map((append) => append.streamId),
+          appends.map((append) => JSON.stringify(append.streamId)),
+          appends.map((append) => String(append.expectedVersion)),
+          events.map((event) => event.item),
+          events.map((event) => event.id),
+          events.map((event) => event.type),
+          events.map((event) => JSON.stringify(event.type)),
+          events.map((event) => event.dataJson),
+          events.map((event) => event.metadataJson),
+        ],
+      ));
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // Another append stored some of these ids between the function's check and its insert
+      // (only possible for a writer that skips the lock): decide again on what is stored now.
+      const stored = await this.storedIds(events.map((event) => event.id));
+      if (stored.length === 0) throw error;
+      return { kind: 'stored', stored };
+    }
+    if (rows[0].outcome === 'version') {
+      const { item, revision } = rows[0];
+      const append = appends[item! - 1];
+      throw new WrongExpectedVersionError(append.streamId, append.expectedVersion, revision);
+    }
+    if (rows[0].outcome === 'stored') {
+      return {
+        kind: 'stored',
+        stored: rows.map((row) => ({ id: row.id!, streamId: row.stream_id, revision: row.revision, position: BigInt(row.position!) })),
+      };
+    }
+    const results: AppendResult[] = [];
+    for (const row of rows) results[row.item! - 1] = { nextVersion: row.revision, position: BigInt(row.position!) };
+    return { kind: 'appended', results };
+  }
+
+  private async storedIds(ids: string[]): Promise<StoredEventId[]> {
+    const { rows } = await this.pool.query<{ id: string; stream_id: string; revision: number; position: string }>(
       `select id, stream_id, revision, position from ${this.events} where id = any($1::uuid[])`,
       [ids],
     );

@@ -6,19 +6,27 @@
 import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex.js';
-import { chainEvents, chainGlobally, checkExpectedVersion, earlierAppendResult, nextRecordedAt, type GlobalHead } from './append-rules.js';
+import {
+  chainEvents,
+  chainGlobally,
+  checkExpectedVersion,
+  earlierAppendResult,
+  nextRecordedAt,
+  type ChainedEvent,
+  type GlobalHead,
+} from './append-rules.js';
 import { validateAuditQuery } from './audit.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { globalChainHash } from './hashing.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
+  AppendBatchItem,
   AppendOptions,
   AppendResult,
   AuditFilter,
   AuditPage,
   EventMetadata,
   EventStore,
-  ExpectedVersion,
   JsonObject,
   LogCheckpoint,
   LogHead,
@@ -31,10 +39,12 @@ import type {
 } from './types.js';
 import {
   validateAppend,
+  validateAppendBatch,
   validateReadAllOptions,
   validateReadStreamOptions,
   validateStreamId,
   validateSubscribeOptions,
+  type ValidAppend,
 } from './validation.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -83,6 +93,9 @@ const AUDIT_INDEXES = `
 `;
 
 const EVENT_COLUMNS = 'position, id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash';
+const INSERTED_COLUMNS = 'id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash';
+/** Rows per INSERT statement, largest first: an append writes its events with a few multi-row statements. */
+const INSERT_SIZES = [64, 16, 4, 1];
 const MIGRATION_BATCH = 10_000;
 const CACHED_AUDIT_QUERIES = 200;
 
@@ -159,12 +172,16 @@ export class SqliteEventStore implements EventStore {
       streamHead: db.prepare<[string], { version: number; last_hash: string }>(
         'select version, last_hash from streams where stream_id = ?',
       ),
-      insertEvent: db
-        .prepare(
-          `insert into events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
-           values (@id, @streamId, @revision, @type, @data, @metadata, @recordedAt, @previousHash, @hash, @globalHash)`,
-        )
-        .safeIntegers(true),
+      insertEvents: new Map(
+        INSERT_SIZES.map((rows) => [
+          rows,
+          db
+            .prepare<unknown[]>(
+              `insert into events (${INSERTED_COLUMNS}) values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+            )
+            .safeIntegers(true),
+        ]),
+      ),
       globalHead: db.prepare<[], GlobalHead>('select position, global_hash as globalHash, recorded_at as recordedAt from log_head').safeIntegers(true),
       saveGlobalHead: db.prepare<[bigint, string, string]>(
         `insert into log_head (id, position, global_hash, recorded_at) values (1, ?, ?, ?)
@@ -201,49 +218,78 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    const input = validateAppend(streamId, events, options);
-    const { result, appended } = await this.lock.run(() =>
-      // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
-      // transaction could fail with SQLITE_BUSY instead of waiting its turn.
-      this.appendTransaction.immediate(input.streamId, input.events, input.expectedVersion),
-    );
-    if (appended) this.notifier.notify();
+    const [result] = await this.write([validateAppend(streamId, events, options)]);
     return result;
   }
 
-  private appendNow(
-    streamId: string,
-    events: NewEvent[],
-    expectedVersion: ExpectedVersion,
-  ): { result: AppendResult; appended: boolean } {
-    const stored = this.statements.storedIds.all(JSON.stringify(events.map((event) => event.id)));
-    const earlier = earlierAppendResult(
-      streamId,
-      events,
-      stored.map((row) => ({ id: row.id, streamId: row.stream_id, revision: Number(row.revision), position: row.position })),
+  async appendBatch(items: AppendBatchItem[]): Promise<AppendResult[]> {
+    return this.write(validateAppendBatch(items));
+  }
+
+  private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
+    const { results, appended } = await this.lock.run(() =>
+      // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
+      // transaction could fail with SQLITE_BUSY instead of waiting its turn.
+      this.appendTransaction.immediate(appends),
     );
-    if (earlier) return { result: earlier, appended: false };
+    if (appended) this.notifier.notify();
+    return results;
+  }
 
-    const row = this.statements.streamHead.get(streamId);
-    const head = { version: row?.version ?? 0, lastHash: row?.last_hash ?? null };
-    checkExpectedVersion(streamId, expectedVersion, head.version);
+  /** The appends one after another in the open transaction; any error rolls all of them back. */
+  private appendNow(appends: ValidAppend[]): { results: AppendResult[]; appended: boolean } {
+    const start = this.statements.globalHead.get() ?? EMPTY_HEAD;
+    const recordedAt = nextRecordedAt(new Date(), start);
+    let globalHead: LogHead = start;
+    const results = appends.map(({ streamId, events, expectedVersion }) => {
+      const stored = this.statements.storedIds.all(JSON.stringify(events.map((event) => event.id)));
+      const earlier = earlierAppendResult(
+        streamId,
+        events,
+        stored.map((row) => ({ id: row.id, streamId: row.stream_id, revision: Number(row.revision), position: row.position })),
+      );
+      if (earlier) return earlier;
 
-    const globalHead = this.statements.globalHead.get() ?? EMPTY_HEAD;
-    const recordedAt = nextRecordedAt(new Date(), globalHead);
-    const records = chainGlobally(globalHead, chainEvents(streamId, head, recordedAt, events));
+      const row = this.statements.streamHead.get(streamId);
+      const head = { version: row?.version ?? 0, lastHash: row?.last_hash ?? null };
+      checkExpectedVersion(streamId, expectedVersion, head.version);
+
+      const records = chainGlobally(globalHead, chainEvents(streamId, head, recordedAt, events));
+      const position = this.insertEvents(records);
+      const last = records[records.length - 1];
+      this.statements.saveStreamHead.run(streamId, last.revision + 1, last.hash);
+      globalHead = { position, globalHash: last.globalHash };
+      return { nextVersion: last.revision + 1, position };
+    });
+    const appended = globalHead !== start;
+    if (appended) this.statements.saveGlobalHead.run(globalHead.position, globalHead.globalHash, recordedAt);
+    return { results, appended };
+  }
+
+  /** Inserts the rows in order with as few statements as INSERT_SIZES allow; returns the last position. */
+  private insertEvents(records: Array<ChainedEvent & { globalHash: string }>): bigint {
     let position = 0n;
-    for (const record of records) {
-      const info = this.statements.insertEvent.run({
-        ...record,
-        data: JSON.stringify(record.data),
-        metadata: JSON.stringify(record.metadata),
-      });
-      position = BigInt(info.lastInsertRowid);
+    for (let from = 0; from < records.length; ) {
+      const rows = INSERT_SIZES.find((size) => size <= records.length - from)!;
+      const values: unknown[] = [];
+      for (const record of records.slice(from, from + rows)) {
+        values.push(
+          record.id,
+          record.streamId,
+          record.revision,
+          record.type,
+          record.dataJson,
+          record.metadataJson,
+          record.recordedAt,
+          record.previousHash,
+          record.hash,
+          record.globalHash,
+        );
+      }
+      position = BigInt(this.statements.insertEvents.get(rows)!.run(values).lastInsertRowid);
+      from += rows;
     }
-    const last = records[records.length - 1];
-    this.statements.saveStreamHead.run(streamId, last.revision + 1, last.hash);
-    this.statements.saveGlobalHead.run(position, last.globalHash, recordedAt);
-    return { result: { nextVersion: last.revision + 1, position }, appended: true };
+    return position;
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -46,6 +46,13 @@ export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
 }
 
+/** One stream's part of an appendBatch. */
+export interface AppendBatchItem {
+  streamId: string;
+  events: NewEvent[];
+  expectedVersion?: ExpectedVersion;
+}
+
 export interface AppendResult {
   /** Stream version after the append: the number of events in the stream. */
   nextVersion: number;
@@ -120,6 +127,15 @@ export interface EventStore {
   /** Backend name for logs and status, e.g. "sqlite". */
   readonly backend: string;
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * SQL backends: several appends in one transaction, all or nothing, as if made
+   * one after another (each item follows append's rules: expectedVersion,
+   * idempotency of an item appended before; its events take consecutive
+   * positions in item order; every item shares one recordedAt). A stream may
+   * appear once per batch and an event id once. Results in item order. For bulk
+   * loads: one lock and one commit for many streams.
+   */
+  appendBatch?(items: AppendBatchItem[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Stream version (number of events); 0 when the stream does not exist. */
   streamVersion(streamId: string): Promise<number>;

@@ -4,6 +4,7 @@
  * and writes nothing.
  */
 import { InvalidEventStoreInputError } from './errors.js';
+import { canonicalJson, type CanonicalParts } from './hashing.js';
 import type {
   AppendOptions,
   ExpectedVersion,
@@ -46,16 +47,26 @@ export function validateExpectedVersion(value: unknown): ExpectedVersion {
 }
 
 /**
- * Checks an append and returns the events as they will be stored: ids in lower
- * case (PostgreSQL hands uuids back that way and the id is hashed) and data and
- * metadata as their JSON round trip (object keys holding undefined are dropped,
- * as JSON does).
+ * An event as an append hashes and stores it: id in lower case (PostgreSQL
+ * hands uuids back that way and the id is hashed), data and metadata as
+ * canonical JSON taken when the append is validated (object keys holding
+ * undefined are dropped, as JSON does; later changes to the caller's objects
+ * cannot reach the store). Canonical JSON is JSON: the SQL stores keep it as is.
  */
-export function validateAppend(
-  streamId: unknown,
-  events: unknown,
-  options: AppendOptions | undefined,
-): { streamId: string; events: NewEvent[]; expectedVersion: ExpectedVersion } {
+export interface ValidEvent extends CanonicalParts {
+  id: string;
+  type: string;
+}
+
+/** An append as the store will make it. */
+export interface ValidAppend {
+  streamId: string;
+  events: ValidEvent[];
+  expectedVersion: ExpectedVersion;
+}
+
+/** Checks an append and returns the events as they will be stored. */
+export function validateAppend(streamId: unknown, events: unknown, options: AppendOptions | undefined): ValidAppend {
   const validStreamId = validateStreamId(streamId);
   const expectedVersion = validateExpectedVersion(options?.expectedVersion);
   if (!Array.isArray(events) || events.length === 0) {
@@ -80,15 +91,33 @@ export function validateAppend(
     return {
       id: normalisedId,
       type,
-      data: toJsonObject(data, `${where} (${type}): data`),
-      metadata: validateMetadata(metadata, `${where} (${type}): metadata`),
+      dataJson: canonicalJson(checkJsonObject(data, `${where} (${type}): data`)),
+      metadataJson: canonicalJson(validateMetadata(metadata, `${where} (${type}): metadata`)),
     };
   });
   return { streamId: validStreamId, events: validEvents, expectedVersion };
 }
 
+/** Checks an appendBatch: each item as an append, each stream once, each event id once. */
+export function validateAppendBatch(items: unknown): ValidAppend[] {
+  if (!Array.isArray(items) || items.length === 0) throw new InvalidEventStoreInputError('A batch needs at least one append');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  return items.map((item: unknown, index) => {
+    if (!isPlainObject(item)) throw new InvalidEventStoreInputError(`Append ${index} must be an object`);
+    const valid = validateAppend(item.streamId, item.events, { expectedVersion: item.expectedVersion as ExpectedVersion | undefined });
+    if (streams.has(valid.streamId)) throw new InvalidEventStoreInputError(`Append ${index}: stream ${valid.streamId} appears twice in this batch`);
+    streams.add(valid.streamId);
+    for (const event of valid.events) {
+      if (ids.has(event.id)) throw new InvalidEventStoreInputError(`Append ${index}: id ${event.id} appears twice in this batch`);
+      ids.add(event.id);
+    }
+    return valid;
+  });
+}
+
 function validateMetadata(value: unknown, where: string): NewEvent['metadata'] {
-  const metadata = toJsonObject(value, where);
+  const metadata = checkJsonObject(value, where);
   const occurredAt = metadata.occurredAt;
   if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) {
     throw new InvalidEventStoreInputError(`${where}: occurredAt must be an ISO-8601 date-time string`);
@@ -105,11 +134,11 @@ function validateMetadata(value: unknown, where: string): NewEvent['metadata'] {
   return metadata as unknown as NewEvent['metadata'];
 }
 
-/** A plain JSON object that survives JSON.stringify/JSON.parse unchanged, as a fresh copy. */
-function toJsonObject(value: unknown, where: string): JsonObject {
+/** A plain JSON object that survives JSON.stringify/JSON.parse unchanged. */
+function checkJsonObject(value: unknown, where: string): JsonObject {
   if (!isPlainObject(value)) throw new InvalidEventStoreInputError(`${where} must be a plain JSON object`);
   assertJson(value, where, new Set());
-  return JSON.parse(JSON.stringify(value)) as JsonObject;
+  return value as JsonObject;
 }
 
 function assertJson(value: unknown, path: string, ancestors: Set<object>): void {

@@ -138,6 +138,16 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         expect(stored.hash).toBe(eventHash(stored.previousHash, stored));
       });
 
+      it('hashes stream ids, types and data holding quotes, backslashes, control characters and non-ASCII as eventHash does', async () => {
+        const streamId = 'servant-"ñ"\\\u0001\t✓🎓';
+        const event = newEvent('Señal "rara"\\\u001f', { 'clé "x"': 'a\u2028b', z: [1.5, { 'é': '\n' }], a: -0 });
+        await store.append(streamId, [event, newEvent()]);
+        await settled();
+        const stored = await store.readStream(streamId);
+        expect(stored.map((recorded) => recorded.hash)).toEqual(stored.map((recorded) => eventHash(recorded.previousHash, recorded)));
+        expect((await verifyIntegrity(store)).ok).toBe(true);
+      });
+
       it('readAll pages by position with after and limit', async () => {
         await store.append('goal-1', numberedEvents(4));
         await store.append('goal-2', numberedEvents(3));
@@ -267,6 +277,96 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         );
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
         expect(await store.streamVersion('curp-race')).toBe(1);
+      });
+    });
+
+    describe('appendBatch', () => {
+      const batchOf = (target: EventStore) => {
+        if (!target.appendBatch) throw new Error('no appendBatch');
+        return target.appendBatch.bind(target);
+      };
+
+      it('appends several streams in one go: results in item order, positions in item order, one recordedAt', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        await store.append('servant-b1', numberedEvents(2));
+        const items = [
+          { streamId: 'servant-b1', events: numberedEvents(2, 2), expectedVersion: 2 },
+          { streamId: 'certification-b1', events: numberedEvents(3), expectedVersion: 'no_stream' as const },
+          { streamId: 'folio-b1', events: [newEvent('FolioClaimed')] },
+        ];
+        const results = await batchOf(store)(items);
+        expect(results.map((result) => result.nextVersion)).toEqual([4, 3, 1]);
+        expect(results[0].position < results[1].position && results[1].position < results[2].position).toBe(true);
+        expect(await store.headPosition()).toBe(results[2].position);
+        await settled();
+        const all = await store.readAll({ after: 0n, limit: 100 });
+        expect(all.slice(2).map((event) => [event.streamId, event.revision])).toEqual([
+          ['servant-b1', 2],
+          ['servant-b1', 3],
+          ['certification-b1', 0],
+          ['certification-b1', 1],
+          ['certification-b1', 2],
+          ['folio-b1', 0],
+        ]);
+        expect(new Set(all.slice(2).map((event) => event.recordedAt)).size).toBe(1);
+        expect(all[2].previousHash).toBe(all[1].hash);
+        expect(await verifyIntegrity(store)).toMatchObject({ ok: true, checkedEvents: 8 });
+      });
+
+      it('a version conflict or a duplicate id in any item writes nothing', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        const stored = numberedEvents(2);
+        const { position } = await store.append('servant-b2', stored);
+        const fresh = () => ({ streamId: `certification-${randomUUID()}`, events: numberedEvents(2) });
+        const conflict = await batchOf(store)([fresh(), { streamId: 'servant-b2', events: [newEvent()], expectedVersion: 1 }]).catch((e: unknown) => e);
+        expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
+        expect(conflict).toMatchObject({ streamId: 'servant-b2', actual: 2 });
+        const duplicate = await batchOf(store)([fresh(), { streamId: 'servant-b3', events: [stored[0], newEvent()] }]).catch((e: unknown) => e);
+        expect(duplicate).toBeInstanceOf(DuplicateEventIdError);
+        expect(await store.headPosition()).toBe(position);
+        expect(await store.streamVersion('servant-b3')).toBe(0);
+      });
+
+      it('an item appended before gets its earlier result and the rest are appended', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        const first = { streamId: 'servant-b4', events: numberedEvents(2), expectedVersion: 'no_stream' as const };
+        const [earlier] = await batchOf(store)([first]);
+        const second = { streamId: 'servant-b5', events: numberedEvents(3) };
+        const results = await batchOf(store)([first, second]);
+        expect(results[0]).toEqual(earlier);
+        expect(results[1].nextVersion).toBe(3);
+        expect(await batchOf(store)([first, second])).toEqual(results);
+        expect(await store.streamVersion('servant-b4')).toBe(2);
+        expect(await store.headPosition()).toBe(results[1].position);
+      });
+
+      it('concurrent batches and appends from several store objects keep both chains whole', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        const all = await writers(6, 3);
+        await Promise.all(
+          all.map((writer, w) =>
+            w % 2 === 0
+              ? batchOf(writer)(Array.from({ length: 5 }, (_, i) => ({ streamId: `servant-c${w}-${i}`, events: numberedEvents(3) })))
+              : writer.append('servant-shared', numberedEvents(2)),
+          ),
+        );
+        await settled();
+        expect(await verifyIntegrity(store)).toMatchObject({ ok: true, checkedEvents: 3 * 5 * 3 + 3 * 2 });
+      });
+
+      it('refuses an empty batch, a stream twice and an id twice with BAD_USER_INPUT, writing nothing', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        const event = newEvent();
+        for (const items of [
+          [],
+          [{ streamId: 'servant-b6', events: [newEvent()] }, { streamId: 'servant-b6', events: [newEvent()] }],
+          [{ streamId: 'servant-b6', events: [event] }, { streamId: 'servant-b7', events: [{ ...event, id: event.id.toUpperCase() }] }],
+          [{ streamId: 'servant-b6', events: [] }],
+        ]) {
+          const error = await batchOf(store)(items).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InvalidEventStoreInputError);
+        }
+        expect(await store.headPosition()).toBe(0n);
       });
     });
 

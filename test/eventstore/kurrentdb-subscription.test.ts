@@ -14,7 +14,7 @@ import { ForeignEventError, fromKurrentEvent, StreamNames, toEventData } from '.
 import { CHUNK_SIZE, KnownPositions, logPosition, safeStart } from '../../src/eventstore/kurrentdb-positions.js';
 import { catchUpThenLive, walkAll, type LiveFeed } from '../../src/eventstore/kurrentdb-subscription.js';
 import type { SubscriptionItem } from '../../src/eventstore/types.js';
-import { numberedEvents } from './support/events.js';
+import { numberedEvents, validEvents } from './support/events.js';
 
 const names = new StreamNames('ns-');
 
@@ -28,7 +28,7 @@ class StandInLog {
 
   /** Appends `count` records to `kurrentStream` (ours when it carries the namespace) and returns them. */
   add(kurrentStream: string, count = 1, type = 'Numbered'): AllStreamRecordedEvent[] {
-    const added = toEventData('any', { version: 0, lastHash: null }, '2018-03-01T18:30:00.000Z', numberedEvents(count, 0, type)).map(
+    const added = toEventData('any', { version: 0, lastHash: null }, '2018-03-01T18:30:00.000Z', validEvents(numberedEvents(count, 0, type))).map(
       (event, index) => {
         const position = { commit: this.nextPosition, prepare: this.nextPosition };
         this.nextPosition += 100n;

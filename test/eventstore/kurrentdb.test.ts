@@ -30,7 +30,7 @@ import {
 import { CHUNK_SIZE, KnownPositions, safeStart } from '../../src/eventstore/kurrentdb-positions.js';
 import type { ExpectedVersion, NewEvent } from '../../src/eventstore/types.js';
 import { describeEventStoreContract } from './contract.js';
-import { newEvent, numberedEvents, testMetadata } from './support/events.js';
+import { newEvent, numberedEvents, testMetadata, validEvents } from './support/events.js';
 
 const KURRENTDB_URL = process.env.KURRENTDB_URL;
 
@@ -126,7 +126,7 @@ describe('KurrentDB envelope', () => {
 
   /** What the client hands back for events it wrote: JSON bytes parsed again, bigint revisions, log positions. */
   function asRecorded(streamId: string, events: NewEvent[], firstRevision: number, lastHash: string | null, firstPosition = 1000n) {
-    const data = toEventData(streamId, { version: firstRevision, lastHash }, recordedAt, events);
+    const data = toEventData(streamId, { version: firstRevision, lastHash }, recordedAt, validEvents(events));
     return data.map((event, index): KurrentRecordedEvent => {
       const position = firstPosition + BigInt(index) * 150n;
       return {
@@ -167,7 +167,7 @@ describe('KurrentDB envelope', () => {
 
   it('keeps the hashed revision and the caller metadata (extra keys too) in the KurrentDB metadata', () => {
     const event = { ...newEvent(), metadata: { ...testMetadata(), origin: 'import-2018.csv' } };
-    const [data] = toEventData('servant-1', { version: 4, lastHash: 'ab'.repeat(32) }, recordedAt, [event]);
+    const [data] = toEventData('servant-1', { version: 4, lastHash: 'ab'.repeat(32) }, recordedAt, validEvents([event]));
     expect(data).toMatchObject({ id: event.id, type: event.type, contentType: 'application/json', data: event.data });
     expect(data.metadata).toEqual({
       metadata: event.metadata,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata, JsonObject, NewEvent } from '../../../src/eventstore/types.js';
+import { validateAppend, type ValidEvent } from '../../../src/eventstore/validation.js';
 
 export function testMetadata(overrides: Partial<EventMetadata> = {}): EventMetadata {
   return {
@@ -20,4 +21,9 @@ export function newEvent(type = 'SomethingHappened', data: JsonObject = {}): New
 /** `count` events numbered from `from`, so readers can check order. */
 export function numberedEvents(count: number, from = 0, type = 'Numbered'): NewEvent[] {
   return Array.from({ length: count }, (_, index) => newEvent(type, { n: from + index }));
+}
+
+/** Events as an append hands them to a backend (validated, data and metadata as canonical JSON). */
+export function validEvents(events: NewEvent[]): ValidEvent[] {
+  return validateAppend('any', events, undefined).events;
 }
