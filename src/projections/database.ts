@@ -78,13 +78,14 @@ function openSqlite(path: string): ReadStore {
 /**
  * Kysely prepares every query it runs, and better-sqlite3 compiles SQL anew on
  * every prepare(); read-model batches repeat the same few statements, so keep
- * the most recent short ones compiled. Long SQL (a multi-row insert, sized by
- * its batch) is rarely repeated and its compiled form is large: a cache of those
- * doubled a 1M-event rebuild's memory, so it is prepared each time. Safe because
+ * the most recent ones compiled. Multi-row statements come in a few fixed
+ * sizes of at most 2,048 parameters (runInShapes in sql-support.ts); longer SQL
+ * is prepared each time: a cache of statements sized by their batch (up to
+ * 30,000 parameters) doubled a 1M-event rebuild's memory. Safe because
  * Kysely's SQLite driver runs one query at a time on its connection and we never
  * stream (iterate) results.
  */
-function withStatementCache(database: Database.Database, size = 200, longestSql = 1_000): SqliteDatabase {
+function withStatementCache(database: Database.Database, size = 200, longestSql = 10_000): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
   return {
     close: () => database.close(),

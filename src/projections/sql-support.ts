@@ -3,7 +3,7 @@
  * the two dialects, and RowCache, the batch pattern the projections use
  * (load the rows a batch touches in one query, fold in memory, upsert once).
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { DomainEvent } from '../domain/events.js';
 import type { RecordedEvent } from '../eventstore/types.js';
 
@@ -36,15 +36,51 @@ export function isoTime(value: string | Date): string {
 /** The UTC business day of an ISO time, 'YYYY-MM-DD'. */
 export const utcDay = (iso: string): string => iso.slice(0, 10);
 
-/** Multi-row statements stay under SQLite's and PostgreSQL's bound-parameter limits. */
-export function chunks<T>(items: readonly T[], columnsPerItem = 1): T[][] {
-  const size = Math.max(1, Math.floor(30_000 / columnsPerItem));
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 type Row = Record<string, unknown>;
+
+/** Bound parameters per statement built by `runInShapes`; more rows take more statements. */
+const PARAMETERS_PER_STATEMENT = 2_048;
+/** SQL text per statement shape, per dialect adapter (one per Kysely instance). */
+const shapeSql = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Runs a statement over many items in a few fixed sizes (powers of two), so
+ * the same SQL texts come back batch after batch and stay prepared
+ * (database.ts), and Kysely builds each shape once instead of per batch.
+ * `shape(n)` builds the statement for n items whose parameters, in order, are
+ * `parametersOf` of each item; `name` names that statement. Returns every row
+ * the statements return.
+ */
+export async function runInShapes<T>(
+  db: AnyDb,
+  name: string,
+  items: readonly T[],
+  parametersPerItem: number,
+  parametersOf: (item: T) => unknown[],
+  shape: (n: number) => Compilable,
+): Promise<Row[]> {
+  const adapter = db.getExecutor().adapter;
+  let known = shapeSql.get(adapter);
+  if (!known) shapeSql.set(adapter, (known = new Map()));
+  const largest = 2 ** Math.floor(Math.log2(Math.max(1, PARAMETERS_PER_STATEMENT / parametersPerItem)));
+  const returned: Row[] = [];
+  for (let start = 0; start < items.length; ) {
+    const n = Math.min(largest, 2 ** Math.floor(Math.log2(items.length - start)));
+    const key = `${name}\u0000${n}`;
+    let text = known.get(key);
+    if (text === undefined) {
+      const compiled = shape(n).compile();
+      if (compiled.parameters.length !== n * parametersPerItem) throw new Error(`${name}: ${compiled.parameters.length} parameters for ${n} items`);
+      known.set(key, (text = compiled.sql));
+    }
+    const parameters: unknown[] = [];
+    for (let i = start; i < start + n; i++) for (const value of parametersOf(items[i])) parameters.push(value ?? null);
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
+    for (const row of result.rows) returned.push(row);
+    start += n;
+  }
+  return returned;
+}
 
 /**
  * The rows of one table that a batch touches, keyed by primary key. `put` marks a
@@ -69,15 +105,16 @@ export class RowCache<R extends object> {
   /** Loads the rows whose `column` is one of `values` (default: the first key column). */
   async load(values: Iterable<string>, column: string = this.primaryKey[0]): Promise<R[]> {
     const wanted = [...new Set(values)];
+    const raws = await runInShapes(this.trx, `select ${this.table} ${column}`, wanted, 1, (value) => [value], (n) =>
+      // Placeholders only; the values are bound by runInShapes.
+      this.trx.selectFrom(this.table).selectAll().where(column, 'in', Array.from({ length: n }, () => '')),
+    );
     const loaded: R[] = [];
-    for (const part of chunks(wanted)) {
-      const raws = (await this.trx.selectFrom(this.table).selectAll().where(column, 'in', part).execute()) as Row[];
-      for (const raw of raws) {
-        const row = this.decode(raw);
-        const key = this.keyOf(row);
-        if (!this.rows.has(key)) this.rows.set(key, row);
-        loaded.push(this.rows.get(key)!);
-      }
+    for (const raw of raws) {
+      const row = this.decode(raw);
+      const key = this.keyOf(row);
+      if (!this.rows.has(key)) this.rows.set(key, row);
+      loaded.push(this.rows.get(key)!);
     }
     return loaded;
   }
@@ -99,24 +136,24 @@ export class RowCache<R extends object> {
   }
 
   async flush(): Promise<void> {
-    const rows = [...this.dirty].map((key) => this.rows.get(key)!);
+    const rows = [...this.dirty].map((key) => this.rows.get(key)! as Row);
     this.dirty.clear();
     if (rows.length === 0) return;
     const keyColumns: string[] = [...this.primaryKey];
     const columns = Object.keys(rows[0]);
     const updated = columns.filter((column) => !keyColumns.includes(column));
-    for (const part of chunks(rows, columns.length)) {
-      await this.trx
+    const placeholder = Object.fromEntries(columns.map((column) => [column, null]));
+    await runInShapes(this.trx, `upsert ${this.table} ${columns.join(' ')}`, rows, columns.length, (row) => columns.map((column) => row[column]), (n) =>
+      this.trx
         .insertInto(this.table)
-        .values(part)
+        .values(Array.from({ length: n }, () => placeholder))
         .onConflict((oc) => {
           const target = oc.columns(keyColumns);
           return updated.length === 0
             ? target.doNothing()
             : target.doUpdateSet((eb) => Object.fromEntries(updated.map((column) => [column, eb.ref(`excluded.${column}`)])));
-        })
-        .execute();
-    }
+        }),
+    );
   }
 }
 

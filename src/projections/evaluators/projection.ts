@@ -2,7 +2,7 @@
 import type { EvaluatorAccredited } from '../../domain/evaluators/events.js';
 import type { VerdictRecorded } from '../../domain/certifications/events.js';
 import type { Projection } from '../projection.js';
-import { chunks, deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, runInShapes } from '../sql-support.js';
 import { EVALUATOR_VERDICTS_TABLE, EVALUATORS_TABLE, type EvaluatorRow, migrateEvaluators } from './tables.js';
 
 type Accredited = ProjectedEvent & EvaluatorAccredited;
@@ -11,6 +11,7 @@ type Verdict = ProjectedEvent & VerdictRecorded;
 export function createEvaluatorsProjection(): Projection {
   return {
     name: 'evaluators',
+    eventTypes: new Set(['EvaluatorAccredited', 'VerdictRecorded']),
     migrate: (db) => migrateEvaluators(db),
     reset: (trx) => deleteAll(trx, [EVALUATORS_TABLE, EVALUATOR_VERDICTS_TABLE]),
     async apply(trx, batch) {
@@ -39,16 +40,15 @@ export function createEvaluatorsProjection(): Projection {
       // Count only verdicts this table has not seen, then add them up per evaluator.
       const added = new Map<string, number>();
       const entries = verdicts.map((e) => ({ event_id: e.recorded.id, evaluator_id: e.data.evaluatorId }));
-      for (const part of chunks(entries, 2)) {
-        const inserted = await trx
+      const inserted = await runInShapes(trx, 'count verdicts', entries, 2, (entry) => [entry.event_id, entry.evaluator_id], (n) =>
+        trx
           .insertInto(EVALUATOR_VERDICTS_TABLE)
-          .values(part)
+          .values(Array.from({ length: n }, () => ({ event_id: '', evaluator_id: '' })))
           .onConflict((oc) => oc.column('event_id').doNothing())
-          .returning('evaluator_id')
-          .execute();
-        for (const { evaluator_id } of inserted as { evaluator_id: string }[]) {
-          added.set(evaluator_id, (added.get(evaluator_id) ?? 0) + 1);
-        }
+          .returning('evaluator_id'),
+      );
+      for (const { evaluator_id } of inserted as { evaluator_id: string }[]) {
+        added.set(evaluator_id, (added.get(evaluator_id) ?? 0) + 1);
       }
       for (const [id, count] of added) {
         await trx

@@ -4,12 +4,15 @@
  * state, a municipality), so a figure at D is the sum of its changes up to D.
  * For each servant a batch touches: subtract what the servant contributed
  * before, fold the batch into the servant's facts, add what it contributes now.
+ * A rebuild only folds the facts batch by batch, then adds every servant's
+ * contribution once at the end: the same sums without the per-batch churn.
  */
 import { sql } from 'kysely';
 import type { CertificationEvent } from '../../domain/certifications/events.js';
 import type { ServantRegistered } from '../../domain/servants/events.js';
-import type { Projection } from '../projection.js';
-import { type AnyDb, chunks, deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import type { Projection, ReadTransaction } from '../projection.js';
+import type { RebuildFastPath } from '../rebuild.js';
+import { type AnyDb, deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, runInShapes } from '../sql-support.js';
 import { addServant, DailyChanges, type ServantFacts } from './contributions.js';
 import {
   migrateStatistics,
@@ -48,6 +51,14 @@ class ServantFactsCache {
     await this.servants.load(servantIds);
     await this.certifications.load(servantIds, 'servant_id');
     await this.certificates.load(servantIds, 'servant_id');
+  }
+
+  /** Only the rows `apply` reads back: the certifications and certificates the events name. */
+  async loadFor(events: StatsFact[]): Promise<void> {
+    const certifications = events.filter((e) => e.type !== 'ServantRegistered').map((e) => e.recorded.streamId);
+    const folios = events.flatMap((e) => (e.type === 'CertificateIssued' || e.type === 'CertificateRevoked' ? [e.data.folio] : []));
+    await this.certifications.load(certifications);
+    await this.certificates.load(folios);
   }
 
   /** Adds (or removes) what each of `servantIds` contributes now. */
@@ -100,32 +111,59 @@ class ServantFactsCache {
   }
 }
 
+const DAILY_COLUMNS = ['state', 'municipality', 'metric', 'key', 'day', 'delta'] as const;
+
 async function addDailyChanges(trx: AnyDb, changes: DailyChanges): Promise<void> {
   const rows = changes.rows();
   if (rows.length === 0) return;
-  for (const part of chunks(rows, 6)) {
-    await trx
+  const placeholder = Object.fromEntries(DAILY_COLUMNS.map((column) => [column, null]));
+  await runInShapes(trx, 'add daily changes', rows, DAILY_COLUMNS.length, (row) => DAILY_COLUMNS.map((column) => row[column]), (n) =>
+    trx
       .insertInto(STATS_DAILY_TABLE)
-      .values(part)
+      .values(Array.from({ length: n }, () => placeholder))
       .onConflict((oc) =>
         oc
           .columns(['state', 'municipality', 'metric', 'key', 'day'])
           .doUpdateSet((eb) => ({ delta: eb(`${STATS_DAILY_TABLE}.delta`, '+', eb.ref('excluded.delta')) })),
-      )
-      .execute();
-  }
+      ),
+  );
   // A literal 0, so both planners can use the partial index rm_stats_daily_zero.
   await trx.deleteFrom(STATS_DAILY_TABLE).where(sql.ref('delta'), '=', sql.lit(0)).execute();
 }
 
-export function createStatisticsProjection(): Projection {
+const statsFacts = (batch: Parameters<Projection['apply']>[1]): StatsFact[] =>
+  projectedEvents(batch).filter((e): e is StatsFact => STATS_EVENTS.has(e.type));
+
+/** Servants per query when a rebuild adds up every servant's contribution. */
+const FOLD_PAGE = 2_000;
+
+/** After a rebuild's batches: what every servant with facts contributes, written once. */
+async function foldEveryServant(trx: ReadTransaction): Promise<void> {
+  const ids = (await trx
+    .selectFrom(STATS_SERVANTS_TABLE)
+    .select('servant_id')
+    .union(trx.selectFrom(STATS_CERTIFICATIONS_TABLE).select('servant_id'))
+    .union(trx.selectFrom(STATS_CERTIFICATES_TABLE).select('servant_id'))
+    .execute()) as { servant_id: string }[];
+  const changes = new DailyChanges();
+  for (let i = 0; i < ids.length; i += FOLD_PAGE) {
+    const servantIds = ids.slice(i, i + FOLD_PAGE).map((row) => row.servant_id);
+    const cache = new ServantFactsCache(trx);
+    await cache.load(servantIds);
+    cache.addTo(changes, servantIds, 1);
+  }
+  await addDailyChanges(trx, changes);
+}
+
+export function createStatisticsProjection(): Projection & RebuildFastPath {
   return {
     name: 'statistics',
+    eventTypes: STATS_EVENTS,
     migrate: (db) => migrateStatistics(db),
     reset: (trx) =>
       deleteAll(trx, [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE]),
     async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is StatsFact => STATS_EVENTS.has(e.type));
+      const events = statsFacts(batch);
       if (events.length === 0) return;
       const servantIds = [...new Set(events.map((e) => e.data.servantId))];
       const cache = new ServantFactsCache(trx);
@@ -137,5 +175,16 @@ export function createStatisticsProjection(): Projection {
       await cache.flush();
       await addDailyChanges(trx, changes);
     },
+    startRebuild: (trx) => ({
+      async apply(batchTrx, batch) {
+        const events = statsFacts(batch);
+        if (events.length === 0) return;
+        const cache = new ServantFactsCache(batchTrx);
+        await cache.loadFor(events);
+        for (const event of events) cache.apply(event);
+        await cache.flush();
+      },
+      finish: () => foldEveryServant(trx),
+    }),
   };
 }
