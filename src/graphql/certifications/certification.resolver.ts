@@ -45,15 +45,20 @@ export class CertificationResolver {
     return mustExist(await loaders.servants.load(certification.servantId), `Servant ${certification.servantId}`);
   }
 
+  /** Synchronous when Servant.certifications fetched the standards ahead. */
   @FieldResolver(() => CompetencyStandard)
-  async standard(@Root() certification: CertificationRoot, @Ctx() { loaders }: GraphQLContext): Promise<StandardView> {
-    return mustExist(await loaders.standards.load(certification.standardCode), `Standard ${certification.standardCode}`);
+  standard(@Root() { standardCode }: CertificationRoot, @Ctx() { loaders }: GraphQLContext): StandardView | Promise<StandardView> {
+    const exists = (standard: StandardView | null) => mustExist(standard, `Standard ${standardCode}`);
+    const kept = loaders.standards.kept(standardCode);
+    return kept ? exists(kept.value) : loaders.standards.load(standardCode).then(exists);
   }
 
+  /** Synchronous when Servant.certifications fetched the certificates ahead. */
   @FieldResolver(() => Certificate, { nullable: true })
-  async certificate(@Root() certification: CertificationRoot, @Ctx() { loaders }: GraphQLContext): Promise<CertificateView | null> {
+  certificate(@Root() certification: CertificationRoot, @Ctx() { loaders }: GraphQLContext): CertificateView | null | Promise<CertificateView | null> {
     if (certification.certificateAsOf !== undefined) return certification.certificateAsOf;
-    return certification.folio ? loaders.certificates.load(certification.folio) : null;
+    if (!certification.folio) return null;
+    return loaders.certificates.kept(certification.folio)?.value ?? loaders.certificates.load(certification.folio);
   }
 
   @Authorized(AUDITORS)

@@ -1,10 +1,12 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseCurp, requireId } from '../../domain/shared/validation.js';
 import type { CertificationView, ServantFilter as ServantFilterView, ServantView } from '../../projections/read-model.js';
 import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, maySeeCurp, requireViewer, type Viewer } from '../auth.js';
 import { Certification } from '../certifications/certification.type.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
+import { selectedFieldNames } from '../selection.js';
 import { mustExist, runCommand } from '../shared/command.js';
 import { assertServantInScope, visibleServant } from './servant-scope.js';
 import { decodeServantCursor, encodeServantCursor } from './servant-cursor.js';
@@ -74,8 +76,20 @@ export class ServantResolver {
   }
 
   @FieldResolver(() => [Certification])
-  certifications(@Root() servant: ServantView, @Ctx() { loaders }: GraphQLContext): Promise<CertificationView[]> {
-    return loaders.certificationsByServant.load(servant.id);
+  async certifications(
+    @Root() servant: ServantView,
+    @Ctx() { loaders }: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<CertificationView[]> {
+    const certifications = await loaders.certificationsByServant.load(servant.id);
+    // Every servant of a page gets here in the same tick: one batch each for the whole
+    // page, after which Certification.standard and .certificate answer without a promise.
+    const wanted = selectedFieldNames(info);
+    await Promise.all([
+      wanted.has('standard') ? loaders.standards.loadMany(certifications.map((c) => c.standardCode)) : null,
+      wanted.has('certificate') ? loaders.certificates.loadMany(certifications.flatMap((c) => (c.folio ? [c.folio] : []))) : null,
+    ]);
+    return certifications;
   }
 
   @Authorized(REGISTRARS)
