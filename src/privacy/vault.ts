@@ -75,10 +75,11 @@ export class EnvelopeVault implements PersonalDataVault {
   }
 
   private async createDataKey(servantId: string): Promise<Buffer> {
-    const wrapped = Buffer.from(encrypt(this.wrappingKey, randomBytes(KEY_BYTES), servantId));
+    const key = randomBytes(KEY_BYTES);
+    const wrapped = Buffer.from(encrypt(this.wrappingKey, key, servantId));
     // A concurrent registration may have stored its key first: use whichever won.
     const stored = await this.keys.putIfAbsent(servantId, wrapped);
-    return this.remember(servantId, decrypt(this.wrappingKey, stored.toString('utf8'), servantId));
+    return this.remember(servantId, stored.equals(wrapped) ? key : decrypt(this.wrappingKey, stored.toString('utf8'), servantId));
   }
 
   private remember(servantId: string, key: Buffer): Buffer {
