@@ -46,14 +46,23 @@ export function createCertificationsProjection(): Projection {
       if (events.length === 0) return;
       const rows = new RowCache<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);
       await rows.load(events.map((e) => e.recorded.streamId));
+      // Each stream's state is decoded and encoded once per batch, not per event.
+      const folded = new Map<string, { state: CertificationState; version: number; changed: boolean }>();
       for (const event of events) {
         const { streamId, revision } = event.recorded;
-        const row = rows.get(streamId);
+        let current = folded.get(streamId);
+        if (!current) {
+          const row = rows.get(streamId);
+          current = { state: row ? certificationState(row) : initialState(), version: row?.version ?? 0, changed: false };
+          folded.set(streamId, current);
+        }
         // Already applied (a replayed batch): rows only move forward.
-        if (row && revision < row.version) continue;
-        const state = evolve(row ? certificationState(row) : initialState(), event);
-        rows.put(toRow(streamId, state, revision + 1));
+        if (revision < current.version) continue;
+        current.state = evolve(current.state, event);
+        current.version = revision + 1;
+        current.changed = true;
       }
+      for (const [id, { state, version, changed }] of folded) if (changed) rows.put(toRow(id, state, version));
       await rows.flush();
     },
   };

@@ -94,10 +94,11 @@ export class DailyChanges {
     this.changes.set(id, (this.changes.get(id) ?? 0) + delta);
   }
 
-  /** Non-zero changes as rows of rm_stats_daily. */
+  /** Non-zero changes as rows of rm_stats_daily, in primary-key order (B-tree inserts stay local). */
   rows(): { state: string; municipality: string; metric: string; key: string; day: string; delta: number }[] {
     return [...this.changes]
       .filter(([, delta]) => delta !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([id, delta]) => {
         const [state, municipality, metric, key, day] = id.split(SEP);
         return { state, municipality, metric, key, day, delta };
