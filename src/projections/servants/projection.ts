@@ -4,10 +4,10 @@
  * holds '[erased]' and nulls: the old values are overwritten in place.
  */
 import type { ServantEvent } from '../../domain/servants/events.js';
-import type { Projection, ProjectionDeps } from '../projection.js';
+import type { Projection, ProjectionDeps, ReadTransaction } from '../projection.js';
 import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
 import { searchable } from './search.js';
-import { migrateServants, positionKey, SERVANTS_TABLE, type ServantRow } from './tables.js';
+import { migrateServants, positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
 export const ERASED_NAME = '[erased]';
 
@@ -75,18 +75,40 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     name: 'servants',
     eventTypes: SERVANT_EVENTS,
     migrate: (db) => migrateServants(db),
-    reset: (trx) => deleteAll(trx, [SERVANTS_TABLE]),
+    reset: (trx) => deleteAll(trx, [SERVANTS_TABLE, SERVANT_COUNTS_TABLE]),
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is ServantFact => SERVANT_EVENTS.has(e.type));
       if (events.length === 0) return;
       const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
       await rows.load(events.map((e) => e.data.servantId));
+      const registered: ServantRow[] = [];
       for (const event of events) {
         const before = rows.get(event.data.servantId);
         const after = await evolve(before, event);
         if (after && after !== before) rows.put(after);
+        if (after && !before) registered.push(after);
       }
       await rows.flush();
+      await countRegistrations(trx, registered);
     },
   };
+}
+
+/** Adds the servants a batch registered to their place's count (SERVANT_COUNTS_TABLE). */
+async function countRegistrations(trx: ReadTransaction, registered: readonly ServantRow[]): Promise<void> {
+  const perPlace = new Map<string, { state: string; municipality: string; servants: number }>();
+  for (const { state, municipality } of registered) {
+    const key = `${state}\u0000${municipality}`;
+    const place = perPlace.get(key) ?? { state, municipality, servants: 0 };
+    place.servants += 1;
+    perPlace.set(key, place);
+  }
+  if (perPlace.size === 0) return;
+  await trx
+    .insertInto(SERVANT_COUNTS_TABLE)
+    .values([...perPlace.values()])
+    .onConflict((oc) =>
+      oc.columns(['state', 'municipality']).doUpdateSet((eb) => ({ servants: eb(`${SERVANT_COUNTS_TABLE}.servants`, '+', eb.ref('excluded.servants')) })),
+    )
+    .execute();
 }

@@ -6,7 +6,7 @@ import { CERTIFICATIONS_TABLE } from '../certifications/tables.js';
 import type { Page, ServantFilter, ServantView } from '../read-model.js';
 import { type AnyDb, fromFlag, toFlag, toNumber } from '../sql-support.js';
 import { containsPattern } from './search.js';
-import { SERVANTS_TABLE, type ServantRow } from './tables.js';
+import { SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
 /** The largest page `servants` serves; more is BAD_USER_INPUT. */
 export const MAX_PAGE_SIZE = 500;
@@ -96,7 +96,7 @@ function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool
   return eb.and(conditions);
 }
 
-/** Keyset paging in registration order; totalCount counts the whole filtered list. */
+/** Keyset paging in registration order; totalCount counts the whole filtered list (not only after the cursor). */
 export async function pageServants(
   db: AnyDb,
   filter: ServantFilter,
@@ -118,17 +118,36 @@ export async function pageServants(
     .orderBy('s.registered_position')
     .limit(first + 1)
     .execute()) as ServantRow[];
-  const total = await db
-    .selectFrom(`${SERVANTS_TABLE} as s`)
-    .select((eb) => eb.fn.countAll().as('count'))
-    .where((eb) => matches(eb, filter, at))
-    .executeTakeFirstOrThrow();
   const items = rows.slice(0, first);
   const last = items.at(-1);
   return {
     items: items.map(toView),
     endCursor: last ? encodeCursor(last.registered_position) : null,
     hasNextPage: rows.length > first,
-    totalCount: toNumber(total.count),
+    totalCount: await countServants(db, filter, at),
   };
+}
+
+/** A filter naming at most a state and a municipality reads the kept per-place counts. */
+const byPlaceOnly = (filter: ServantFilter): boolean =>
+  filter.department == null &&
+  filter.regime == null &&
+  filter.unionized == null &&
+  filter.certified == null &&
+  filter.standardCode == null &&
+  !filter.nameContains?.trim();
+
+async function countServants(db: AnyDb, filter: ServantFilter, at: string): Promise<number> {
+  if (byPlaceOnly(filter)) {
+    let places = db.selectFrom(SERVANT_COUNTS_TABLE).select((eb) => eb.fn.sum<number>('servants').as('count'));
+    if (filter.state != null) places = places.where('state', '=', filter.state);
+    if (filter.municipality != null) places = places.where('municipality', '=', filter.municipality);
+    return toNumber((await places.executeTakeFirstOrThrow()).count);
+  }
+  const total = await db
+    .selectFrom(`${SERVANTS_TABLE} as s`)
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where((eb) => matches(eb, filter, at))
+    .executeTakeFirstOrThrow();
+  return toNumber(total.count);
 }

@@ -1,7 +1,20 @@
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
 import type { ReadDatabase } from '../projection.js';
+import { toNumber } from '../sql-support.js';
 
 export const SERVANTS_TABLE = 'rm_servants';
+/**
+ * Servants registered per place: totalCount of a list filtered by place alone,
+ * without counting a municipality's rows on every request (a place never changes
+ * and rows are never deleted, so this only grows).
+ */
+export const SERVANT_COUNTS_TABLE = 'rm_servant_counts';
+
+export interface ServantCountRow {
+  state: string;
+  municipality: string;
+  servants: number;
+}
 
 export interface ServantRow {
   id: string;
@@ -59,4 +72,21 @@ export async function migrateServants(db: ReadDatabase): Promise<void> {
     .on(SERVANTS_TABLE)
     .columns(['state', 'municipality', 'registered_position'])
     .execute();
+  await db.schema
+    .createTable(SERVANT_COUNTS_TABLE)
+    .ifNotExists()
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('municipality', 'text', (c) => c.notNull())
+    .addColumn('servants', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('rm_servant_counts_pk', ['state', 'municipality'])
+    .execute();
+  // A read model projected before this table existed: count its rows once.
+  const counted = await db.selectFrom(SERVANT_COUNTS_TABLE).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  if (toNumber(counted.n) === 0) {
+    await db
+      .insertInto(SERVANT_COUNTS_TABLE)
+      .columns(['state', 'municipality', 'servants'])
+      .expression((eb) => eb.selectFrom(SERVANTS_TABLE).select(['state', 'municipality', eb.fn.countAll().as('servants')]).groupBy(['state', 'municipality']))
+      .execute();
+  }
 }
