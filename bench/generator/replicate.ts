@@ -21,6 +21,8 @@ import type { EventStore, JsonObject, NewEvent, RecordedEvent } from '../../src/
 
 /** Events per appendBatch call, about (whole servants only). */
 const BATCH_EVENTS = 2_000;
+/** Servants copied at once (copyGroup draws its person before its first await, so the people stay in order). */
+const COPIES_AT_ONCE = 8;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -120,15 +122,21 @@ export async function replicate(options: ReplicateOptions): Promise<ReplicateRes
 
   for (let copy = 1; head < options.events; copy++) {
     copies = copy;
-    for (const group of template.groups) {
-      if (head >= options.events) break;
-      const streams = await copyGroup(group, copy, people, vault);
-      const events = streams.reduce((sum, s) => sum + s.events.length, 0);
-      pending.push(...streams);
-      pendingEvents += events;
-      head += events;
-      if (streams.some((s) => s.events.some((e) => e.type === 'PersonalDataErased'))) erasing.push(streams[0].events[0].data.servantId as string);
-      if (!store.appendBatch || pendingEvents >= BATCH_EVENTS) await flush();
+    for (let g = 0; g < template.groups.length && head < options.events; g += COPIES_AT_ONCE) {
+      // Each copy stores its servant's new key first: several at once overlap those writes.
+      const copied = await Promise.all(
+        template.groups.slice(g, g + COPIES_AT_ONCE).map((group) => copyGroup(group, copy, people, vault)),
+      );
+      for (const streams of copied) {
+        const events = streams.reduce((sum, s) => sum + s.events.length, 0);
+        pending.push(...streams);
+        pendingEvents += events;
+        head += events;
+        if (streams.some((s) => s.events.some((e) => e.type === 'PersonalDataErased'))) {
+          erasing.push(streams[0].events[0].data.servantId as string);
+        }
+        if (!store.appendBatch || pendingEvents >= BATCH_EVENTS) await flush();
+      }
       if (head >= nextProgress) {
         options.onProgress?.(head);
         nextProgress = head + 50_000;
