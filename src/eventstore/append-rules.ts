@@ -3,7 +3,7 @@
  * write transaction: idempotency, the expectedVersion check and the hash chain.
  */
 import { DuplicateEventIdError, WrongExpectedVersionError } from './errors.js';
-import { eventHashOfParts, globalChainHash, type PartsToHash } from './hashing.js';
+import { eventHashOfParts, type PartsToHash } from './hashing.js';
 import type { AppendResult, ExpectedVersion, LogHead } from './types.js';
 import type { ValidEvent } from './validation.js';
 
@@ -63,8 +63,8 @@ export interface ChainedEvent extends PartsToHash {
 export function chainEvents(streamId: string, head: StreamHead, recordedAt: string, events: ValidEvent[]): ChainedEvent[] {
   let previousHash = head.lastHash;
   return events.map(({ id, type, dataJson, metadataJson }, index) => {
-    const parts = { id, type, dataJson, metadataJson, streamId, revision: head.version + index, recordedAt };
-    const record = { ...parts, previousHash, hash: eventHashOfParts(previousHash, parts) };
+    const record = { id, type, dataJson, metadataJson, streamId, revision: head.version + index, recordedAt, previousHash, hash: '' };
+    record.hash = eventHashOfParts(previousHash, record);
     previousHash = record.hash;
     return record;
   });
@@ -84,13 +84,4 @@ export interface GlobalHead extends LogHead {
 export function nextRecordedAt(clock: Date, head: GlobalHead): string {
   const now = clock.toISOString();
   return now < head.recordedAt ? head.recordedAt : now;
-}
-
-/** Each record's link in the global chain, in append order, continuing from `head`. */
-export function chainGlobally<T extends { hash: string }>(head: LogHead, records: T[]): Array<T & { globalHash: string }> {
-  let previous = head.globalHash;
-  return records.map((record) => {
-    previous = globalChainHash(previous, record.hash);
-    return { ...record, globalHash: previous };
-  });
 }

@@ -8,7 +8,6 @@ import Database from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex.js';
 import {
   chainEvents,
-  chainGlobally,
   checkExpectedVersion,
   earlierAppendResult,
   nextRecordedAt,
@@ -254,21 +253,23 @@ export class SqliteEventStore implements EventStore {
       const head = { version: row?.version ?? 0, lastHash: row?.last_hash ?? null };
       checkExpectedVersion(streamId, expectedVersion, head.version);
 
-      const records = chainGlobally(globalHead, chainEvents(streamId, head, recordedAt, events));
-      const position = this.insertEvents(records);
+      const records = chainEvents(streamId, head, recordedAt, events);
+      globalHead = this.insertEvents(globalHead, records);
       const last = records[records.length - 1];
       this.statements.saveStreamHead.run(streamId, last.revision + 1, last.hash);
-      globalHead = { position, globalHash: last.globalHash };
-      return { nextVersion: last.revision + 1, position };
+      return { nextVersion: last.revision + 1, position: globalHead.position };
     });
     const appended = globalHead !== start;
     if (appended) this.statements.saveGlobalHead.run(globalHead.position, globalHead.globalHash, recordedAt);
     return { results, appended };
   }
 
-  /** Inserts the rows in order with as few statements as INSERT_SIZES allow; returns the last position. */
-  private insertEvents(records: Array<ChainedEvent & { globalHash: string }>): bigint {
-    let position = 0n;
+  /**
+   * Inserts the rows in order, each with its link in the global chain continuing
+   * from `head`, with as few statements as INSERT_SIZES allow; returns the new head.
+   */
+  private insertEvents(head: LogHead, records: ChainedEvent[]): LogHead {
+    let { position, globalHash } = head;
     for (let from = 0; from < records.length; ) {
       const rows = INSERT_SIZES.find((size) => size <= records.length - from)!;
       const values: unknown[] = [];
@@ -283,13 +284,13 @@ export class SqliteEventStore implements EventStore {
           record.recordedAt,
           record.previousHash,
           record.hash,
-          record.globalHash,
+          (globalHash = globalChainHash(globalHash, record.hash)),
         );
       }
       position = BigInt(this.statements.insertEvents.get(rows)!.run(values).lastInsertRowid);
       from += rows;
     }
-    return position;
+    return { position, globalHash };
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
