@@ -1,5 +1,5 @@
 import type { EventStreams } from '../domain/shared/event-streams.js';
-import type { EventStore, NewEvent } from '../eventstore/types.js';
+import type { AppendBatchItem, EventStore, NewEvent } from '../eventstore/types.js';
 
 /**
  * The domain's view of an event store. Domain event data are plain JSON by
@@ -10,5 +10,6 @@ export function eventStreamsOf(store: EventStore): EventStreams {
   return {
     readStream: (streamId, options) => store.readStream(streamId, options),
     append: (streamId, events, options) => store.append(streamId, events as NewEvent[], options),
+    ...(store.appendBatch && { appendBatch: (items) => store.appendBatch!(items as AppendBatchItem[]) }),
   };
 }

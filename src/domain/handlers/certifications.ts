@@ -96,11 +96,14 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
   const request = certificationRequest(kit, t, issuance as CertificationCommand, context);
   const prechecked = await kit.handler.precheck(request);
   if (prechecked) {
+    const assignment = { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } };
+    const issued = await kit.handler.handleClaiming({ ...request, expectedVersion: input.expectedVersion, prechecked }, { streamId: folioStreamId(folio), event: assignment });
+    if (issued) return { position: issued.position, servantId: t.servantId, standardCode: t.standardCode };
     await claimGuard(
       kit,
       {
         streamId: folioStreamId(folio),
-        event: { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } },
+        event: assignment,
         owner: t.streamId,
         ownerOf: (event) => String(event.data.certificationStreamId),
         isAbandoned: async (holder) => !(await certificateStreamHolds(kit, holder, folio)),
@@ -109,7 +112,7 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
       context,
     );
   }
-  return decideAndAppend(kit, t, request, { expectedVersion: input.expectedVersion, prechecked });
+  return decideAndAppend(kit, t, request, { expectedVersion: input.expectedVersion });
 }
 
 async function certificateStreamHolds(kit: HandlerKit, streamId: string, folio: string): Promise<boolean> {

@@ -165,6 +165,36 @@ export class CommandHandler {
     }
   }
 
+  /**
+   * The first attempt of `handle` after a precheck, appending a guard claim
+   * (CURP, folio: a stream that must not exist yet) in the same transaction as
+   * the decided events, on a store that appends to several streams at once.
+   * Null when it cannot be done that way (no such store, guard taken, stream
+   * moved, caller's version not met): the caller then claims and handles one
+   * after the other, which sorts each case out.
+   */
+  async handleClaiming<State, Command, E extends Event, Deps>(
+    request: HandleRequest<State, Command, E, Deps> & { prechecked: Required<StreamRead<State, Deps>> },
+    guard: { streamId: string; event: Event },
+  ): Promise<HandleResult<State> | null> {
+    const { streamId, decider, command, context, expectedVersion } = request;
+    const { loaded, deps } = request.prechecked;
+    if (!this.streams.appendBatch || (expectedVersion != null && expectedVersion !== loaded.version)) return null;
+    const decided = decider.decide(command, loaded.state, deps);
+    if (decided.length === 0) return null;
+    try {
+      const [, appended] = await this.streams.appendBatch([
+        { streamId: guard.streamId, events: envelope(guard.streamId, [guard.event], context), expectedVersion: 'no_stream' },
+        { streamId, events: envelope(streamId, decided, context), expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version },
+      ]);
+      const state = decided.reduce((s, e) => decider.evolve(s, e), loaded.state);
+      return { position: appended.position, version: appended.nextVersion, state, replayed: false };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) return null;
+      throw error;
+    }
+  }
+
   private async load<State, E extends Event>(
     streamId: string,
     decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,

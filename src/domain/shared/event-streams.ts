@@ -33,4 +33,8 @@ export interface EventStreams {
     events: StreamEvent[],
     options: { expectedVersion: number | 'no_stream' | 'any' },
   ): Promise<{ nextVersion: number; position: bigint }>;
+  /** SQL stores: appends to several streams in one transaction, all or nothing; results in item order. */
+  appendBatch?(
+    items: { streamId: string; events: StreamEvent[]; expectedVersion: number | 'no_stream' | 'any' }[],
+  ): Promise<{ nextVersion: number; position: bigint }[]>;
 }

@@ -186,19 +186,29 @@ describe('certification office over a real SQLite store', () => {
     expect(withdrawn.rule).toBe('STANDARD_NOT_ACTIVE');
   });
 
-  it('decides an issuance again when its certification moved after the dry run', async () => {
+  it.each([
+    ['claims the folio and issues in one transaction', true],
+    ['claims the folio, then issues', false],
+  ])('decides an issuance again when its certification moved after the dry run (%s)', async (_, batches) => {
     const { servantId } = await register();
     const step = { servantId, standardCode: 'EC0105' };
     await office.recordVerdict({ ...step, evaluatorId, verdict: 'COMPETENT' }, at('2018-06-01T00:00:00Z'));
     // A concurrent writer records a failed retake between the dry run and the folio claim.
     const streams = eventStreamsOf(store);
+    const retake = () => office.recordVerdict({ ...step, evaluatorId, verdict: 'NOT_YET_COMPETENT' }, at('2018-06-02T00:00:00Z'));
     const racing = createCertificationOffice(
       {
         readStream: streams.readStream,
         append: async (streamId, events, options) => {
-          if (streamId.startsWith('folio-')) await office.recordVerdict({ ...step, evaluatorId, verdict: 'NOT_YET_COMPETENT' }, at('2018-06-02T00:00:00Z'));
+          if (streamId.startsWith('folio-') && !batches) await retake();
           return streams.append(streamId, events, options);
         },
+        ...(batches && {
+          appendBatch: async (items: Parameters<NonNullable<typeof streams.appendBatch>>[0]) => {
+            await retake();
+            return streams.appendBatch!(items);
+          },
+        }),
       },
       vault,
     );
@@ -206,5 +216,21 @@ describe('certification office over a real SQLite store', () => {
     expect(refused.rule).toBe('NO_COMPETENT_VERDICT');
     const events = await store.readStream(`certification-${servantId}-EC0105`);
     expect(events.map((e) => e.type)).toEqual(['VerdictRecorded', 'VerdictRecorded']);
+  });
+
+  it('claims a folio and issues its certificate in one transaction on a store that appends to several streams at once', async () => {
+    const { servantId } = await register();
+    const step = { servantId, standardCode: 'EC0105' };
+    await office.recordVerdict({ ...step, evaluatorId, verdict: 'COMPETENT' }, at('2018-06-01T00:00:00Z'));
+    const issued = await office.issueCertificate({ ...step, folio: 'TIJ-ONE' }, at('2018-06-03T00:00:00Z', { commandId: 'cmd-issue-1' }));
+    const [claim] = await store.readStream('folio-TIJ-ONE');
+    const certificate = (await store.readStream(`certification-${servantId}-EC0105`)).at(-1)!;
+    expect(certificate).toMatchObject({ type: 'CertificateIssued', position: issued.position });
+    expect(claim!.position).toBe(issued.position - 1n);
+    expect(claim!.recordedAt).toBe(certificate.recordedAt);
+    // The same command again appends nothing.
+    const head = await store.headPosition();
+    expect(await office.issueCertificate({ ...step, folio: 'TIJ-ONE' }, at('2018-06-03T00:00:00Z', { commandId: 'cmd-issue-1' }))).toEqual(issued);
+    expect(await store.headPosition()).toBe(head);
   });
 });
