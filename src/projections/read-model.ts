@@ -71,6 +71,14 @@ export interface CertificateView {
   revocationReason: string | null;
 }
 
+/** What the public certificate check reads: the certificate, its standard's title and its holder's name. */
+export interface CertificateCheckView {
+  certificate: CertificateView;
+  standardTitle: string | null;
+  /** Null once the holder's personal data was erased. */
+  holderName: string | null;
+}
+
 export interface EvaluatorView {
   id: string;
   fullName: string;
@@ -166,6 +174,8 @@ export interface ReadModel {
   certification(servantId: string, standardCode: string, at: Date): Promise<CertificationView | null>;
 
   certificatesByFolios(folios: readonly string[], at: Date): Promise<(CertificateView | null)[]>;
+  /** One query for verifyCertificate; null for an unknown folio. */
+  certificateCheck(folio: string, at: Date): Promise<CertificateCheckView | null>;
 
   evaluators(): Promise<EvaluatorView[]>;
 

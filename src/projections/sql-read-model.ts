@@ -3,12 +3,13 @@
  * Each method delegates to its model's queries; batch methods answer in the
  * order asked with one query, for per-request DataLoaders.
  */
-import { certificatesByFolios } from './certificates/queries.js';
+import { certificateCheck, certificatesByFolios } from './certificates/queries.js';
 import { certificationOf, certificationsByServantIds } from './certifications/queries.js';
 import { listEvaluators } from './evaluators/queries.js';
 import { goalProgress, listGoals } from './goals/queries.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
 import type {
+  CertificateCheckView,
   CertificateView,
   CertificationStatsView,
   CertificationView,
@@ -86,6 +87,10 @@ export class SqlReadModel implements ReadModel {
 
   certificatesByFolios(folios: readonly string[], at: Date): Promise<(CertificateView | null)[]> {
     return certificatesByFolios(this.db, folios, at);
+  }
+
+  certificateCheck(folio: string, at: Date): Promise<CertificateCheckView | null> {
+    return certificateCheck(this.db, folio, at);
   }
 
   evaluators(): Promise<EvaluatorView[]> {

@@ -37,10 +37,10 @@ export class CertificateResolver {
   }
 
   @Query(() => CertificateVerification, { description: 'Public: needs no token.' })
-  async verifyCertificate(@Arg('folio', () => String) folio: string, @Ctx() { loaders }: GraphQLContext): Promise<CertificateVerification> {
+  async verifyCertificate(@Arg('folio', () => String) folio: string, @Ctx() { deps, now }: GraphQLContext): Promise<CertificateVerification> {
     const normalised = parseFolio(folio);
-    const certificate = await loaders.certificates.load(normalised);
-    if (!certificate) {
+    const check = await deps.readModel.certificateCheck(normalised, now);
+    if (!check) {
       return {
         folio: normalised,
         found: false,
@@ -53,17 +53,14 @@ export class CertificateResolver {
         validUntil: null,
       };
     }
-    const [standard, holder] = await Promise.all([
-      loaders.standards.load(certificate.standardCode),
-      loaders.servants.load(certificate.servantId),
-    ]);
+    const { certificate, standardTitle, holderName } = check;
     return {
       folio: certificate.folio,
       found: true,
       status: certificate.status,
       standardCode: certificate.standardCode,
-      standardTitle: standard?.title ?? null,
-      holderInitials: holder && !holder.personalDataErased ? holderInitials(holder.fullName) : null,
+      standardTitle,
+      holderInitials: holderName === null ? null : holderInitials(holderName),
       municipality: certificate.municipality,
       issuedAt: certificate.issuedAt,
       validUntil: certificate.validUntil,

@@ -1,6 +1,8 @@
 import { certificateStatus } from '../../domain/certifications/stage.js';
-import type { CertificateView } from '../read-model.js';
-import type { AnyDb } from '../sql-support.js';
+import type { CertificateCheckView, CertificateView } from '../read-model.js';
+import { SERVANTS_TABLE } from '../servants/tables.js';
+import { type AnyDb, fromFlag } from '../sql-support.js';
+import { STANDARDS_TABLE } from '../standards/tables.js';
 import { CERTIFICATES_TABLE, type CertificateRow } from './tables.js';
 
 const toView = (row: CertificateRow, at: Date): CertificateView => ({
@@ -32,4 +34,22 @@ export async function certificatesByFolios(
     .execute()) as CertificateRow[];
   const byFolio = new Map(rows.map((row) => [row.folio, toView(row, at)]));
   return folios.map((folio) => byFolio.get(folio) ?? null);
+}
+
+/** The certificate with its standard's title and holder's name, joined in one query (a public, rate-limited hot path). */
+export async function certificateCheck(db: AnyDb, folio: string, at: Date): Promise<CertificateCheckView | null> {
+  const row = (await db
+    .selectFrom(`${CERTIFICATES_TABLE} as c`)
+    .leftJoin(`${STANDARDS_TABLE} as st`, 'st.code', 'c.standard_code')
+    .leftJoin(`${SERVANTS_TABLE} as s`, 's.id', 'c.servant_id')
+    .selectAll('c')
+    .select(['st.title as standard_title', 's.full_name as holder_name', 's.erased as holder_erased'])
+    .where('c.folio', '=', folio)
+    .executeTakeFirst()) as (CertificateRow & { standard_title: string | null; holder_name: string | null; holder_erased: unknown }) | undefined;
+  if (!row) return null;
+  return {
+    certificate: toView(row, at),
+    standardTitle: row.standard_title,
+    holderName: row.holder_name === null || fromFlag(row.holder_erased) ? null : row.holder_name,
+  };
 }
