@@ -3,7 +3,7 @@
  * the two dialects, and RowCache, the batch pattern the projections use
  * (load the rows a batch touches in one query, fold in memory, upsert once).
  */
-import { type Compilable, CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import type { DomainEvent } from '../domain/events.js';
 import type { RecordedEvent } from '../eventstore/types.js';
 
@@ -38,16 +38,19 @@ export const utcDay = (iso: string): string => iso.slice(0, 10);
 
 type Row = Record<string, unknown>;
 
-/** Bound parameters per statement built by `runInShapes`; more rows take more statements. */
-const PARAMETERS_PER_STATEMENT = 2_048;
+/** Bound parameters per statement built by `runInShapes` on SQLite; more rows take more statements. */
+const SQLITE_PARAMETERS = 2_048;
+/** On PostgreSQL (nothing is kept prepared, a statement is a round trip): under its 65,535 limit. */
+const POSTGRES_PARAMETERS = 30_000;
 /** SQL text per statement shape, per dialect adapter (one per Kysely instance). */
 const shapeSql = new WeakMap<object, Map<string, string>>();
 
 /**
- * Runs a statement over many items in a few fixed sizes (powers of two), so
- * the same SQL texts come back batch after batch and stay prepared
- * (database.ts), and Kysely builds each shape once instead of per batch.
- * `shape(n)` builds the statement for n items whose parameters, in order, are
+ * Runs a statement over many items. On SQLite in a few fixed sizes (powers
+ * of two), so the same SQL texts come back batch after batch and stay prepared
+ * (database.ts) and Kysely builds each shape once instead of per batch; on
+ * PostgreSQL in as few statements as its parameter limit allows. `shape(n)`
+ * builds the statement for n items whose parameters, in order, are
  * `parametersOf` of each item; `name` names that statement. Returns every row
  * the statements return.
  */
@@ -60,18 +63,22 @@ export async function runInShapes<T>(
   shape: (n: number) => Compilable,
 ): Promise<Row[]> {
   const adapter = db.getExecutor().adapter;
+  const postgres = adapter instanceof PostgresAdapter;
   let known = shapeSql.get(adapter);
   if (!known) shapeSql.set(adapter, (known = new Map()));
-  const largest = 2 ** Math.floor(Math.log2(Math.max(1, PARAMETERS_PER_STATEMENT / parametersPerItem)));
+  const most = Math.max(1, Math.floor((postgres ? POSTGRES_PARAMETERS : SQLITE_PARAMETERS) / parametersPerItem));
+  const largest = 2 ** Math.floor(Math.log2(most));
   const returned: Row[] = [];
   for (let start = 0; start < items.length; ) {
-    const n = Math.min(largest, 2 ** Math.floor(Math.log2(items.length - start)));
+    const left = items.length - start;
+    const n = postgres ? Math.min(most, left) : Math.min(largest, 2 ** Math.floor(Math.log2(left)));
     const key = `${name}\u0000${n}`;
-    let text = known.get(key);
+    let text = postgres ? undefined : known.get(key);
     if (text === undefined) {
       const compiled = shape(n).compile();
       if (compiled.parameters.length !== n * parametersPerItem) throw new Error(`${name}: ${compiled.parameters.length} parameters for ${n} items`);
-      known.set(key, (text = compiled.sql));
+      text = compiled.sql;
+      if (!postgres) known.set(key, text);
     }
     const parameters: unknown[] = [];
     for (let i = start; i < start + n; i++) for (const value of parametersOf(items[i])) parameters.push(value ?? null);
