@@ -1,5 +1,6 @@
 import type { ChangeEmployment, ErasePersonalData, RegisterServant, SeparateServant } from '../office.js';
 import { servantDecider } from '../servants/decide.js';
+import type { ServantState } from '../servants/state.js';
 import { curpStreamId, servantStreamId } from '../servants/events.js';
 import type { CommandContext } from '../shared/event.js';
 import { newAggregateId } from '../shared/ids.js';
@@ -12,27 +13,40 @@ const refuseToSeal = (): string => {
 };
 
 /**
- * Registration claims the CURP's guard stream first, after a dry run of the
- * decision so a rejected registration never holds a CURP.
+ * Registration claims the CURP's guard stream, after a dry run of the decision
+ * so a rejected registration never holds a CURP. On a store that appends to
+ * several streams at once, a CURP seen free is claimed in the registration's
+ * own transaction, its data key stored just before (a key must exist before
+ * anything is sealed with it); otherwise the claim comes first.
  */
 export async function registerServant(kit: HandlerKit, input: RegisterServant, context: CommandContext) {
   const servantId = input.id ? requireId(input.id, 'id') : newAggregateId(context.commandId, 'servant');
   const curp = parseCurp(input.curp);
-  const registration = command('RegisterServant', { ...input, id: servantId, servantId, curp }, context);
-  const streamId = servantStreamId(servantId);
-  const prechecked = await kit.handler.precheck({
-    streamId,
+  const guardStreamId = curpStreamId(kit.vault.curpDigest(curp));
+  const claim = { type: 'CurpClaimed', data: { servantId } };
+  const request = {
+    streamId: servantStreamId(servantId),
     decider: servantDecider,
-    command: registration,
+    command: command('RegisterServant', { ...input, id: servantId, servantId, curp }, context),
     context,
-    loadDeps: async () => ({ seal: () => '' }),
-  });
+    loadDeps: async (state: ServantState) => ({ seal: state.exists ? refuseToSeal : await kit.vault.sealerFor(servantId) }),
+  };
+  const [prechecked, guard] = await Promise.all([
+    kit.handler.precheck({ ...request, loadDeps: async () => ({ seal: () => '' }) }),
+    kit.streams.readStream(guardStreamId),
+  ]);
   if (prechecked) {
+    if (guard.length === 0 && kit.streams.appendBatch) {
+      // The dry run passed, so the stream is new: this servant's key, then claim and registration together.
+      const deps = { seal: await kit.vault.sealerFor(servantId) };
+      const registered = await kit.handler.handleClaiming({ ...request, prechecked: { loaded: prechecked.loaded, deps } }, { streamId: guardStreamId, event: claim });
+      if (registered) return { position: registered.position, servantId };
+    }
     await claimGuard(
       kit,
       {
-        streamId: curpStreamId(kit.vault.curpDigest(curp)),
-        event: { type: 'CurpClaimed', data: { servantId } },
+        streamId: guardStreamId,
+        event: claim,
         owner: servantId,
         ownerOf: (event) => String(event.data.servantId),
         isAbandoned: async (holder) => (await kit.streams.readStream(servantStreamId(holder))).length === 0,
@@ -41,15 +55,8 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
       context,
     );
   }
-  const result = await kit.handler.handle({
-    streamId,
-    decider: servantDecider,
-    command: registration,
-    context,
-    loadDeps: async (state) => ({ seal: state.exists ? refuseToSeal : await kit.vault.sealerFor(servantId) }),
-    // The precheck's stream, not its stand-in sealer.
-    prechecked: prechecked ? { loaded: prechecked.loaded } : undefined,
-  });
+  // The precheck's stream, not its stand-in sealer.
+  const result = await kit.handler.handle({ ...request, prechecked: prechecked ? { loaded: prechecked.loaded } : undefined });
   return { position: result.position, servantId };
 }
 

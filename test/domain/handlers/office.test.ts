@@ -90,6 +90,16 @@ describe('certification office over a real SQLite store', () => {
     expect(await store.headPosition()).toBeGreaterThan(head);
     const duplicate = await rejection(register(CURP.toLowerCase(), { id: randomUUID() }));
     expect(duplicate.code).toBe('CONFLICT');
+    // Neither refusal made a data key.
+    expect(store.database.prepare('select count(*) from personal_data_keys').pluck().get()).toBe(1);
+  });
+
+  it('claims the CURP and registers in one transaction on a store that appends to several streams at once', async () => {
+    const { servantId, position } = await register();
+    const [claim] = await store.readStream(`curp-${vault.curpDigest(CURP)}`);
+    const [registered] = await store.readStream(`servant-${servantId}`);
+    expect(registered!.position).toBe(position);
+    expect(claim).toMatchObject({ position: position - 1n, recordedAt: registered!.recordedAt, data: { servantId } });
   });
 
   it('answers the same commandId with the first result and appends nothing', async () => {
