@@ -5,8 +5,8 @@
  * Every move is a compare-and-set inside the transaction that writes the rows:
  * two runners, or a runner and a rebuild, can never both apply the same batch.
  */
-import { sql } from 'kysely';
-import type { ReadDatabase, ReadTransaction } from './projection.js';
+import { CompiledQuery } from 'kysely';
+import type { ReadDatabase, ReadTransaction, SqlDialect } from './projection.js';
 
 export const CHECKPOINTS_TABLE = 'projection_checkpoints';
 
@@ -72,16 +72,34 @@ export interface CheckpointClaim {
  * someone else). Runs first in the batch transaction, so on PostgreSQL its row
  * locks also queue a concurrent writer of the same projections.
  */
-export async function claimCheckpoints(trx: ReadTransaction, claims: readonly CheckpointClaim[]): Promise<Set<string>> {
+export async function claimCheckpoints(trx: ReadTransaction, dialect: SqlDialect, claims: readonly CheckpointClaim[]): Promise<Set<string>> {
   if (claims.length === 0) return new Set();
-  // Plain SQL: Kysely's builder took longer to compile this than SQLite to run it.
-  const { rows } = await sql<{ name: string }>`
-    update ${sql.table(CHECKPOINTS_TABLE)}
-    set position = case name ${sql.join(claims.map((c) => sql`when ${c.name} then ${c.to.toString()}`), sql` `)} end,
-        last_error = null, updated_at = ${new Date().toISOString()}
-    where ${sql.join(claims.map((c) => sql`(name = ${c.name} and position = ${c.from.toString()})`), sql` or `)}
-    returning name`.execute(trx);
+  const parameters: string[] = claims.flatMap((c) => [c.name, c.to.toString()]);
+  parameters.push(new Date().toISOString(), ...claims.flatMap((c) => [c.name, c.from.toString()]));
+  const { rows } = await trx.executeQuery<{ name: string }>(CompiledQuery.raw(claimSql(dialect, claims.length), parameters));
   return new Set(rows.map((row) => row.name));
+}
+
+/**
+ * The claim's SQL text per dialect and number of claims, kept: it runs once per
+ * batch on the read-your-writes path, and compiling it from a template (Kysely's
+ * sql tag) took longer than SQLite took to run it.
+ */
+const claimTexts = new Map<string, string>();
+
+function claimSql(dialect: SqlDialect, count: number): string {
+  const key = `${dialect} ${count}`;
+  let text = claimTexts.get(key);
+  if (text === undefined) {
+    let index = 0;
+    const next = () => (dialect === 'postgres' ? `$${++index}` : '?');
+    const cases = Array.from({ length: count }, () => `when ${next()} then ${next()}`).join(' ');
+    const updatedAt = next();
+    const where = Array.from({ length: count }, () => `(name = ${next()} and position = ${next()})`).join(' or ');
+    text = `update ${CHECKPOINTS_TABLE} set position = case name ${cases} end, last_error = null, updated_at = ${updatedAt} where ${where} returning name`;
+    claimTexts.set(key, text);
+  }
+  return text;
 }
 
 /** Sets position and error unconditionally (the caller holds the row: it claimed it, or it is rebuilding). */

@@ -326,7 +326,7 @@ export class ProjectionRunner {
       // flush (an fsync, ~10 ms here). A crash may lose the last batches, rows
       // and checkpoint together, and the runner applies them again from the log.
       if (this.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
-      const claimed = await claimCheckpoints(trx, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
+      const claimed = await claimCheckpoints(trx, this.dialect, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
       const done: Outcome[] = [];
       for (const { track, from, to, events: slice } of work) {
         const { name, eventTypes } = track.projection;

@@ -171,7 +171,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
         await saveCheckpoint(db, 'three', 0n, 'an earlier poison event');
       });
       const claimed = await inWriteTransaction(db, backend.writeLock, (trx) =>
-        claimCheckpoints(trx, [
+        claimCheckpoints(trx, dialect, [
           { name: 'one', from: 0n, to: 7n },
           { name: 'two', from: 0n, to: 7n },
           { name: 'three', from: 0n, to: 9n },
