@@ -159,7 +159,7 @@ export function createStatisticsProjection(): Projection & RebuildFastPath {
   return {
     name: 'statistics',
     eventTypes: STATS_EVENTS,
-    migrate: (db) => migrateStatistics(db),
+    migrate: (db, dialect) => migrateStatistics(db, dialect),
     reset: (trx) =>
       deleteAll(trx, [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE]),
     async apply(trx, batch) {
