@@ -19,22 +19,19 @@ export function createEvaluatorsProjection(): Projection {
       const accredited = events.filter((e): e is Accredited => e.type === 'EvaluatorAccredited');
       const verdicts = events.filter((e): e is Verdict => e.type === 'VerdictRecorded');
 
-      if (accredited.length > 0) {
-        const rows = new RowCache<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
-        await rows.load(accredited.map((e) => e.data.evaluatorId));
-        for (const { data } of accredited) {
-          // Accrediting again replaces standards and validity; the count stays.
-          rows.put({
-            id: data.evaluatorId,
-            full_name: data.fullName,
-            certification_body: data.certificationBody,
-            ec0076_folio: data.ec0076Folio,
-            standard_codes: JSON.stringify(data.standardCodes),
-            valid_until: isoTime(data.validUntil),
-            verdicts_recorded: rows.get(data.evaluatorId)?.verdicts_recorded ?? 0,
-          });
-        }
-        await rows.flush();
+      const rows = RowCache.forBatch<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
+      await rows.load(accredited.map((e) => e.data.evaluatorId));
+      for (const { data } of accredited) {
+        // Accrediting again replaces standards and validity; the count stays.
+        rows.put({
+          id: data.evaluatorId,
+          full_name: data.fullName,
+          certification_body: data.certificationBody,
+          ec0076_folio: data.ec0076Folio,
+          standard_codes: JSON.stringify(data.standardCodes),
+          valid_until: isoTime(data.validUntil),
+          verdicts_recorded: rows.get(data.evaluatorId)?.verdicts_recorded ?? 0,
+        });
       }
 
       // Count only verdicts this table has not seen, then add them up per evaluator.
@@ -50,13 +47,13 @@ export function createEvaluatorsProjection(): Projection {
       for (const { evaluator_id } of inserted as { evaluator_id: string }[]) {
         added.set(evaluator_id, (added.get(evaluator_id) ?? 0) + 1);
       }
+      // In the cache, not an UPDATE per evaluator: a rebuild keeps these rows across batches.
+      await rows.load(added.keys());
       for (const [id, count] of added) {
-        await trx
-          .updateTable(EVALUATORS_TABLE)
-          .set((eb) => ({ verdicts_recorded: eb('verdicts_recorded', '+', count) }))
-          .where('id', '=', id)
-          .execute();
+        const row = rows.get(id);
+        if (row) rows.put({ ...row, verdicts_recorded: row.verdicts_recorded + count });
       }
+      await rows.flush();
     },
   };
 }
