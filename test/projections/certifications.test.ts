@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createAllProjections } from '../../src/projections/all.js';
 import { CERTIFICATIONS_TABLE } from '../../src/projections/certifications/tables.js';
@@ -159,6 +160,39 @@ forEachDialect(
       const once = await snapshot();
       await project(fixture().db, projections, log.events.slice(1, 3));
       expect(await snapshot()).toEqual(once);
+    });
+
+    it('a read model projected before the stage columns existed gets them filled from its state when migrated', async () => {
+      const log = new EventLog();
+      const ec0435 = { servantId: 'a1', standardCode: 'EC0435' };
+      const ec0076 = { servantId: 'a1', standardCode: 'EC0076' };
+      log.record(make.enrolled(ec0105, '2018-05-01T15:00:00.000Z'));
+      log.record(make.verdict(ec0105, '2018-08-01T15:00:00.000Z'));
+      log.record(make.issued(ec0105, 'F-1', ISSUED, VALID_UNTIL, holderOf(ana)));
+      log.record(make.revoked(ec0105, 'F-1', '2019-03-01T00:00:00.000Z'));
+      log.record(make.enrolled(ec0217, '2018-05-01T15:00:00.000Z'));
+      log.record(make.verdict(ec0435, '2018-08-01T15:00:00.000Z'));
+      log.record(make.verdict(ec0076, '2018-08-01T15:00:00.000Z'));
+      log.record(make.issued(ec0076, 'F-2', ISSUED, VALID_UNTIL, holderOf(ana)));
+      const { db, dialect } = fixture();
+      await project(db, projections, log.events);
+      const readModel = readModelOf(fixture());
+      const views = () => Promise.all(['2019-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'].map((t) => readModel.certificationsByServantIds(['a1'], at(t))));
+      const before = await views();
+      expect(before.map(([list]) => list.map((c) => c.stage))).toEqual([
+        ['CERTIFIED', 'CERTIFIED', 'IN_TRAINING', 'COMPETENT'],
+        ['CERTIFIED', 'REVOKED', 'IN_TRAINING', 'COMPETENT'],
+        ['EXPIRED', 'REVOKED', 'IN_TRAINING', 'COMPETENT'],
+      ]);
+
+      for (const column of ['phase', 'competent_since_last_issue', 'valid_until', 'revoked_at']) {
+        await sql`alter table ${sql.table(CERTIFICATIONS_TABLE)} drop column ${sql.ref(column)}`.execute(db);
+      }
+      const certifications = projections.find((p) => p.name === 'certifications')!;
+      await certifications.migrate(db, dialect);
+      expect(await views()).toEqual(before);
+      await certifications.migrate(db, dialect);
+      expect(await views()).toEqual(before);
     });
   },
 );

@@ -42,7 +42,12 @@ export function holdsValidCertificate(state: CertificationState, at: Date): bool
  * since (a new enrollment does not undo it); otherwise the last step decides, and a
  * certificate reads CERTIFIED, REVOKED or EXPIRED at `at`.
  */
-export function certificationStage(state: CertificationState, at: Date): CertificationStage {
+export function certificationStage(
+  state: Pick<CertificationState, 'competentSinceLastIssue' | 'phase'> & {
+    certificate: Pick<CertificateState, 'validUntil' | 'revokedAt'> | null;
+  },
+  at: Date,
+): CertificationStage {
   if (state.competentSinceLastIssue) return 'COMPETENT';
   switch (state.phase) {
     case 'IN_TRAINING':

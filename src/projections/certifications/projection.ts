@@ -3,7 +3,7 @@ import type { CertificationEvent } from '../../domain/certifications/events.js';
 import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
 import type { Projection } from '../projection.js';
 import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
-import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications } from './tables.js';
+import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications, stageColumns } from './tables.js';
 
 type CertificationFact = ProjectedEvent & CertificationEvent;
 const CERTIFICATION_EVENTS = new Set<string>([
@@ -28,18 +28,19 @@ function toRow(id: string, state: CertificationState, version: number): Certific
     folio: state.certificate?.folio ?? null,
     version,
     updated_at: isoTime(state.updatedAt!),
+    ...stageColumns(state),
     state: JSON.stringify(state),
   };
 }
 
-export const certificationState = (row: Pick<CertificationRow, 'state'>): CertificationState =>
+const certificationState = (row: Pick<CertificationRow, 'state'>): CertificationState =>
   JSON.parse(row.state) as CertificationState;
 
 export function createCertificationsProjection(): Projection {
   return {
     name: 'certifications',
     eventTypes: CERTIFICATION_EVENTS,
-    migrate: (db) => migrateCertifications(db),
+    migrate: (db, dialect) => migrateCertifications(db, dialect),
     reset: (trx) => deleteAll(trx, [CERTIFICATIONS_TABLE]),
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is CertificationFact => CERTIFICATION_EVENTS.has(e.type));

@@ -1,15 +1,41 @@
 import { certificationStreamId } from '../../domain/certifications/events.js';
 import { certificationStage } from '../../domain/certifications/stage.js';
 import type { CertificationView } from '../read-model.js';
-import { type AnyDb, toNumber } from '../sql-support.js';
-import { certificationState } from './projection.js';
+import { type AnyDb, fromFlag, toNumber } from '../sql-support.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow } from './tables.js';
 
-const toView = (row: CertificationRow, at: Date): CertificationView => ({
+/** Every column but `state`: a view's stage comes from the stage columns. */
+const VIEW_COLUMNS = [
+  'id',
+  'servant_id',
+  'standard_code',
+  'training_provider',
+  'modality',
+  'training_hours',
+  'attempts',
+  'last_verdict',
+  'folio',
+  'version',
+  'updated_at',
+  'phase',
+  'competent_since_last_issue',
+  'valid_until',
+  'revoked_at',
+] as const;
+type ViewRow = Pick<CertificationRow, (typeof VIEW_COLUMNS)[number]>;
+
+const toView = (row: ViewRow, at: Date): CertificationView => ({
   id: row.id,
   servantId: row.servant_id,
   standardCode: row.standard_code,
-  stage: certificationStage(certificationState(row), at),
+  stage: certificationStage(
+    {
+      phase: row.phase,
+      competentSinceLastIssue: fromFlag(row.competent_since_last_issue),
+      certificate: row.phase === 'CERTIFIED' ? { validUntil: row.valid_until, revokedAt: row.revoked_at } : null,
+    },
+    at,
+  ),
   trainingProvider: row.training_provider,
   modality: row.modality,
   trainingHours: row.training_hours === null ? null : toNumber(row.training_hours),
@@ -29,11 +55,11 @@ export async function certificationsByServantIds(
   if (servantIds.length === 0) return [];
   const rows = (await db
     .selectFrom(CERTIFICATIONS_TABLE)
-    .selectAll()
+    .select(VIEW_COLUMNS)
     .where('servant_id', 'in', [...new Set(servantIds)])
     .orderBy('servant_id')
     .orderBy('standard_code')
-    .execute()) as CertificationRow[];
+    .execute()) as ViewRow[];
   const byServant = new Map<string, CertificationView[]>();
   for (const row of rows) {
     const list = byServant.get(row.servant_id) ?? [];
@@ -51,8 +77,8 @@ export async function certificationOf(
 ): Promise<CertificationView | null> {
   const row = (await db
     .selectFrom(CERTIFICATIONS_TABLE)
-    .selectAll()
+    .select(VIEW_COLUMNS)
     .where('id', '=', certificationStreamId(servantId, standardCode))
-    .executeTakeFirst()) as CertificationRow | undefined;
+    .executeTakeFirst()) as ViewRow | undefined;
   return row ? toView(row, at) : null;
 }

@@ -1,12 +1,16 @@
+import { sql } from 'kysely';
+import type { CertificationPhase, CertificationState } from '../../domain/certifications/state.js';
 import type { Modality, Verdict } from '../../domain/shared/vocabulary.js';
-import type { ReadDatabase } from '../projection.js';
+import type { ReadDatabase, SqlDialect } from '../projection.js';
+import { toFlag } from '../sql-support.js';
 
 export const CERTIFICATIONS_TABLE = 'rm_certifications';
 
 /**
- * One row per certification stream. The view columns are flattened for SQL;
- * `state` is the domain's CertificationState (JSON), the stage input that
- * certificationStage reads at the asked time.
+ * One row per certification stream. The view columns are flattened for SQL, and
+ * so are the inputs certificationStage reads at the asked time (phase to
+ * revoked_at), so reads never decode `state`: the domain's CertificationState
+ * (JSON), which only the projection folds.
  */
 export interface CertificationRow {
   id: string;
@@ -21,10 +25,26 @@ export interface CertificationRow {
   folio: string | null;
   version: number;
   updated_at: string;
+  phase: CertificationPhase;
+  /** 1 when the latest verdict is COMPETENT and no certificate was issued after it. */
+  competent_since_last_issue: number;
+  /** Of the latest certificate. */
+  valid_until: string | null;
+  revoked_at: string | null;
   state: string;
 }
 
-export async function migrateCertifications(db: ReadDatabase): Promise<void> {
+/** The columns certificationStage reads, from the folded state. */
+export const stageColumns = (
+  state: CertificationState,
+): Pick<CertificationRow, 'phase' | 'competent_since_last_issue' | 'valid_until' | 'revoked_at'> => ({
+  phase: state.phase!,
+  competent_since_last_issue: toFlag(state.competentSinceLastIssue),
+  valid_until: state.certificate?.validUntil ?? null,
+  revoked_at: state.certificate?.revokedAt ?? null,
+});
+
+export async function migrateCertifications(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable(CERTIFICATIONS_TABLE)
     .ifNotExists()
@@ -39,8 +59,13 @@ export async function migrateCertifications(db: ReadDatabase): Promise<void> {
     .addColumn('folio', 'text')
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('phase', 'text', (c) => c.notNull())
+    .addColumn('competent_since_last_issue', 'integer', (c) => c.notNull())
+    .addColumn('valid_until', 'text')
+    .addColumn('revoked_at', 'text')
     .addColumn('state', 'text', (c) => c.notNull())
     .execute();
+  await addStageColumns(db, dialect);
   // Certifications of a page of servants; the servants filter on standardCode.
   await db.schema
     .createIndex('rm_certifications_servant')
@@ -49,4 +74,22 @@ export async function migrateCertifications(db: ReadDatabase): Promise<void> {
     .columns(['servant_id', 'standard_code'])
     .execute();
   await db.schema.createIndex('rm_certifications_standard').ifNotExists().on(CERTIFICATIONS_TABLE).column('standard_code').execute();
+}
+
+/** A read model projected before the stage columns existed: add them and fill them from `state`, once. */
+async function addStageColumns(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
+  const columns = dialect === 'sqlite'
+    ? await sql<{ name: string }>`select name from pragma_table_info(${CERTIFICATIONS_TABLE})`.execute(db)
+    : await sql<{ name: string }>`select column_name as name from information_schema.columns
+        where table_schema = current_schema() and table_name = ${CERTIFICATIONS_TABLE}`.execute(db);
+  if (columns.rows.some((c) => c.name === 'phase')) return;
+  // Nullable when added to filled rows; every row is filled below, and every write sets them.
+  for (const column of ['phase', 'competent_since_last_issue', 'valid_until', 'revoked_at'] as const) {
+    await db.schema.alterTable(CERTIFICATIONS_TABLE).addColumn(column, column === 'competent_since_last_issue' ? 'integer' : 'text').execute();
+  }
+  const rows = await db.selectFrom(CERTIFICATIONS_TABLE).select(['id', 'state']).execute();
+  for (const row of rows as Pick<CertificationRow, 'id' | 'state'>[]) {
+    const state = JSON.parse(row.state) as CertificationState;
+    await db.updateTable(CERTIFICATIONS_TABLE).set(stageColumns(state)).where('id', '=', row.id).execute();
+  }
 }
