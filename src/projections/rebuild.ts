@@ -11,7 +11,6 @@ import { PoisonEventError, UnknownProjectionError } from './errors.js';
 import { countEventsAfter } from './event-count.js';
 import { migrateProjections } from './migrate.js';
 import type { Projection, ReadDatabase, ReadTransaction, SqlDialect } from './projection.js';
-import { keepRowsAcrossBatches } from './sql-support.js';
 import { inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
 
 export interface RebuildOptions {
@@ -60,63 +59,35 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const total = await countEventsAfter(store, 0n);
   const started = performance.now();
 
-  const replay = (keepRows: boolean) =>
-    inWriteTransaction(db, writeLock, async (trx) => {
-      // Checkpoints first: on PostgreSQL their row locks make a live runner of
-      // these projections wait for this transaction, then re-read its checkpoint.
-      for (const projection of chosen) await saveCheckpoint(trx, projection.name, 0n, null);
-      for (const projection of chosen) await projection.reset(trx);
+  return inWriteTransaction(db, writeLock, async (trx) => {
+    // Checkpoints first: on PostgreSQL their row locks make a live runner of
+    // these projections wait for this transaction, then re-read its checkpoint.
+    for (const projection of chosen) await saveCheckpoint(trx, projection.name, 0n, null);
+    for (const projection of chosen) await projection.reset(trx);
 
-      const kept = keepRows ? keepRowsAcrossBatches(trx) : null;
-      const replays = chosen.map((projection) => {
-        const fast = hasFastPath(projection) ? projection.startRebuild(trx) : null;
-        return { projection: fast ? { ...projection, apply: fast.apply } : projection, finish: fast?.finish };
-      });
-      let position = 0n;
-      let done = 0;
-      for (;;) {
-        const batch = await store.readAll({ after: position, limit: batchSize });
-        if (batch.length === 0) break;
-        const upcaster = new Upcaster();
-        for (const { projection } of replays) {
-          if (kept) {
-            await failingAsApply(() => projection.apply(trx, batch.map((event) => upcaster.current(event))));
-            continue;
-          }
-          const outcome = await applyPinpointed(trx, projection, batch, upcaster);
-          if (outcome.kind === 'poisoned') throw new PoisonEventError(projection.name, outcome.event, outcome.error);
-        }
-        position = batch[batch.length - 1].position;
-        done += batch.length;
-        const seconds = (performance.now() - started) / 1000;
-        onProgress?.(done, Math.max(total, done), seconds > 0 ? done / seconds : 0);
-      }
-      if (kept) await failingAsApply(() => kept.flush());
-      for (const { finish } of replays) await finish?.();
-      for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
-      return { projections: chosen.map((projection) => projection.name), events: done, position };
+    const replays = chosen.map((projection) => {
+      const fast = hasFastPath(projection) ? projection.startRebuild(trx) : null;
+      return { projection: fast ? { ...projection, apply: fast.apply } : projection, finish: fast?.finish };
     });
-
-  // Rows kept across batches and no savepoints: a batch that throws cannot be
-  // undone alone, so the whole transaction rolls back and the rebuild starts
-  // over batch by batch with savepoints, which names the poison event.
-  try {
-    return await replay(true);
-  } catch (error) {
-    if (!(error instanceof ApplyFailed)) throw error;
-    return replay(false);
-  }
-}
-
-/** An apply (or the write of its kept rows) threw during a rebuild keeping rows across batches. */
-class ApplyFailed extends Error {}
-
-async function failingAsApply(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    throw new ApplyFailed('apply failed', { cause: error });
-  }
+    let position = 0n;
+    let done = 0;
+    for (;;) {
+      const batch = await store.readAll({ after: position, limit: batchSize });
+      if (batch.length === 0) break;
+      const upcaster = new Upcaster();
+      for (const { projection } of replays) {
+        const outcome = await applyPinpointed(trx, projection, batch, upcaster);
+        if (outcome.kind === 'poisoned') throw new PoisonEventError(projection.name, outcome.event, outcome.error);
+      }
+      position = batch[batch.length - 1].position;
+      done += batch.length;
+      const seconds = (performance.now() - started) / 1000;
+      onProgress?.(done, Math.max(total, done), seconds > 0 ? done / seconds : 0);
+    }
+    for (const { finish } of replays) await finish?.();
+    for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
+    return { projections: chosen.map((projection) => projection.name), events: done, position };
+  });
 }
 
 function hasFastPath(projection: Projection): projection is Projection & RebuildFastPath {

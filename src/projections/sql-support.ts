@@ -89,32 +89,6 @@ export async function runInShapes<T>(
   return returned;
 }
 
-/** Rows per table a rebuild keeps between batches; past it the least recently used half is written and dropped. */
-const KEPT_ROWS = 50_000;
-/** Per rebuild transaction (keepRowsAcrossBatches): its RowCaches by table. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const keptCaches = new WeakMap<object, Map<string, RowCache<any>>>();
-
-/**
- * For one rebuild, from just after its tables were emptied: `RowCache.forBatch`
- * on `trx` hands back the same cache for a table in every batch and writes its
- * rows only when it grows past KEPT_ROWS or at `flush`, so a row many batches
- * touch is written once instead of once per batch. A savepoint rollback does
- * not undo these rows: a rebuild whose apply throws must start over in a fresh
- * transaction without them (rebuild.ts).
- */
-export function keepRowsAcrossBatches(trx: AnyDb): { flush(): Promise<void> } {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const caches = new Map<string, RowCache<any>>();
-  keptCaches.set(trx, caches);
-  return {
-    async flush() {
-      keptCaches.delete(trx);
-      for (const cache of caches.values()) await cache.writeDirty();
-    },
-  };
-}
-
 /**
  * The rows of one table that a batch touches, keyed by primary key. `put` marks a
  * row dirty; `flush` writes all dirty rows in multi-row upserts. Rows keep their
@@ -123,10 +97,6 @@ export function keepRowsAcrossBatches(trx: AnyDb): { flush(): Promise<void> } {
 export class RowCache<R extends object> {
   private readonly rows = new Map<string, R>();
   private readonly dirty = new Set<string>();
-  /** Kept across a rebuild's batches (forBatch): `flush` writes only when full. */
-  private kept = false;
-  /** Kept, and every row the table has is in `rows` (it was emptied, nothing dropped yet): a miss needs no query. */
-  private complete = false;
 
   constructor(
     private readonly trx: AnyDb,
@@ -135,51 +105,18 @@ export class RowCache<R extends object> {
     private readonly decode: (raw: Row) => R = (raw) => raw as unknown as R,
   ) {}
 
-  /** A new cache, or during a rebuild (keepRowsAcrossBatches) the table's cache kept from the batches before. */
-  static forBatch<R extends object>(
-    trx: AnyDb,
-    table: string,
-    primaryKey: readonly (keyof R & string)[],
-    decode?: (raw: Row) => R,
-  ): RowCache<R> {
-    const caches = keptCaches.get(trx);
-    if (!caches) return new RowCache(trx, table, primaryKey, decode);
-    let cache = caches.get(table) as RowCache<R> | undefined;
-    if (!cache) {
-      cache = new RowCache(trx, table, primaryKey, decode);
-      cache.kept = cache.complete = true;
-      caches.set(table, cache);
-    }
-    return cache;
-  }
-
   private keyOf(row: R): string {
     return this.primaryKey.map((column) => String((row as Row)[column])).join('\u0000');
   }
 
   /** Loads the rows whose `column` is one of `values` (default: the first key column). */
   async load(values: Iterable<string>, column: string = this.primaryKey[0]): Promise<R[]> {
-    let wanted = [...new Set(values)];
-    const loaded: R[] = [];
-    if (this.kept) {
-      if (column === this.primaryKey[0] && this.primaryKey.length === 1) {
-        const missing: string[] = [];
-        for (const value of wanted) {
-          const row = this.rows.get(value);
-          if (row) loaded.push(row);
-          else if (!this.complete) missing.push(value);
-        }
-        wanted = missing;
-      } else {
-        // Not by key: the table must hold what the cache holds before it is read.
-        await this.writeDirty();
-      }
-    }
-    if (wanted.length === 0) return loaded;
+    const wanted = [...new Set(values)];
     const raws = await runInShapes(this.trx, `select ${this.table} ${column}`, wanted, 1, (value) => [value], (n) =>
       // Placeholders only; the values are bound by runInShapes.
       this.trx.selectFrom(this.table).selectAll().where(column, 'in', Array.from({ length: n }, () => '')),
     );
+    const loaded: R[] = [];
     for (const raw of raws) {
       const row = this.decode(raw);
       const key = this.keyOf(row);
@@ -193,34 +130,19 @@ export class RowCache<R extends object> {
     return this.rows.get(key.join('\u0000'));
   }
 
-  /** Every row loaded or put so far (for a kept cache: still held in this rebuild). */
+  /** Every row loaded or put so far. */
   values(): R[] {
     return [...this.rows.values()];
   }
 
   put(row: R): R {
     const key = this.keyOf(row);
-    // Re-inserted so a kept cache's Map order is least recently put first.
-    if (this.kept) this.rows.delete(key);
     this.rows.set(key, row);
     this.dirty.add(key);
     return row;
   }
 
-  /** Writes the dirty rows; a kept cache only once it holds more than KEPT_ROWS, then drops the older half. */
   async flush(): Promise<void> {
-    if (!this.kept) return this.writeDirty();
-    if (this.rows.size <= KEPT_ROWS) return;
-    await this.writeDirty();
-    let drop = this.rows.size - KEPT_ROWS / 2;
-    for (const key of this.rows.keys()) {
-      if (drop-- <= 0) break;
-      this.rows.delete(key);
-    }
-    this.complete = false;
-  }
-
-  async writeDirty(): Promise<void> {
     const rows = [...this.dirty].map((key) => this.rows.get(key)! as Row);
     this.dirty.clear();
     if (rows.length === 0) return;

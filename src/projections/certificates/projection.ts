@@ -46,7 +46,7 @@ export function createCertificatesProjection(): Projection {
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is CertificateFact => CERTIFICATE_EVENTS.has(e.type));
       if (events.length === 0) return;
-      const rows = RowCache.forBatch<CertificateRow>(trx, CERTIFICATES_TABLE, ['folio']);
+      const rows = new RowCache<CertificateRow>(trx, CERTIFICATES_TABLE, ['folio']);
       await rows.load(events.map((e) => e.data.folio));
       for (const event of events) {
         const after = evolve(rows.get(event.data.folio), event);

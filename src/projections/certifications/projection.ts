@@ -45,7 +45,7 @@ export function createCertificationsProjection(): Projection {
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is CertificationFact => CERTIFICATION_EVENTS.has(e.type));
       if (events.length === 0) return;
-      const rows = RowCache.forBatch<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);
+      const rows = new RowCache<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);
       await rows.load(events.map((e) => e.recorded.streamId));
       // Each stream's state is decoded and encoded once per batch, not per event.
       const folded = new Map<string, { state: CertificationState; version: number; changed: boolean }>();

@@ -19,7 +19,7 @@ export function createEvaluatorsProjection(): Projection {
       const accredited = events.filter((e): e is Accredited => e.type === 'EvaluatorAccredited');
       const verdicts = events.filter((e): e is Verdict => e.type === 'VerdictRecorded');
 
-      const rows = RowCache.forBatch<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
+      const rows = new RowCache<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
       await rows.load(accredited.map((e) => e.data.evaluatorId));
       for (const { data } of accredited) {
         // Accrediting again replaces standards and validity; the count stays.
@@ -47,7 +47,7 @@ export function createEvaluatorsProjection(): Projection {
       for (const { evaluator_id } of inserted as { evaluator_id: string }[]) {
         added.set(evaluator_id, (added.get(evaluator_id) ?? 0) + 1);
       }
-      // In the cache, not an UPDATE per evaluator: a rebuild keeps these rows across batches.
+      // Added in the cache and written in one upsert, not an UPDATE per evaluator.
       await rows.load(added.keys());
       for (const [id, count] of added) {
         const row = rows.get(id);

@@ -13,7 +13,7 @@ export function createGoalsProjection(): Projection {
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is ProjectedEvent & GoalSet => e.type === 'GoalSet');
       if (events.length === 0) return;
-      const rows = RowCache.forBatch<GoalRow>(trx, GOALS_TABLE, ['id']);
+      const rows = new RowCache<GoalRow>(trx, GOALS_TABLE, ['id']);
       for (const { data } of events) {
         rows.put({
           id: data.goalId,

@@ -79,7 +79,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is ServantFact => SERVANT_EVENTS.has(e.type));
       if (events.length === 0) return;
-      const rows = RowCache.forBatch<ServantRow>(trx, SERVANTS_TABLE, ['id']);
+      const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
       await rows.load(events.map((e) => e.data.servantId));
       const registered: ServantRow[] = [];
       for (const event of events) {

@@ -10,7 +10,7 @@ export function createStandardsProjection(): Projection {
     migrate: (db) => migrateStandards(db),
     reset: (trx) => deleteAll(trx, [STANDARDS_TABLE]),
     async apply(trx, batch) {
-      const rows = RowCache.forBatch<StandardRow>(trx, STANDARDS_TABLE, ['code']);
+      const rows = new RowCache<StandardRow>(trx, STANDARDS_TABLE, ['code']);
       const events = projectedEvents(batch).filter(
         (e) => e.type === 'StandardPublished' || e.type === 'StandardWithdrawn',
       );

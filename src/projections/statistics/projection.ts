@@ -42,9 +42,9 @@ class ServantFactsCache {
   readonly certificates: RowCache<StatsCertificateRow>;
 
   constructor(trx: AnyDb) {
-    this.servants = RowCache.forBatch(trx, STATS_SERVANTS_TABLE, ['servant_id']);
-    this.certifications = RowCache.forBatch(trx, STATS_CERTIFICATIONS_TABLE, ['id']);
-    this.certificates = RowCache.forBatch(trx, STATS_CERTIFICATES_TABLE, ['folio']);
+    this.servants = new RowCache(trx, STATS_SERVANTS_TABLE, ['servant_id']);
+    this.certifications = new RowCache(trx, STATS_CERTIFICATIONS_TABLE, ['id']);
+    this.certificates = new RowCache(trx, STATS_CERTIFICATES_TABLE, ['folio']);
   }
 
   async load(servantIds: string[]): Promise<void> {
