@@ -16,7 +16,7 @@ const rssBefore = process.memoryUsage().rss / 2 ** 20;
 let started = performance.now();
 const result = await rebuildProjections({
   store: app.store,
-  db: app.readStore.db,
+  db: app.projectionDb,
   dialect: app.readStore.dialect,
   projections: app.projections,
   writeLock: app.writeLock,

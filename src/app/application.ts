@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -14,8 +15,8 @@ import { PostgresKeyStore } from '../privacy/postgres-key-store.js';
 import { SqliteKeyStore } from '../privacy/sqlite-key-store.js';
 import { EnvelopeVault } from '../privacy/vault.js';
 import { createAllProjections } from '../projections/all.js';
-import { openReadDatabase, type ReadStore } from '../projections/database.js';
-import type { Projection } from '../projections/projection.js';
+import { eventsConnectionWriter, openReadDatabase, type ReadStore } from '../projections/database.js';
+import type { Projection, ReadDatabase } from '../projections/projection.js';
 import type { ReadModel } from '../projections/read-model.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { SqlReadModel } from '../projections/sql-read-model.js';
@@ -31,6 +32,8 @@ export interface Application {
   vault: PersonalDataVault;
   runner: ProjectionRunner;
   readStore: ReadStore;
+  /** Where projections and rebuilds write: the events' own connection when both share a SQLite file, else `readStore.db`. */
+  projectionDb: ReadDatabase;
   projections: readonly Projection[];
   /** The write lock read-model transactions take (SQLite sharing a file with appends). */
   writeLock: WriteLock | undefined;
@@ -65,8 +68,14 @@ function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: W
   return { keys: new PostgresKeyStore(pool, config.databaseSchema), close: () => pool.end() };
 }
 
+/** The file of a `sqlite:` URL (sqlite:x, sqlite:/abs/x, sqlite:///abs/x), as openReadDatabase reads it. */
 function sqlitePathOf(url: string): string | null {
-  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : null;
+}
+
+/** Both paths name one existing file (both are open by now). */
+function sameFile(a: string, b: string | null): boolean {
+  return b !== null && realpathSync(a) === realpathSync(b);
 }
 
 export async function createApplication(config: ApplicationConfig, options: ApplicationOptions): Promise<Application> {
@@ -78,7 +87,9 @@ export async function createApplication(config: ApplicationConfig, options: Appl
   await keys.migrate();
   const vault = new EnvelopeVault(config.masterKey, keys);
   const projections = createAllProjections({ dialect: readStore.dialect, vault });
-  const runner = new ProjectionRunner({ store, db: readStore.db, dialect: readStore.dialect, projections, writeLock, logger: options.logger });
+  const projectionDb =
+    store instanceof SqliteEventStore && sameFile(store.path, sqlitePathOf(config.readStoreUrl)) ? eventsConnectionWriter(store.database) : readStore.db;
+  const runner = new ProjectionRunner({ store, db: projectionDb, readDb: readStore.db, dialect: readStore.dialect, projections, writeLock, logger: options.logger });
   if (options.project !== false) await runner.start();
   const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });
   const office = createCertificationOffice(eventStreamsOf(store), vault);
@@ -90,6 +101,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     vault,
     runner,
     readStore,
+    projectionDb,
     projections,
     writeLock,
     async healthy() {
@@ -103,6 +115,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     async close() {
       await runner.stop();
       await closeKeys();
+      if (projectionDb !== readStore.db) await projectionDb.destroy();
       await readStore.close();
       await store.close();
     },

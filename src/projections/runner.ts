@@ -33,7 +33,13 @@ export interface ProjectionLogger {
 
 export interface ProjectionRunnerOptions {
   store: EventStore;
+  /** Where the read models are written (on SQLite, the events' own connection: see application.ts). */
   db: ReadDatabase;
+  /**
+   * Where checkpoints are read outside the runner's transactions (default `db`):
+   * the readers' connection, so a rebuild still open on `db` is never seen before it commits.
+   */
+  readDb?: ReadDatabase;
   dialect: SqlDialect;
   projections: readonly Projection[];
   /** SQLite sharing the events' file: `(fn) => sqliteStore.withWriteLock(fn)`. */
@@ -85,6 +91,7 @@ const MAX_BATCH = 10_000;
 export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly db: ReadDatabase;
+  private readonly readDb: ReadDatabase;
   private readonly dialect: SqlDialect;
   private readonly writeLock: WriteLock;
   private readonly logger: ProjectionLogger;
@@ -120,6 +127,7 @@ export class ProjectionRunner {
     }
     this.store = options.store;
     this.db = options.db;
+    this.readDb = options.readDb ?? options.db;
     this.dialect = options.dialect;
     this.writeLock = options.writeLock ?? noWriteLock;
     this.logger = options.logger ?? pino({ name: 'projections' });
@@ -425,7 +433,7 @@ export class ProjectionRunner {
 
   private async refresh(tracks: Track[]): Promise<void> {
     if (tracks.length === 0) return;
-    const stored = await readCheckpoints(this.db, tracks.map((track) => track.projection.name));
+    const stored = await readCheckpoints(this.readDb, tracks.map((track) => track.projection.name));
     for (const track of tracks) {
       const checkpoint = stored.get(track.projection.name);
       track.position = checkpoint?.position ?? 0n;

@@ -10,7 +10,7 @@ export async function rebuild(runtime: Runtime, names: string[]): Promise<void> 
     try {
       const result = await rebuildProjections({
         store: app.store,
-        db: app.readStore.db,
+        db: app.projectionDb,
         dialect: app.readStore.dialect,
         projections: app.projections,
         names: names.length > 0 ? names : undefined,
