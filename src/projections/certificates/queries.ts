@@ -2,6 +2,7 @@ import { certificateStatus } from '../../domain/certifications/stage.js';
 import type { CertificateCheckView, CertificateView } from '../read-model.js';
 import { SERVANTS_TABLE } from '../servants/tables.js';
 import { type AnyDb, fromFlag } from '../sql-support.js';
+import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE } from '../standards/tables.js';
 import { CERTIFICATES_TABLE, type CertificateRow } from './tables.js';
 
@@ -27,11 +28,9 @@ export async function certificatesByFolios(
   at: Date,
 ): Promise<(CertificateView | null)[]> {
   if (folios.length === 0) return [];
-  const rows = (await db
-    .selectFrom(CERTIFICATES_TABLE)
-    .selectAll()
-    .where('folio', 'in', [...new Set(folios)])
-    .execute()) as CertificateRow[];
+  const rows = await selectByKeys<CertificateRow>(db, 'certificatesByFolios', [...new Set(folios)], (keys) =>
+    db.selectFrom(CERTIFICATES_TABLE).selectAll().where('folio', 'in', keys),
+  );
   const byFolio = new Map(rows.map((row) => [row.folio, toView(row, at)]));
   return folios.map((folio) => byFolio.get(folio) ?? null);
 }

@@ -2,6 +2,7 @@ import { certificationStreamId } from '../../domain/certifications/events.js';
 import { certificationStage } from '../../domain/certifications/stage.js';
 import type { CertificationView } from '../read-model.js';
 import { type AnyDb, fromFlag, toNumber } from '../sql-support.js';
+import { selectByKeys } from '../select-by-keys.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow } from './tables.js';
 
 /** Every column but `state`: a view's stage comes from the stage columns. */
@@ -53,13 +54,9 @@ export async function certificationsByServantIds(
   at: Date,
 ): Promise<CertificationView[][]> {
   if (servantIds.length === 0) return [];
-  const rows = (await db
-    .selectFrom(CERTIFICATIONS_TABLE)
-    .select(VIEW_COLUMNS)
-    .where('servant_id', 'in', [...new Set(servantIds)])
-    .orderBy('servant_id')
-    .orderBy('standard_code')
-    .execute()) as ViewRow[];
+  const rows = await selectByKeys<ViewRow>(db, 'certificationsByServantIds', [...new Set(servantIds)], (ids) =>
+    db.selectFrom(CERTIFICATIONS_TABLE).select(VIEW_COLUMNS).where('servant_id', 'in', ids).orderBy('servant_id').orderBy('standard_code'),
+  );
   const byServant = new Map<string, CertificationView[]>();
   for (const row of rows) {
     const list = byServant.get(row.servant_id) ?? [];

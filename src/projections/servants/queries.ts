@@ -5,6 +5,7 @@ import { validAt } from '../certificates/validity.js';
 import { CERTIFICATIONS_TABLE } from '../certifications/tables.js';
 import type { Page, ServantFilter, ServantView } from '../read-model.js';
 import { type AnyDb, fromFlag, toFlag, toNumber } from '../sql-support.js';
+import { selectByKeys } from '../select-by-keys.js';
 import { containsPattern } from './search.js';
 import { SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
@@ -29,11 +30,9 @@ const toView = (row: ServantRow): ServantView => ({
 
 export async function servantsByIds(db: AnyDb, ids: readonly string[]): Promise<(ServantView | null)[]> {
   if (ids.length === 0) return [];
-  const rows = (await db
-    .selectFrom(SERVANTS_TABLE)
-    .selectAll()
-    .where('id', 'in', [...new Set(ids)])
-    .execute()) as ServantRow[];
+  const rows = await selectByKeys<ServantRow>(db, 'servantsByIds', [...new Set(ids)], (keys) =>
+    db.selectFrom(SERVANTS_TABLE).selectAll().where('id', 'in', keys),
+  );
   const byId = new Map(rows.map((row) => [row.id, toView(row)]));
   return ids.map((id) => byId.get(id) ?? null);
 }

@@ -1,5 +1,6 @@
 import type { StandardView } from '../read-model.js';
 import { type AnyDb, toNumber } from '../sql-support.js';
+import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE, type StandardRow } from './tables.js';
 
 const toView = (row: StandardRow): StandardView => ({
@@ -18,11 +19,9 @@ export async function listStandards(db: AnyDb): Promise<StandardView[]> {
 
 export async function standardsByCodes(db: AnyDb, codes: readonly string[]): Promise<(StandardView | null)[]> {
   if (codes.length === 0) return [];
-  const rows = (await db
-    .selectFrom(STANDARDS_TABLE)
-    .selectAll()
-    .where('code', 'in', [...new Set(codes)])
-    .execute()) as StandardRow[];
+  const rows = await selectByKeys<StandardRow>(db, 'standardsByCodes', [...new Set(codes)], (keys) =>
+    db.selectFrom(STANDARDS_TABLE).selectAll().where('code', 'in', keys),
+  );
   const byCode = new Map(rows.map((row) => [row.code, toView(row)]));
   return codes.map((code) => byCode.get(code) ?? null);
 }
