@@ -299,7 +299,7 @@ export class PostgresEventStore implements EventStore {
     let recordedAt: Date | null = null;
     for (;;) {
       const { rows } = await client.query<{ position: string; hash: string; recorded_at: Date }>(
-        `select position::text as position, hash, recorded_at from ${this.events} where position > $1 order by position limit $2`,
+        `select position::text as position, hash, recorded_at from ${this.events} where position > $1 order by events.position limit $2`,
         [position, MIGRATION_BATCH],
       );
       if (rows.length === 0) break;

@@ -189,16 +189,18 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
   });
 
   it('upgrades a log written before the global chain in place, with the same hashes, and appends continue the chain', async () => {
+    // Past position 9, so an upgrade that ordered positions as text ('10' < '9') would chain them wrongly.
+    await kit.store.append('servant-e', numberedEvents(12));
     const before = await all();
     await kit.sql(`drop table {log_head}`);
     await kit.sql(`alter table {events} drop column global_hash`);
     const store = await kit.reopen();
     const after = await store.readAll({ limit: 100 });
     expect(after.map((event) => event.globalHash)).toEqual(before.map((event) => event.globalHash));
-    expect(await store.logHead()).toEqual({ position: 8n, globalHash: before.at(-1)!.globalHash });
+    expect(await store.logHead()).toEqual({ position: 20n, globalHash: before.at(-1)!.globalHash });
     await store.append('servant-d', numberedEvents(1));
     const report = await verifyIntegrity(store);
-    expect(report).toMatchObject({ ok: true, checkedEvents: 9 });
+    expect(report).toMatchObject({ ok: true, checkedEvents: 21 });
   });
 });
 
