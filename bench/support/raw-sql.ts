@@ -118,14 +118,14 @@ async function postgresRaw(schema: string): Promise<RawSql> {
     async eventRows(after, limit) {
       // JSON as text, as an application would send it back.
       const select = columns.map((c) => (c === 'data' || c === 'metadata' ? `${c}::text as ${c}` : c)).join(', ');
-      const { rows } = await client.query(`select position::text as position, ${select} from ${events} where position > $1 order by position limit $2`, [after.toString(), limit]);
+      const { rows } = await client.query(`select position::text as position, ${select} from ${events} where position > $1 order by events.position limit $2`, [after.toString(), limit]);
       return rows;
     },
     async scanDecoded(pageSize) {
       // pg decodes jsonb columns with JSON.parse.
       let count = 0;
       for (let after = '0'; ; ) {
-        const { rows } = await client.query<{ position: string }>(`select position::text as position, ${list} from ${events} where position > $1 order by position limit $2`, [after, pageSize]);
+        const { rows } = await client.query<{ position: string }>(`select position::text as position, ${list} from ${events} where position > $1 order by events.position limit $2`, [after, pageSize]);
         if (rows.length === 0) return count;
         count += rows.length;
         after = rows[rows.length - 1].position;
