@@ -1,11 +1,9 @@
 /** Batch loaders' `where column in (keys)` queries, built by Kysely once per key count. */
 import { type Compilable, CompiledQuery } from 'kysely';
-import type { AnyDb } from './sql-support.js';
+import { keptSqlText, type AnyDb } from './sql-support.js';
 
 /** Key counts whose SQL is kept: a page's loaders ask for at most a few hundred keys. */
 const KEPT_KEY_COUNTS = 256;
-/** SQL text per query name and key count, per dialect adapter (one per Kysely instance). */
-const keptSql = new WeakMap<object, Map<string, string>>();
 
 /**
  * Runs `query(keys)`, whose only parameters are the keys in order (a
@@ -19,18 +17,12 @@ export async function selectByKeys<R>(
   keys: readonly unknown[],
   query: (keys: readonly unknown[]) => Compilable,
 ): Promise<R[]> {
-  const adapter = db.getExecutor().adapter;
-  let known = keptSql.get(adapter);
-  if (!known) keptSql.set(adapter, (known = new Map()));
-  const key = `${name}\u0000${keys.length}`;
-  let text = known.get(key);
-  if (text === undefined) {
+  const text = keptSqlText(db, name, keys.length, keys.length <= KEPT_KEY_COUNTS, () => {
     const compiled = query(keys).compile();
     if (compiled.parameters.length !== keys.length || compiled.parameters.some((p, i) => p !== keys[i])) {
       throw new Error(`${name}: its parameters are not the keys`);
     }
-    text = compiled.sql;
-    if (keys.length <= KEPT_KEY_COUNTS) known.set(key, text);
-  }
+    return compiled;
+  });
   return (await db.executeQuery<R>(CompiledQuery.raw(text, [...keys]))).rows;
 }

@@ -42,8 +42,26 @@ type Row = Record<string, unknown>;
 const SQLITE_PARAMETERS = 2_048;
 /** On PostgreSQL (nothing is kept prepared, a statement is a round trip): under its 65,535 limit. */
 const POSTGRES_PARAMETERS = 30_000;
-/** SQL text per statement shape, per dialect adapter (one per Kysely instance). */
-const shapeSql = new WeakMap<object, Map<string, string>>();
+/** SQL text per statement name and size, per dialect adapter (one per Kysely instance). */
+const keptSql = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The SQL text of the statement `name` for `size` items or keys: compiled by
+ * Kysely with `compile()` the first time, kept for this database when `keep`,
+ * so hot statements skip Kysely's builder and compiler.
+ */
+export function keptSqlText(db: AnyDb, name: string, size: number, keep: boolean, compile: () => CompiledQuery): string {
+  const adapter = db.getExecutor().adapter;
+  let known = keptSql.get(adapter);
+  if (!known) keptSql.set(adapter, (known = new Map()));
+  const key = `${name}\u0000${size}`;
+  let text = known.get(key);
+  if (text === undefined) {
+    text = compile().sql;
+    if (keep) known.set(key, text);
+  }
+  return text;
+}
 
 /**
  * Runs a statement over many items. On SQLite in a few fixed sizes (powers
@@ -62,24 +80,18 @@ export async function runInShapes<T>(
   parametersOf: (item: T) => unknown[],
   shape: (n: number) => Compilable,
 ): Promise<Row[]> {
-  const adapter = db.getExecutor().adapter;
-  const postgres = adapter instanceof PostgresAdapter;
-  let known = shapeSql.get(adapter);
-  if (!known) shapeSql.set(adapter, (known = new Map()));
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const most = Math.max(1, Math.floor((postgres ? POSTGRES_PARAMETERS : SQLITE_PARAMETERS) / parametersPerItem));
   const largest = 2 ** Math.floor(Math.log2(most));
   const returned: Row[] = [];
   for (let start = 0; start < items.length; ) {
     const left = items.length - start;
     const n = postgres ? Math.min(most, left) : Math.min(largest, 2 ** Math.floor(Math.log2(left)));
-    const key = `${name}\u0000${n}`;
-    let text = postgres ? undefined : known.get(key);
-    if (text === undefined) {
+    const text = keptSqlText(db, name, n, !postgres, () => {
       const compiled = shape(n).compile();
       if (compiled.parameters.length !== n * parametersPerItem) throw new Error(`${name}: ${compiled.parameters.length} parameters for ${n} items`);
-      text = compiled.sql;
-      if (!postgres) known.set(key, text);
-    }
+      return compiled;
+    });
     const parameters: unknown[] = [];
     for (let i = start; i < start + n; i++) for (const value of parametersOf(items[i])) parameters.push(value ?? null);
     const result = await db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
