@@ -22,6 +22,8 @@ export interface AppConfig {
   maxQueryCost: number;
   /** verifyCertificate per client address: sustained per minute and burst; null when PUBLIC_RATE_LIMIT=0. */
   publicRateLimit: { perMinute: number; burst: number } | null;
+  /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. */
+  responseCacheBytes: number;
   /** Warnings to log once at start (dev defaults in use). */
   warnings: string[];
 }
@@ -62,6 +64,7 @@ const schema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   PUBLIC_RATE_BURST: z.coerce.number().int().min(1).default(20),
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(65536).default(32),
 });
 
 /** A 32-byte key as 64 hex characters or base64. */
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     maxQueryCost: vars.MAX_QUERY_COST,
     publicRateLimit: vars.PUBLIC_RATE_LIMIT === 0 ? null : { perMinute: vars.PUBLIC_RATE_LIMIT, burst: vars.PUBLIC_RATE_BURST },
+    responseCacheBytes: vars.RESPONSE_CACHE_MB * 1024 * 1024,
     warnings,
   };
 }

@@ -16,6 +16,9 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AcreditaError } from '../domain/shared/errors.js';
 import { errorLogPlugin, limitsPlugin, noSubscriptionsOverHttpPlugin } from '../graphql/apollo-plugins.js';
+import { freshnessOf } from '../graphql/response-cache/freshness.js';
+import { ResponseCache } from '../graphql/response-cache/response-cache.js';
+import { responseCachePlugin } from '../graphql/response-cache/response-cache.plugin.js';
 import { authenticate, type Viewer } from '../graphql/auth.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { GraphQLDeps } from '../graphql/deps.js';
@@ -43,7 +46,11 @@ export interface HttpServerOptions {
   health: () => Promise<boolean>;
   /** verifyCertificate per client address (PUBLIC_RATE_LIMIT); unlimited when absent. */
   publicRateLimit?: { perMinute: number; burst: number } | null;
+  /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. Default 32 MiB. */
+  responseCacheBytes?: number;
 }
+
+const DEFAULT_RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
 
 export interface RunningHttpServer {
   /** The server's origin, e.g. http://127.0.0.1:4000 (GraphQL is at `${url}/graphql`). */
@@ -243,6 +250,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const metrics = createMetrics({ ...deps, activeSubscriptions: () => pubSub.subscriberCount(CERTIFICATE_ISSUED) });
   const httpServer = createServer();
   const gate = options.publicRateLimit ? publicOperationGate(options.publicRateLimit) : undefined;
+  const responseCacheBytes = options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES;
+  const responseCache = responseCacheBytes > 0 ? new ResponseCache(freshnessOf(deps), responseCacheBytes) : null;
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -261,6 +270,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       limitsPlugin(limits),
       noSubscriptionsOverHttpPlugin(),
       ...(gate ? [rateLimitPlugin(gate)] : []),
+      // After the limits and the rate limit: a kept response is still refused to whom they refuse.
+      ...(responseCache ? [responseCachePlugin(responseCache, (outcome) => metrics.observeResponseCache(outcome))] : []),
       errorLogPlugin(),
       metricsPlugin(metrics),
     ],

@@ -6,6 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventStore } from '../eventstore/types.js';
+import type { ResponseCacheOutcome } from '../graphql/response-cache/response-cache.plugin.js';
 import type { ReadModel } from '../projections/read-model.js';
 
 /** query | mutation | subscription, or 'unknown' when refused before an operation was known. */
@@ -15,6 +16,8 @@ export type Outcome = 'ok' | 'error';
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(operationType: OperationType, outcome: Outcome, seconds: number): void;
+  /** A read-model query answered from a kept response (hit) or executed (miss). */
+  observeResponseCache(outcome: ResponseCacheOutcome): void;
 }
 
 export interface MetricSources {
@@ -39,6 +42,12 @@ export function createMetrics(sources: MetricSources): Metrics {
     help: 'GraphQL HTTP request latency by operation type',
     labelNames: ['operation_type'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const responseCache = new Counter({
+    name: 'acredita_graphql_response_cache_total',
+    help: 'Read-model queries answered from a kept response (hit) or executed (miss)',
+    labelNames: ['outcome'] as const,
     registers: [registry],
   });
   new Gauge({
@@ -81,6 +90,9 @@ export function createMetrics(sources: MetricSources): Metrics {
     observeRequest(operationType, outcome, seconds) {
       requests.inc({ operation_type: operationType, outcome });
       if (operationType !== 'subscription') latency.observe({ operation_type: operationType }, seconds);
+    },
+    observeResponseCache(outcome) {
+      responseCache.inc({ outcome });
     },
   };
 }

@@ -121,3 +121,15 @@ export async function clearError(db: Db, name: string): Promise<void> {
     .where('last_error', 'is not', null)
     .execute();
 }
+
+const VERSION_QUERY = CompiledQuery.raw(`select name, position, last_error, updated_at from ${CHECKPOINTS_TABLE} order by name`);
+
+/**
+ * Every checkpoint as one text. Read-model rows only change in the transaction
+ * that moves (or, on rebuild and on a stop, rewrites) their checkpoint, so two
+ * equal texts mean the read models held the same rows.
+ */
+export async function checkpointsVersion(db: Db): Promise<string> {
+  const { rows } = await db.executeQuery<CheckpointRow>(VERSION_QUERY);
+  return rows.map((row) => `${row.name}@${row.position}@${row.updated_at}@${row.last_error ?? ''}`).join(';');
+}

@@ -185,6 +185,14 @@ export interface ReadModel {
   goalProgress(goalId: string): Promise<GoalProgressView | null>;
 
   projections(): Promise<ProjectionStatusView[]>;
+  /** Changes whenever any read model may have changed: equal versions, equal rows. */
+  version(): Promise<string>;
+  /**
+   * The first instant after `at` at which an answer about the present may change
+   * with time alone, the rows staying the same: a certificate expiring, or the
+   * next UTC day for the day-grained statistics.
+   */
+  nextChangeInTime(at: Date): Promise<Date>;
   /** Resolves once every read model has processed the log up to `position`. */
   waitFor(position: bigint, timeoutMs?: number): Promise<void>;
 }

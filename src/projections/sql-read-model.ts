@@ -3,7 +3,8 @@
  * Each method delegates to its model's queries; batch methods answer in the
  * order asked with one query, for per-request DataLoaders.
  */
-import { certificateCheck, certificatesByFolios } from './certificates/queries.js';
+import { certificateCheck, certificatesByFolios, nextValidityEnd } from './certificates/queries.js';
+import { checkpointsVersion } from './checkpoints.js';
 import { certificationOf, certificationsByServantIds } from './certifications/queries.js';
 import { listEvaluators } from './evaluators/queries.js';
 import { goalProgress, listGoals } from './goals/queries.js';
@@ -119,5 +120,17 @@ export class SqlReadModel implements ReadModel {
 
   waitFor(position: bigint, timeoutMs?: number): Promise<void> {
     return this.runner.waitFor(position, timeoutMs);
+  }
+
+  version(): Promise<string> {
+    return checkpointsVersion(this.db);
+  }
+
+  async nextChangeInTime(at: Date): Promise<Date> {
+    const nextDay = new Date(at);
+    nextDay.setUTCHours(24, 0, 0, 0);
+    const validityEnd = await nextValidityEnd(this.db, at);
+    // A certificate is still VALID at its validUntil and EXPIRED one millisecond later.
+    return validityEnd !== null && validityEnd.getTime() + 1 < nextDay.getTime() ? new Date(validityEnd.getTime() + 1) : nextDay;
   }
 }

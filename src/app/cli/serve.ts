@@ -19,6 +19,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     corsOrigins: config.corsOrigins,
     maxCost: config.maxQueryCost,
     publicRateLimit: config.publicRateLimit,
+    responseCacheBytes: config.responseCacheBytes,
     health: () => app.healthy(),
   });
   logger.info({ url: server.url }, 'listening');

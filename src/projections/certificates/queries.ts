@@ -52,3 +52,18 @@ export async function certificateCheck(db: AnyDb, folio: string, at: Date): Prom
     holderName: row.holder_name === null || fromFlag(row.holder_erased) ? null : row.holder_name,
   };
 }
+
+/**
+ * The earliest validUntil at or after `at`: past that instant some VALID
+ * certificate reads EXPIRED. Issuance and revocation cannot be dated in the
+ * future, so expiry is the only way time alone changes a certificate's status.
+ */
+export async function nextValidityEnd(db: AnyDb, at: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom(CERTIFICATES_TABLE)
+    .select((eb) => eb.fn.min('valid_until').as('next'))
+    .where('valid_until', '>=', at.toISOString())
+    .executeTakeFirst();
+  const next = row?.next as string | null | undefined;
+  return next ? new Date(next) : null;
+}

@@ -51,4 +51,6 @@ export async function migrateCertificates(db: ReadDatabase): Promise<void> {
     .on(CERTIFICATES_TABLE)
     .columns(['state', 'municipality', 'issued_at'])
     .execute();
+  // When a VALID certificate next turns EXPIRED (how long a kept response holds).
+  await db.schema.createIndex('rm_certificates_valid_until').ifNotExists().on(CERTIFICATES_TABLE).column('valid_until').execute();
 }

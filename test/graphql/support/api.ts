@@ -8,7 +8,7 @@ import pino from 'pino';
 import type { Application } from '../../../src/app/application.js';
 import { startHttpServer, type RunningHttpServer } from '../../../src/app/http-server.js';
 import { signToken, type Role } from '../../../src/graphql/auth.js';
-import { systemClock, type GraphQLDeps } from '../../../src/graphql/deps.js';
+import { systemClock, type Clock, type GraphQLDeps } from '../../../src/graphql/deps.js';
 import type { ReadModel } from '../../../src/projections/read-model.js';
 import { openTestApplication, type Backend, type TestApplication } from '../../support/application.js';
 
@@ -44,6 +44,11 @@ export interface TestApiOptions {
   readModel?: (app: Application) => ReadModel;
   /** Replaces the application's health check. */
   health?: () => Promise<boolean>;
+  /** Bytes of responses kept for reuse (default: the server's default; 0 keeps none). */
+  responseCacheBytes?: number;
+  /** The GraphQL layer's clock (default: the wall clock). */
+  clock?: Clock;
+  publicRateLimit?: { perMinute: number; burst: number };
 }
 
 export async function startTestApi(backend: Backend, options: TestApiOptions = {}): Promise<TestApi | null> {
@@ -63,7 +68,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     readModel: options.readModel ? options.readModel(app) : app.readModel,
     store: app.store,
     vault: app.vault,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     logger,
   };
   const server = await startHttpServer({
@@ -74,6 +79,8 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     logger,
     corsOrigins: options.corsOrigins,
     maxCost: options.maxCost,
+    responseCacheBytes: options.responseCacheBytes,
+    publicRateLimit: options.publicRateLimit,
     health: options.health ?? (() => app.healthy()),
   });
   const origin = server.url;
