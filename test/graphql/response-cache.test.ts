@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/app/config.js';
 import { BACKENDS, MEXICALI, TIJUANA, startTestApi, type TestApi } from './support/api.js';
 import { Q } from './support/documents.js';
 import { Scenario, must } from './support/scenario.js';
@@ -140,5 +141,16 @@ describe.each(BACKENDS)('kept responses on %s', (backend) => {
     expect((await readModel.nextChangeInTime(new Date('2023-06-30T23:59:59.999Z'))).toISOString()).toBe('2023-07-01T00:00:00.000Z');
     expect((await readModel.nextChangeInTime(new Date('2023-07-01T00:00:00.000Z'))).toISOString()).toBe('2023-07-01T00:00:00.001Z');
     expect((await readModel.nextChangeInTime(new Date('2030-03-04T05:06:07.000Z'))).toISOString()).toBe('2030-03-05T00:00:00.000Z');
+  });
+});
+
+describe('RESPONSE_CACHE_MB', () => {
+  it('sizes the kept responses (default 32 MiB, 0 keeps none) and refuses what is not a size', () => {
+    const base = { MASTER_KEY: 'a'.repeat(64), JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).responseCacheBytes).toBe(32 * 1024 * 1024);
+    expect(loadConfig({ ...base, RESPONSE_CACHE_MB: '0' }).responseCacheBytes).toBe(0);
+    expect(loadConfig({ ...base, RESPONSE_CACHE_MB: '128' }).responseCacheBytes).toBe(128 * 1024 * 1024);
+    expect(() => loadConfig({ ...base, RESPONSE_CACHE_MB: 'lots' })).toThrow(/RESPONSE_CACHE_MB/);
+    expect(() => loadConfig({ ...base, RESPONSE_CACHE_MB: '-1' })).toThrow(/RESPONSE_CACHE_MB/);
   });
 });
