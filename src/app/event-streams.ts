@@ -9,6 +9,7 @@ import type { AppendBatchItem, EventStore, NewEvent } from '../eventstore/types.
 export function eventStreamsOf(store: EventStore): EventStreams {
   return {
     readStream: (streamId, options) => store.readStream(streamId, options),
+    ...(store.readStreams && { readStreams: (requests) => store.readStreams!(requests) }),
     append: (streamId, events, options) => store.append(streamId, events as NewEvent[], options),
     ...(store.appendBatch && { appendBatch: (items) => store.appendBatch!(items as AppendBatchItem[]) }),
   };

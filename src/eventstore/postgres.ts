@@ -28,6 +28,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
+  StreamReadRequest,
   SubscriptionItem,
 } from './types.js';
 import {
@@ -423,6 +424,25 @@ export class PostgresEventStore implements EventStore {
       [validateStreamId(streamId), fromRevision, toRevision ?? null, recordedUntil ?? null],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /** One query for every stream asked, on the (stream_id, revision) index. */
+  async readStreams(requests: StreamReadRequest[]): Promise<RecordedEvent[][]> {
+    const valid = requests.map(({ streamId, fromRevision }) => ({
+      streamId: validateStreamId(streamId),
+      fromRevision: validateReadStreamOptions({ fromRevision }).fromRevision,
+    }));
+    const results = valid.map((): RecordedEvent[] => []);
+    if (valid.length === 0) return results;
+    const { rows } = await this.pool.query<EventRow & { n: string }>(
+      `select r.n, ${EVENT_COLUMNS}
+       from unnest($1::text[], $2::int[]) with ordinality as r(sid, from_revision, n)
+         join ${this.events} on stream_id = r.sid and revision >= r.from_revision
+       order by r.n, revision`,
+      [valid.map((request) => request.streamId), valid.map((request) => request.fromRevision)],
+    );
+    for (const row of rows) results[Number(row.n) - 1].push(toRecordedEvent(row));
+    return results;
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -69,6 +69,13 @@ export interface ReadStreamOptions {
   recordedUntil?: Date;
 }
 
+/** One stream's part of readStreams. */
+export interface StreamReadRequest {
+  streamId: string;
+  /** First revision to return (inclusive, default 0). */
+  fromRevision?: number;
+}
+
 export interface ReadAllOptions {
   /** Exclusive: events with a position greater than this (default: from the start). */
   after?: bigint;
@@ -137,6 +144,13 @@ export interface EventStore {
    */
   appendBatch?(items: AppendBatchItem[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several streams at once, each from its fromRevision (a stream may be asked
+   * for more than once): results in request order, each like readStream's.
+   * PostgreSQL answers in one query; callers fall back to readStream per
+   * stream for a store without it.
+   */
+  readStreams?(requests: StreamReadRequest[]): Promise<RecordedEvent[][]>;
   /** Stream version (number of events); 0 when the stream does not exist. */
   streamVersion(streamId: string): Promise<number>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

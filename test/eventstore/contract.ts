@@ -189,6 +189,31 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         expect((await store.readStream('standard-EC0217', { fromRevision: 8 })).map((event) => event.data.n)).toEqual([8, 9]);
       });
 
+      it('readStreams answers several streams as readStream would, in request order, when the backend offers it', async (context) => {
+        if (!store.readStreams) return context.skip();
+        await store.append('standard-EC0301', numberedEvents(4));
+        await store.append('servant-7', numberedEvents(2));
+        await store.append('standard-EC0301', numberedEvents(2, 4));
+        const read = await store.readStreams([
+          { streamId: 'servant-7' },
+          { streamId: 'missing-1' },
+          { streamId: 'standard-EC0301', fromRevision: 3 },
+          { streamId: 'servant-7', fromRevision: 2 },
+          { streamId: 'standard-EC0301' },
+        ]);
+        expect(read.map((events) => events.map((event) => `${event.streamId}:${event.revision}`))).toEqual([
+          ['servant-7:0', 'servant-7:1'],
+          [],
+          ['standard-EC0301:3', 'standard-EC0301:4', 'standard-EC0301:5'],
+          [],
+          ['standard-EC0301:0', 'standard-EC0301:1', 'standard-EC0301:2', 'standard-EC0301:3', 'standard-EC0301:4', 'standard-EC0301:5'],
+        ]);
+        expect(read[4]).toEqual(await store.readStream('standard-EC0301'));
+        expect(await store.readStreams([])).toEqual([]);
+        await expect(store.readStreams([{ streamId: ' ' }])).rejects.toBeInstanceOf(InvalidEventStoreInputError);
+        await expect(store.readStreams([{ streamId: 'servant-7', fromRevision: -1 }])).rejects.toBeInstanceOf(InvalidEventStoreInputError);
+      });
+
       it('readStream with recordedUntil returns only what was recorded by then', async () => {
         await store.append('servant-2', numberedEvents(3));
         const cutOff = new Date((await store.readStream('servant-2'))[2].recordedAt);

@@ -116,13 +116,13 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
 }
 
 async function certificateStreamHolds(kit: HandlerKit, streamId: string, folio: string): Promise<boolean> {
-  const events = await kit.streams.readStream(streamId);
+  const events = await kit.handler.readStream(streamId);
   return events.some((e) => e.type === 'CertificateIssued' && e.data.folio === folio);
 }
 
 /** The certification a folio was assigned to. */
 async function targetOfFolio(kit: HandlerKit, folio: string): Promise<Target> {
-  const guard = await kit.streams.readStream(folioStreamId(folio));
+  const guard = await kit.handler.readStream(folioStreamId(folio));
   const assigned = guard.at(-1);
   if (!assigned || !(await certificateStreamHolds(kit, String(assigned.data.certificationStreamId), folio))) {
     throw new NotFoundError(`Certificate ${folio} does not exist`);

@@ -33,7 +33,7 @@ export async function claimGuard(kit: HandlerKit, claim: GuardClaim, context: Co
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;
   }
-  const existing = await kit.streams.readStream(claim.streamId);
+  const existing = await kit.handler.readStream(claim.streamId);
   const last = existing.at(-1);
   const holder = last ? claim.ownerOf(last) : null;
   if (holder === claim.owner) return;

@@ -33,7 +33,7 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
   };
   const [prechecked, guard] = await Promise.all([
     kit.handler.precheck({ ...request, loadDeps: async () => ({ seal: () => '' }) }),
-    kit.streams.readStream(guardStreamId),
+    kit.handler.readStream(guardStreamId),
   ]);
   if (prechecked) {
     if (guard.length === 0 && kit.streams.appendBatch) {
@@ -49,7 +49,7 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
         event: claim,
         owner: servantId,
         ownerOf: (event) => String(event.data.servantId),
-        isAbandoned: async (holder) => (await kit.streams.readStream(servantStreamId(holder))).length === 0,
+        isAbandoned: async (holder) => (await kit.handler.readStream(servantStreamId(holder))).length === 0,
         conflictMessage: 'A servant with this CURP is already registered',
       },
       context,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { CURRENT_SCHEMA_VERSION, upcast } from '../upcasting.js';
 import type { DomainEventType } from '../events.js';
 import type { Decider } from './decider.js';
@@ -74,6 +75,14 @@ export function toDomainEvent<E extends Event>(stored: Pick<StoredStreamEvent, '
   return { type: stored.type, data } as unknown as E;
 }
 
+interface StreamTail {
+  streamId: string;
+  fromRevision: number;
+}
+
+/** Streams read in one go at most; more wait for the next call. */
+const READ_BATCH_LIMIT = 100;
+
 /**
  * Load the stream, decide, append with the version read. A concurrent writer
  * makes the append fail; then the command is decided again against fresh
@@ -85,11 +94,31 @@ export class CommandHandler {
   /** Folded state of the streams decisions read besides their own, by stream, most recently used last. */
   private readonly folded = new Map<string, { decider: unknown; state: unknown; version: number }>();
 
+  /**
+   * Every stream read of a command (its own stream, the streams it folds, a
+   * guard) goes through here: reads started together, by this command or by
+   * others at the same moment, become one readStreams call (one round trip on
+   * PostgreSQL), or one readStream each on a store without it.
+   */
+  private readonly reads: DataLoader<StreamTail, StoredStreamEvent[]>;
+
   constructor(
     private readonly streams: EventStreams,
     private readonly maxAttempts = 100,
     private readonly foldedLimit = 10_000,
-  ) {}
+  ) {
+    const readMany = streams.readStreams?.bind(streams);
+    this.reads = new DataLoader(
+      (tails: readonly StreamTail[]) =>
+        readMany ? readMany([...tails]) : Promise.all(tails.map(({ streamId, fromRevision }) => streams.readStream(streamId, { fromRevision }))),
+      { cache: false, maxBatchSize: READ_BATCH_LIMIT },
+    );
+  }
+
+  /** A stream's events from `fromRevision` (default 0), read together with the other reads started now. */
+  readStream(streamId: string, fromRevision = 0): Promise<StoredStreamEvent[]> {
+    return this.reads.load({ streamId, fromRevision });
+  }
 
   /**
    * The current state of a stream a decision reads but does not write (standard,
@@ -105,7 +134,7 @@ export class CommandHandler {
     const cached = this.folded.get(streamId);
     const known = cached?.decider === decider ? (cached as { state: State; version: number }) : undefined;
     const from = known?.version ?? 0;
-    const tail = await this.streams.readStream(streamId, { fromRevision: from });
+    const tail = await this.readStream(streamId, from);
     const state = tail.reduce((s, stored) => decider.evolve(s, toDomainEvent<E>(stored)), known ? known.state : decider.initialState());
     const version = from + tail.length;
     // A concurrent read may have folded further meanwhile: keep the newer one.
@@ -199,7 +228,7 @@ export class CommandHandler {
     streamId: string,
     decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
   ): Promise<LoadedStream<State>> {
-    const events = await this.streams.readStream(streamId);
+    const events = await this.readStream(streamId);
     return { state: foldStream(decider, events), version: events.length, events };
   }
 

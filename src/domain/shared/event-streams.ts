@@ -28,6 +28,8 @@ export interface StoredStreamEvent extends StreamEvent {
 export interface EventStreams {
   /** The stream's events in order, from `fromRevision` (inclusive, default 0). */
   readStream(streamId: string, options?: { fromRevision?: number }): Promise<StoredStreamEvent[]>;
+  /** Stores that can: several streams' events, each from its fromRevision, in one read; results in request order. */
+  readStreams?(requests: { streamId: string; fromRevision?: number }[]): Promise<StoredStreamEvent[][]>;
   append(
     streamId: string,
     events: StreamEvent[],
