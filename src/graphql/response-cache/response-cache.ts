@@ -27,6 +27,9 @@ export class ResponseCache {
   private readonly kept: LRUCache<string, KeptResponse>;
   /** nextChangeInTime for one version, shared by every response of that version. */
   private horizon: { version: string; untilMs: number } | null = null;
+  /** The version read under way, and the one that starts when it ends (see version()). */
+  private reading: Promise<string> | null = null;
+  private nextReading: Promise<string> | null = null;
 
   constructor(
     private readonly freshness: Freshness,
@@ -35,8 +38,30 @@ export class ResponseCache {
     this.kept = new LRUCache({ maxSize: maxBytes, sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.data).length) });
   }
 
+  /**
+   * The version as read after the call: concurrent requests share reads. A read
+   * already under way may have started before a write this caller has seen, so
+   * a request that finds one waits for the next read, which every request
+   * arriving meanwhile shares: at most two reads per round trip, whatever the
+   * concurrency.
+   */
   version(): Promise<string> {
-    return this.freshness.version();
+    if (this.reading === null) return this.startReading();
+    this.nextReading ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextReading = null;
+        return this.startReading();
+      });
+    return this.nextReading;
+  }
+
+  private startReading(): Promise<string> {
+    const reading = this.freshness.version().finally(() => {
+      if (this.reading === reading) this.reading = null;
+    });
+    this.reading = reading;
+    return reading;
   }
 
   lookup(key: string, version: string, now: Date): Record<string, unknown> | undefined {
