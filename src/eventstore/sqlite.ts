@@ -17,6 +17,7 @@ import {
 import { validateAuditQuery } from './audit.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { globalChainHash } from './hashing.js';
+import { CHECKPOINT_PAGES, WalCheckpointer } from './sqlite-checkpointer.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
   AppendBatchItem,
@@ -140,6 +141,7 @@ export class SqliteEventStore implements EventStore {
   private readonly lock: AsyncMutex;
   private readonly notifier: AppendNotifier;
   private readonly closing = new AbortController();
+  private readonly checkpointer: WalCheckpointer;
   private readonly statements;
   private readonly appendTransaction;
   private readonly auditStatements = new Map<string, Database.Statement<Record<string, unknown>, EventRow>>();
@@ -155,6 +157,11 @@ export class SqliteEventStore implements EventStore {
     this.database.transaction(() => migrate(this.database)).immediate();
 
     this.fileKey = realpathSync(path);
+    // A worker checkpoints instead of the COMMIT that crosses the threshold (sqlite-checkpointer.ts).
+    this.database.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new WalCheckpointer(this.fileKey, () => {
+      if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+    });
     const file = openFiles.get(this.fileKey) ?? { lock: new AsyncMutex(), notifier: new AppendNotifier(), users: 0 };
     file.users += 1;
     openFiles.set(this.fileKey, file);
@@ -387,6 +394,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
     await this.lock.run(() => this.database.close());
+    await this.checkpointer.stop();
     const file = openFiles.get(this.fileKey);
     if (file && --file.users === 0) openFiles.delete(this.fileKey);
   }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
+import { CHECKPOINT_PAGES } from '../../src/eventstore/sqlite-checkpointer.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 import { describeEventStoreContract } from './contract.js';
@@ -59,6 +60,24 @@ describe('SQLite event store', () => {
     expect(pragma('synchronous')).toBe(1);
     expect(pragma('secure_delete')).toBe(1);
     expect(pragma('busy_timeout')).toBeGreaterThan(0);
+    // The worker of sqlite-checkpointer.ts checkpoints instead of a COMMIT.
+    expect(pragma('wal_autocheckpoint')).toBe(0);
+  });
+
+  it('a worker checkpoints the WAL once 1,000 pages wait, while this connection never does', async () => {
+    const walPages = () => (store.database.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>)[0];
+    // About 4 KB of JSON per event: one page each.
+    const events = Array.from({ length: 1_200 }, (_, n) => newEvent('Padded', { n, padding: 'x'.repeat(4_000) }));
+    for (let from = 0; from < events.length; from += 100) await store.append('padded', events.slice(from, from + 100));
+    const written = walPages().log;
+    expect(written).toBeGreaterThanOrEqual(1_200);
+    let waiting = written - walPages().checkpointed;
+    for (const started = Date.now(); waiting >= CHECKPOINT_PAGES && Date.now() - started < 5_000; ) {
+      await sleep(20);
+      waiting = walPages().log - walPages().checkpointed;
+    }
+    expect(waiting).toBeLessThan(CHECKPOINT_PAGES);
+    expect(await store.readStream('padded')).toHaveLength(1_200);
   });
 
   it('4 writer processes x 500 events: a subscriber here sees each exactly once, in increasing position', async () => {

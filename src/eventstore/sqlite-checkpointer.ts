@@ -1,0 +1,124 @@
+/**
+ * Checkpoints WAL files from a worker thread, so appends do not wait for it.
+ *
+ * SQLite's own auto-checkpoint runs inside the COMMIT that pushes the WAL past
+ * 1,000 pages: that append then copies the WAL into the database file and waits
+ * for both fsyncs, on the event loop. Here one worker per process, with its own
+ * connection to each file, looks at each WAL every POLL_MS
+ * (`wal_checkpoint(NOOP)` only reads the WAL-index) and runs the same PASSIVE
+ * checkpoint once 1,000 pages wait, with the same synchronous=NORMAL syncs.
+ * Every write on the file is covered, the read models' too. Durability is
+ * unchanged: a commit is in the WAL when it returns, and the WAL is synced by
+ * the checkpoint that copies it, as before.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const POLL_MS = 20;
+/** SQLite's default auto-checkpoint size, in pages. */
+export const CHECKPOINT_PAGES = 1_000;
+
+/**
+ * Plain JavaScript run with `eval`: a worker file would need the TypeScript
+ * loader, which test runners and `node --import tsx` provide differently.
+ * Messages: { open: path } and { close: path, id }, answered with the id.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const files = new Map();
+parentPort.on('message', (message) => {
+  if (message.open !== undefined) {
+    let file = files.get(message.open);
+    if (!file) {
+      const db = new Database(message.open);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('wal_autocheckpoint = 0');
+      files.set(message.open, (file = { db, users: 0 }));
+    }
+    file.users += 1;
+    return;
+  }
+  const file = files.get(message.close);
+  if (file && --file.users === 0) {
+    file.db.close();
+    files.delete(message.close);
+  }
+  parentPort.postMessage(message.id);
+});
+setInterval(() => {
+  for (const { db } of files.values()) {
+    try {
+      const [{ log, checkpointed }] = db.pragma('wal_checkpoint(NOOP)');
+      if (log - checkpointed >= workerData.pages) db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      // Another connection is checkpointing this file; the next poll looks again.
+      if (error.code !== 'SQLITE_BUSY') throw error;
+    }
+  }
+}, workerData.pollMs);
+`;
+
+interface SharedWorker {
+  worker: Worker;
+  nextId: number;
+  /** Close requests waiting for their answer. */
+  pending: Map<number, () => void>;
+  onFailure: Set<(error: Error) => void>;
+}
+
+/** Started by the first file, kept (unreferenced: it never holds the process open) while the process lives. */
+let shared: SharedWorker | null = null;
+
+function sharedWorker(): SharedWorker {
+  if (shared) return shared;
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), pages: CHECKPOINT_PAGES, pollMs: POLL_MS },
+  });
+  worker.unref();
+  const state: SharedWorker = { worker, nextId: 1, pending: new Map(), onFailure: new Set() };
+  worker.on('message', (id: number) => {
+    state.pending.get(id)?.();
+    state.pending.delete(id);
+    if (state.pending.size === 0) worker.unref();
+  });
+  const fail = (error: Error): void => {
+    if (shared === state) shared = null;
+    for (const callback of state.onFailure) callback(error);
+    for (const done of state.pending.values()) done();
+    state.onFailure.clear();
+    state.pending.clear();
+  };
+  worker.once('error', fail);
+  worker.once('exit', (code) => fail(new Error(`The WAL checkpoint worker exited with code ${code}`)));
+  return (shared = state);
+}
+
+/** One file's membership in the checkpoint worker. */
+export class WalCheckpointer {
+  private readonly state: SharedWorker;
+
+  /** `onFailure` runs if the worker dies (the caller turns auto-checkpoints back on). */
+  constructor(
+    private readonly path: string,
+    private readonly onFailure: (error: Error) => void,
+  ) {
+    this.state = sharedWorker();
+    this.state.onFailure.add(onFailure);
+    this.state.worker.postMessage({ open: path });
+  }
+
+  /** Leaves the worker; resolves once the worker has closed its connection if this was the file's last user. */
+  async stop(): Promise<void> {
+    const { state } = this;
+    if (!state.onFailure.delete(this.onFailure)) return;
+    const id = state.nextId++;
+    // Referenced while an answer is due, or the process could end before the connection is closed.
+    state.worker.ref();
+    await new Promise<void>((resolve) => {
+      state.pending.set(id, resolve);
+      state.worker.postMessage({ close: this.path, id });
+    });
+  }
+}
