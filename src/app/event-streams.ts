@@ -12,5 +12,8 @@ export function eventStreamsOf(store: EventStore): EventStreams {
     ...(store.readStreams && { readStreams: (requests) => store.readStreams!(requests) }),
     append: (streamId, events, options) => store.append(streamId, events as NewEvent[], options),
     ...(store.appendBatch && { appendBatch: (items) => store.appendBatch!(items as AppendBatchItem[]) }),
+    ...(store.appendBatchIfUnchanged && {
+      appendBatchIfUnchanged: (items, unchanged) => store.appendBatchIfUnchanged!(items as AppendBatchItem[], unchanged),
+    }),
   };
 }

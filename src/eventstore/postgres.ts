@@ -10,7 +10,7 @@ import { earlierAppendResult, type StoredEventId } from './append-rules.js';
 import { validateAuditQuery } from './audit.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { globalChainHash } from './hashing.js';
-import { ConfigurationError, WrongExpectedVersionError } from './errors.js';
+import { ConfigurationError, InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
 import type {
   AppendBatchItem,
@@ -29,6 +29,7 @@ import type {
   RecordedEvent,
   SubscribeOptions,
   StreamReadRequest,
+  StreamVersionCheck,
   SubscriptionItem,
 } from './types.js';
 import {
@@ -63,12 +64,15 @@ const LISTEN_RETRY_MS = 1_000;
  * hashing.ts's hashedText builds, from the canonical JSON the caller sends.
  * Arguments: lock name, NOTIFY channel, per stream (id, id as JSON, expected
  * version as text), per event (its stream's 1-based index, id, type, type as
- * JSON, data and metadata as canonical JSON).
+ * JSON, data and metadata as canonical JSON); then the streams that must still
+ * be at a version (appendBatchIfUnchanged), a mismatch coming back as a
+ * 'version' row with a negative index.
  */
 const APPEND_FUNCTION = (schema: string) => `
   create or replace function "${schema}".acredita_append(
     p_lock text, p_channel text, p_streams text[], p_stream_jsons text[], p_expected text[],
-    p_item int[], p_ids text[], p_types text[], p_type_jsons text[], p_data text[], p_metadata text[])
+    p_item int[], p_ids text[], p_types text[], p_type_jsons text[], p_data text[], p_metadata text[],
+    p_unchanged text[], p_unchanged_versions int[])
   returns table (outcome text, r_item int, r_id text, r_stream_id text, r_revision int, r_position bigint)
   language plpgsql as $fn$
   declare
@@ -103,6 +107,13 @@ const APPEND_FUNCTION = (schema: string) => `
         return;
       end if;
     end loop;
+    return query
+      select 'version'::text, -u.n::int, null::text, u.sid, coalesce(s.version, 0), null::bigint
+      from unnest(p_unchanged, p_unchanged_versions) with ordinality as u(sid, expected, n)
+        left join "${schema}".streams s on s.stream_id = u.sid
+      where coalesce(s.version, 0) <> u.expected
+      limit 1;
+    if found then return; end if;
 
     select h.global_hash, h.recorded_at into v_global, v_head_recorded from "${schema}".log_head h where h.id = 1;
     v_global := coalesce(v_global, '');
@@ -331,17 +342,25 @@ export class PostgresEventStore implements EventStore {
     return this.write(validateAppendBatch(items));
   }
 
+  async appendBatchIfUnchanged(items: AppendBatchItem[], unchanged: StreamVersionCheck[]): Promise<AppendResult[]> {
+    const checks = unchanged.map(({ streamId, version }) => {
+      if (!Number.isSafeInteger(version) || version < 0) throw new InvalidEventStoreInputError('version must be a non-negative integer');
+      return { streamId: validateStreamId(streamId), version };
+    });
+    return this.write(validateAppendBatch(items), checks);
+  }
+
   /**
    * Calls the append function until every append is settled: an append whose
    * ids are stored already gets its earlier result (or DuplicateEventIdError)
    * and the rest go again, without it.
    */
-  private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
+  private async write(appends: ValidAppend[], unchanged: StreamVersionCheck[] = []): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
     let pending = appends.map((_, index) => index);
     let appended = false;
     while (pending.length > 0) {
-      const outcome = await this.appendFunction(pending.map((index) => appends[index]));
+      const outcome = await this.appendFunction(pending.map((index) => appends[index]), unchanged);
       if (outcome.kind === 'appended') {
         outcome.results.forEach((result, k) => (results[pending[k]] = result));
         appended = true;
@@ -361,13 +380,14 @@ export class PostgresEventStore implements EventStore {
 
   private async appendFunction(
     appends: ValidAppend[],
+    unchanged: StreamVersionCheck[],
   ): Promise<{ kind: 'appended'; results: AppendResult[] } | { kind: 'stored'; stored: StoredEventId[] }> {
     const events = appends.flatMap((append, index) => append.events.map((event) => ({ ...event, item: index + 1 })));
     let rows;
     try {
       ({ rows } = await this.pool.query<{ outcome: string; item: number | null; id: string | null; stream_id: string; revision: number; position: string | null }>(
         `select outcome, r_item as item, r_id as id, r_stream_id as stream_id, r_revision as revision, r_position::text as position
-         from "${this.schema}".acredita_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         from "${this.schema}".acredita_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           this.lockName,
           this.channel,
@@ -380,6 +400,8 @@ export class PostgresEventStore implements EventStore {
           events.map((event) => JSON.stringify(event.type)),
           events.map((event) => event.dataJson),
           events.map((event) => event.metadataJson),
+          unchanged.map((check) => check.streamId),
+          unchanged.map((check) => check.version),
         ],
       ));
     } catch (error) {
@@ -392,6 +414,10 @@ export class PostgresEventStore implements EventStore {
     }
     if (rows[0].outcome === 'version') {
       const { item, revision } = rows[0];
+      if (item! < 0) {
+        const check = unchanged[-item! - 1];
+        throw new WrongExpectedVersionError(check.streamId, check.version, revision);
+      }
       const append = appends[item! - 1];
       throw new WrongExpectedVersionError(append.streamId, append.expectedVersion, revision);
     }

@@ -53,6 +53,13 @@ export interface AppendBatchItem {
   expectedVersion?: ExpectedVersion;
 }
 
+/** A stream a decision read, and the version it read it at. */
+export interface StreamVersionCheck {
+  streamId: string;
+  /** Number of events; 0 for a stream that does not exist. */
+  version: number;
+}
+
 export interface AppendResult {
   /** Stream version after the append: the number of events in the stream. */
   nextVersion: number;
@@ -143,6 +150,13 @@ export interface EventStore {
    * loads: one lock and one commit for many streams.
    */
   appendBatch?(items: AppendBatchItem[]): Promise<AppendResult[]>;
+  /**
+   * appendBatch that also requires other streams (those a decision read) to be
+   * at the given versions, checked under the same lock as the appends: a stream
+   * that moved fails the whole batch with WrongExpectedVersionError naming it,
+   * and nothing is written. PostgreSQL: still one round trip.
+   */
+  appendBatchIfUnchanged?(items: AppendBatchItem[], unchanged: StreamVersionCheck[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * Several streams at once, each from its fromRevision (a stream may be asked

@@ -305,6 +305,30 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
       });
     });
 
+    describe('appendBatchIfUnchanged', () => {
+      it('appends only while the streams a decision read are at the versions it read, checked with the append', async (context) => {
+        if (!store.appendBatchIfUnchanged) return context.skip();
+        await store.append('standard-u1', numberedEvents(2));
+        const item = (n: number) => ({ streamId: 'certification-u1', events: numberedEvents(1, n), expectedVersion: n === 0 ? ('no_stream' as const) : n });
+        const [first] = await store.appendBatchIfUnchanged([item(0)], [{ streamId: 'standard-u1', version: 2 }, { streamId: 'servant-u1', version: 0 }]);
+        expect(first.nextVersion).toBe(1);
+
+        await store.append('servant-u1', numberedEvents(1));
+        const head = await store.headPosition();
+        const moved = await store.appendBatchIfUnchanged([item(1)], [{ streamId: 'standard-u1', version: 2 }, { streamId: 'servant-u1', version: 0 }]).catch((e: unknown) => e);
+        expect(moved).toBeInstanceOf(WrongExpectedVersionError);
+        expect(moved).toMatchObject({ streamId: 'servant-u1', expected: 0, actual: 1 });
+        expect(await store.headPosition()).toBe(head);
+
+        // The appended streams' own expectedVersion is checked as in appendBatch; no checks at all is appendBatch.
+        await expect(store.appendBatchIfUnchanged([item(0)], [{ streamId: 'standard-u1', version: 2 }])).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        const [second] = await store.appendBatchIfUnchanged([item(1)], []);
+        expect(second.nextVersion).toBe(2);
+        await expect(store.appendBatchIfUnchanged([item(2)], [{ streamId: ' ', version: 0 }])).rejects.toBeInstanceOf(InvalidEventStoreInputError);
+        await expect(store.appendBatchIfUnchanged([item(2)], [{ streamId: 'servant-u1', version: -1 }])).rejects.toBeInstanceOf(InvalidEventStoreInputError);
+      });
+    });
+
     describe('appendBatch', () => {
       const batchOf = (target: EventStore) => {
         if (!target.appendBatch) throw new Error('no appendBatch');

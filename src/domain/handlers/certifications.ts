@@ -13,7 +13,7 @@ import type {
 } from '../office.js';
 import { servantDecider } from '../servants/decide.js';
 import { servantStreamId } from '../servants/events.js';
-import type { StreamRead } from '../shared/command-handler.js';
+import type { FoldedStreams, StreamRead } from '../shared/command-handler.js';
 import { NotFoundError } from '../shared/errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { parseFolio, parseStandardCode, requireId, requireText } from '../shared/validation.js';
@@ -37,11 +37,11 @@ function target(servantId: string, standardCode: string): Target {
 }
 
 /** Reads what a certification decision depends on from the other streams, at decision time. */
-async function loadDeps(kit: HandlerKit, t: Target, evaluatorId?: string) {
+async function loadDeps(folded: FoldedStreams, t: Target, evaluatorId?: string) {
   const [standard, servant, evaluator] = await Promise.all([
-    kit.handler.current(standardStreamId(t.standardCode), standardDecider),
-    kit.handler.current(servantStreamId(t.servantId), servantDecider),
-    evaluatorId ? kit.handler.current(evaluatorStreamId(evaluatorId), evaluatorDecider) : undefined,
+    folded.current(standardStreamId(t.standardCode), standardDecider),
+    folded.current(servantStreamId(t.servantId), servantDecider),
+    evaluatorId ? folded.current(evaluatorStreamId(evaluatorId), evaluatorDecider) : undefined,
   ]);
   return { standard, servant, evaluator };
 }
@@ -52,7 +52,7 @@ function certificationRequest(kit: HandlerKit, t: Target, certificationCommand: 
     decider: certificationDecider,
     command: certificationCommand,
     context,
-    loadDepsAlongside: () => loadDeps(kit, t, evaluatorId),
+    loadDepsAlongside: (folded: FoldedStreams) => loadDeps(folded, t, evaluatorId),
   };
 }
 

@@ -17,12 +17,10 @@ export async function accreditEvaluator(kit: HandlerKit, input: AccreditEvaluato
     decider: evaluatorDecider,
     command: command('AccreditEvaluator', { ...input, id: evaluatorId, evaluatorId, standardCodes }, context),
     context,
-    loadDepsAlongside: async () => {
-      const standards: Record<string, StandardState> = {};
-      for (const code of new Set(standardCodes)) {
-        standards[code] = await kit.handler.current(standardStreamId(code), standardDecider);
-      }
-      return { standards };
+    loadDepsAlongside: async (folded) => {
+      const codes = [...new Set(standardCodes)];
+      const states = await Promise.all(codes.map((code) => folded.current(standardStreamId(code), standardDecider)));
+      return { standards: Object.fromEntries(codes.map((code, i) => [code, states[i]])) as Record<string, StandardState> };
     },
   });
   return { position: result.position, evaluatorId };

@@ -16,15 +16,29 @@ export interface LoadedStream<State> {
   events: StoredStreamEvent[];
 }
 
+/** The streams a decision reads besides its own, folded (see CommandHandler). */
+export interface FoldedStreams {
+  current<State, E extends Event>(
+    streamId: string,
+    decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
+  ): Promise<State>;
+}
+
+/** A stream a decision read, at the version it read. */
+export interface StreamVersion {
+  streamId: string;
+  version: number;
+}
+
 /**
  * What a decision reads from other streams, again on every attempt: `loadDeps`
  * after the stream (it may look at its state, and runs only for a command not
- * handled before), or `loadDepsAlongside`, plain reads started together with
- * the stream's (one wait instead of two on a networked store).
+ * handled before), or `loadDepsAlongside`, reads of folded streams started
+ * together with the stream's (one round trip on a store with readStreams).
  */
 type DepsSource<State, Deps> =
   | { loadDeps: (state: State) => Promise<Deps>; loadDepsAlongside?: never }
-  | { loadDepsAlongside: () => Promise<Deps>; loadDeps?: never };
+  | { loadDepsAlongside: (folded: FoldedStreams) => Promise<Deps>; loadDeps?: never };
 
 export type PrecheckRequest<State, Command, E extends Event, Deps> = DepsSource<State, Deps> & {
   streamId: string;
@@ -37,6 +51,14 @@ export type PrecheckRequest<State, Command, E extends Event, Deps> = DepsSource<
 export interface StreamRead<State, Deps> {
   loaded: LoadedStream<State>;
   deps?: Deps;
+  /** The folded streams the deps came from: the append requires them unchanged, on a store that can. */
+  unchanged?: StreamVersion[];
+  /**
+   * Taken from this handler's folded states without reading (no events in
+   * `loaded`): only the append's checks prove it current, so a refusal or a
+   * conflict is decided again on a fresh read.
+   */
+  cached?: boolean;
 }
 
 export type HandleRequest<State, Command, E extends Event, Deps> = PrecheckRequest<State, Command, E, Deps> & {
@@ -83,17 +105,25 @@ interface StreamTail {
 /** Streams read in one go at most; more wait for the next call. */
 const READ_BATCH_LIMIT = 100;
 
+type Folder<State, E extends Event> = Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>;
+
 /**
  * Load the stream, decide, append with the version read. A concurrent writer
  * makes the append fail; then the command is decided again against fresh
  * state, a bounded number of times, unless the caller named a version.
  * Each round has one winner, so the bound covers a burst of that many
  * concurrent commands on one stream; a random pause spreads the retries.
+ *
+ * On a store with appendBatchIfUnchanged the append also requires the streams
+ * the decision folded (standard, servant, evaluator) to be unchanged, and a
+ * command without a commandId on a stream this handler wrote or folded last is
+ * decided on the state it kept, without reading anything: the append's checks
+ * are what prove that state current (one round trip), and a conflict or a
+ * refusal is decided again on a fresh read.
  */
 export class CommandHandler {
-  /** Folded state of the streams decisions read besides their own, by stream, most recently used last. */
+  /** Folded state of streams by stream, most recently used last: those decisions read besides their own, and those this handler appended to. */
   private readonly folded = new Map<string, { decider: unknown; state: unknown; version: number }>();
-
   /**
    * Every stream read of a command (its own stream, the streams it folds, a
    * guard) goes through here: reads started together, by this command or by
@@ -121,73 +151,66 @@ export class CommandHandler {
   }
 
   /**
-   * The current state of a stream a decision reads but does not write (standard,
-   * servant, evaluator). The log is append-only, so a folded state stays right up
-   * to its version: only the events after it are read (usually none) and folded
-   * on. It holds what the log holds, no more: a servant's sealed data as
-   * recorded, gone from the state as soon as an erasure is in the log.
-   */
-  async current<State, E extends Event>(
-    streamId: string,
-    decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
-  ): Promise<State> {
-    const cached = this.folded.get(streamId);
-    const known = cached?.decider === decider ? (cached as { state: State; version: number }) : undefined;
-    const from = known?.version ?? 0;
-    const tail = await this.readStream(streamId, from);
-    const state = tail.reduce((s, stored) => decider.evolve(s, toDomainEvent<E>(stored)), known ? known.state : decider.initialState());
-    const version = from + tail.length;
-    // A concurrent read may have folded further meanwhile: keep the newer one.
-    const latest = this.folded.get(streamId);
-    if (!latest || latest.decider !== decider || latest.version <= version) {
-      this.folded.delete(streamId);
-      this.folded.set(streamId, { decider, state, version });
-      if (this.folded.size > this.foldedLimit) this.folded.delete(this.folded.keys().next().value!);
-    }
-    return state;
-  }
-
-  /**
    * Decides without appending, so a command is refused before it claims a guard
    * stream (CURP, folio). Null when its commandId was handled already; otherwise
    * what it read, for `handle`'s first attempt.
    */
   async precheck<State, Command, E extends Event, Deps>(
     request: PrecheckRequest<State, Command, E, Deps>,
-  ): Promise<Required<StreamRead<State, Deps>> | null> {
-    const read = await this.read(request);
+    trustKept = true,
+  ): Promise<(StreamRead<State, Deps> & { deps: Deps }) | null> {
+    const read = await this.read(request, trustKept);
     if (request.context.commandId && findCommand(read.loaded.events, request.context.commandId)) return null;
     const deps = 'deps' in read ? (read.deps as Deps) : await this.depsOf(request, read.loaded.state);
-    request.decider.decide(request.command, read.loaded.state, deps);
-    return { loaded: read.loaded, deps };
+    try {
+      request.decider.decide(request.command, read.loaded.state, deps);
+    } catch (error) {
+      if (read.cached) return this.precheck(request, false);
+      throw error;
+    }
+    return { ...read, deps };
   }
 
   async handle<State, Command, E extends Event, Deps>(
     request: HandleRequest<State, Command, E, Deps>,
   ): Promise<HandleResult<State>> {
     const { streamId, decider, command, context, expectedVersion } = request;
+    let trustKept = true;
     for (let attempt = 1; ; attempt++) {
-      const read = attempt === 1 && request.prechecked ? request.prechecked : await this.read(request);
+      const read = attempt === 1 && request.prechecked ? request.prechecked : await this.read(request, trustKept);
       const { loaded } = read;
+      // What was kept may be behind: decide again on what the store holds now.
+      const again = () => {
+        trustKept = false;
+        return attempt < this.maxAttempts;
+      };
       const earlier = context.commandId ? findCommand(loaded.events, context.commandId) : undefined;
       if (earlier) return { position: earlier.position, version: earlier.revision + 1, state: loaded.state, replayed: true };
       if (expectedVersion != null && expectedVersion !== loaded.version) {
+        if (read.cached && again()) continue;
         throw new WrongExpectedVersionError(streamId, expectedVersion, loaded.version);
       }
       const deps = 'deps' in read ? (read.deps as Deps) : await this.depsOf(request, loaded.state);
-      const decided = decider.decide(command, loaded.state, deps);
+      let decided: E[];
+      try {
+        decided = decider.decide(command, loaded.state, deps);
+      } catch (error) {
+        if (read.cached && again()) continue;
+        throw error;
+      }
       if (decided.length === 0) {
+        if (read.cached && again()) continue;
         const last = loaded.events.at(-1);
         return { position: last?.position ?? 0n, version: loaded.version, state: loaded.state, replayed: false };
       }
       try {
-        const appended = await this.streams.append(streamId, envelope(streamId, decided, context), {
-          expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version,
-        });
-        const state = decided.reduce((s, e) => decider.evolve(s, e), loaded.state);
-        return { position: appended.position, version: appended.nextVersion, state, replayed: false };
+        const [appended] = await this.appendChecked([{ streamId, events: envelope(streamId, decided, context), expectedVersion: versionOf(loaded) }], read.unchanged);
+        return { position: appended.position, version: appended.nextVersion, state: this.wrote(request, loaded, decided, appended), replayed: false };
       } catch (error) {
-        const retry = error instanceof WrongExpectedVersionError && expectedVersion == null && attempt < this.maxAttempts;
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (read.cached && again()) continue;
+        // A stream the decision folded moved: always decided again, whatever version the caller named.
+        const retry = (expectedVersion == null || error.streamId !== streamId) && attempt < this.maxAttempts;
         if (!retry) throw error;
         await pause(Math.random() * Math.min(attempt, 10));
       }
@@ -203,47 +226,129 @@ export class CommandHandler {
    * after the other, which sorts each case out.
    */
   async handleClaiming<State, Command, E extends Event, Deps>(
-    request: HandleRequest<State, Command, E, Deps> & { prechecked: Required<StreamRead<State, Deps>> },
+    request: HandleRequest<State, Command, E, Deps> & { prechecked: StreamRead<State, Deps> & { deps: Deps } },
     guard: { streamId: string; event: Event },
   ): Promise<HandleResult<State> | null> {
-    const { streamId, decider, command, context, expectedVersion } = request;
-    const { loaded, deps } = request.prechecked;
-    if (!this.streams.appendBatch || (expectedVersion != null && expectedVersion !== loaded.version)) return null;
+    const { streamId, decider, command, context, expectedVersion, prechecked } = request;
+    const { loaded, deps } = prechecked;
+    // Kept state that was behind: check the decision again on a fresh read before anything is claimed.
+    const afresh = async () => {
+      const fresh = await this.precheck(request, false);
+      return fresh && this.handleClaiming({ ...request, prechecked: fresh }, guard);
+    };
+    if (!this.streams.appendBatch) return null;
+    if (expectedVersion != null && expectedVersion !== loaded.version) return prechecked.cached ? afresh() : null;
     const decided = decider.decide(command, loaded.state, deps);
     if (decided.length === 0) return null;
     try {
-      const [, appended] = await this.streams.appendBatch([
-        { streamId: guard.streamId, events: envelope(guard.streamId, [guard.event], context), expectedVersion: 'no_stream' },
-        { streamId, events: envelope(streamId, decided, context), expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version },
-      ]);
-      const state = decided.reduce((s, e) => decider.evolve(s, e), loaded.state);
-      return { position: appended.position, version: appended.nextVersion, state, replayed: false };
+      const [, appended] = await this.appendChecked(
+        [
+          { streamId: guard.streamId, events: envelope(guard.streamId, [guard.event], context), expectedVersion: 'no_stream' },
+          { streamId, events: envelope(streamId, decided, context), expectedVersion: versionOf(loaded) },
+        ],
+        prechecked.unchanged,
+      );
+      return { position: appended.position, version: appended.nextVersion, state: this.wrote(request, loaded, decided, appended), replayed: false };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return null;
-      throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      return prechecked.cached ? afresh() : null;
     }
   }
 
-  private async load<State, E extends Event>(
-    streamId: string,
-    decider: Pick<Decider<State, unknown, E, unknown>, 'initialState' | 'evolve'>,
-  ): Promise<LoadedStream<State>> {
+  /** One append of the decided items, requiring the folded streams unchanged where the store can. */
+  private appendChecked(
+    items: { streamId: string; events: StreamEvent[]; expectedVersion: number | 'no_stream' }[],
+    unchanged: StreamVersion[] = [],
+  ): Promise<{ nextVersion: number; position: bigint }[]> {
+    if (unchanged.length > 0 && this.streams.appendBatchIfUnchanged) return this.streams.appendBatchIfUnchanged(items, unchanged);
+    if (items.length > 1) return this.streams.appendBatch!(items);
+    const [{ streamId, events, expectedVersion }] = items;
+    return this.streams.append(streamId, events, { expectedVersion }).then((appended) => [appended]);
+  }
+
+  /** The state after an append, kept for the next command on the stream when the append is exactly what was decided. */
+  private wrote<State, E extends Event>(
+    request: { streamId: string; decider: Folder<State, E> },
+    loaded: LoadedStream<State>,
+    decided: readonly E[],
+    appended: { nextVersion: number },
+  ): State {
+    const state = decided.reduce((s, e) => request.decider.evolve(s, e), loaded.state);
+    if (appended.nextVersion === loaded.version + decided.length) this.keep(request.streamId, request.decider, state, appended.nextVersion);
+    return state;
+  }
+
+  /**
+   * The current state of a stream a decision reads but does not write (standard,
+   * servant, evaluator). The log is append-only, so a folded state stays right up
+   * to its version: only the events after it are read (usually none) and folded
+   * on, unless `trustKept` takes the kept state as it is (the append then checks
+   * it). It holds what the log holds, no more: a servant's sealed data as
+   * recorded, gone from the state as soon as an erasure is in the log.
+   */
+  private async fold<State, E extends Event>(streamId: string, decider: Folder<State, E>, trustKept: boolean): Promise<StreamVersion & { state: State }> {
+    const kept = this.kept<State>(streamId, decider);
+    if (kept && trustKept) return { streamId, ...kept };
+    const from = kept?.version ?? 0;
+    const tail = await this.readStream(streamId, from);
+    const state = tail.reduce((s, stored) => decider.evolve(s, toDomainEvent<E>(stored)), kept ? kept.state : decider.initialState());
+    const version = from + tail.length;
+    this.keep(streamId, decider, state, version);
+    return { streamId, state, version };
+  }
+
+  private kept<State>(streamId: string, decider: unknown): { state: State; version: number } | undefined {
+    const kept = this.folded.get(streamId);
+    return kept?.decider === decider ? (kept as { state: State; version: number }) : undefined;
+  }
+
+  private keep(streamId: string, decider: unknown, state: unknown, version: number): void {
+    // A concurrent read may have folded further meanwhile: keep the newer one.
+    const latest = this.folded.get(streamId);
+    if (latest && latest.decider === decider && latest.version > version) return;
+    this.folded.delete(streamId);
+    this.folded.set(streamId, { decider, state, version });
+    if (this.folded.size > this.foldedLimit) this.folded.delete(this.folded.keys().next().value!);
+  }
+
+  private async load<State, E extends Event>(streamId: string, decider: Folder<State, E>): Promise<LoadedStream<State>> {
     const events = await this.readStream(streamId);
     return { state: foldStream(decider, events), version: events.length, events };
   }
 
+  /**
+   * The stream and what the decision folds. Kept state is trusted only for a
+   * command without a commandId (its earlier events are not kept), whose deps
+   * are plain reads, on a store whose append can check them.
+   */
   private async read<State, Command, E extends Event, Deps>(
     request: PrecheckRequest<State, Command, E, Deps>,
+    trustKept: boolean,
   ): Promise<StreamRead<State, Deps>> {
-    if (!request.loadDepsAlongside) return { loaded: await this.load(request.streamId, request.decider) };
-    const [loaded, deps] = await Promise.all([this.load(request.streamId, request.decider), request.loadDepsAlongside()]);
-    return { loaded, deps };
+    const { loadDepsAlongside } = request;
+    if (!loadDepsAlongside) return { loaded: await this.load(request.streamId, request.decider) };
+    const trusted =
+      trustKept && !request.context.commandId && this.streams.appendBatchIfUnchanged ? this.kept<State>(request.streamId, request.decider) : undefined;
+    const unchanged: StreamVersion[] = [];
+    const folded: FoldedStreams = {
+      current: async (streamId, decider) => {
+        const { state, version } = await this.fold(streamId, decider, trusted !== undefined);
+        unchanged.push({ streamId, version });
+        return state;
+      },
+    };
+    if (trusted) return { loaded: { ...trusted, events: [] }, deps: await loadDepsAlongside(folded), unchanged, cached: true };
+    const [loaded, deps] = await Promise.all([this.load(request.streamId, request.decider), loadDepsAlongside(folded)]);
+    return { loaded, deps, unchanged };
   }
 
   private depsOf<State, Deps>(request: DepsSource<State, Deps>, state: State): Promise<Deps> {
-    return request.loadDeps ? request.loadDeps(state) : request.loadDepsAlongside!();
+    if (request.loadDeps) return request.loadDeps(state);
+    return request.loadDepsAlongside!({ current: async (streamId, decider) => (await this.fold(streamId, decider, false)).state });
   }
 }
+
+const versionOf = (loaded: LoadedStream<unknown>): number | 'no_stream' => (loaded.version === 0 ? 'no_stream' : loaded.version);
 
 function findCommand(events: readonly StoredStreamEvent[], commandId: string): StoredStreamEvent | undefined {
   return events.findLast((event) => event.metadata.commandId === commandId);

@@ -39,4 +39,13 @@ export interface EventStreams {
   appendBatch?(
     items: { streamId: string; events: StreamEvent[]; expectedVersion: number | 'no_stream' | 'any' }[],
   ): Promise<{ nextVersion: number; position: bigint }[]>;
+  /**
+   * Stores that can: appendBatch that also requires the streams a decision read
+   * to be still at the versions it read (a WrongExpectedVersionError naming the
+   * one that moved, nothing written).
+   */
+  appendBatchIfUnchanged?(
+    items: { streamId: string; events: StreamEvent[]; expectedVersion: number | 'no_stream' | 'any' }[],
+    unchanged: { streamId: string; version: number }[],
+  ): Promise<{ nextVersion: number; position: bigint }[]>;
 }
