@@ -13,20 +13,39 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 
 const POLL_MS = 20;
 /** SQLite's default auto-checkpoint size, in pages. */
 export const CHECKPOINT_PAGES = 1_000;
+/**
+ * A WAL restarts from its beginning only when a write starts with every frame
+ * copied. Under back-to-back appends the worker never gets there on its own, so
+ * past this many frames (16 MB) the next append waits, without blocking the
+ * event loop, for the worker to copy the rest.
+ */
+export const WAL_RESTART_PAGES = 4_000;
 
 /**
  * Plain JavaScript run with `eval`: a worker file would need the TypeScript
  * loader, which test runners and `node --import tsx` provide differently.
- * Messages: { open: path } and { close: path, id }, answered with the id.
+ * To the worker: { open: path }, { catchUp: path, id }, { close: path, id };
+ * it answers the last two with the id.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const files = new Map();
+const checkpoint = (db, pages) => {
+  try {
+    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(NOOP)');
+    // A long WAL is copied to the end whenever possible, so a catch-up finds little left.
+    if (log - checkpointed >= (log >= workerData.restartPages ? 1 : pages)) db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    // Another connection is checkpointing this file; the next poll looks again.
+    if (error.code !== 'SQLITE_BUSY') throw error;
+  }
+};
 parentPort.on('message', (message) => {
   if (message.open !== undefined) {
     let file = files.get(message.open);
@@ -39,30 +58,24 @@ parentPort.on('message', (message) => {
     file.users += 1;
     return;
   }
-  const file = files.get(message.close);
-  if (file && --file.users === 0) {
+  const path = message.catchUp ?? message.close;
+  const file = files.get(path);
+  if (file && message.catchUp !== undefined) checkpoint(file.db, 1);
+  else if (file && --file.users === 0) {
     file.db.close();
-    files.delete(message.close);
+    files.delete(path);
   }
   parentPort.postMessage(message.id);
 });
 setInterval(() => {
-  for (const { db } of files.values()) {
-    try {
-      const [{ log, checkpointed }] = db.pragma('wal_checkpoint(NOOP)');
-      if (log - checkpointed >= workerData.pages) db.pragma('wal_checkpoint(PASSIVE)');
-    } catch (error) {
-      // Another connection is checkpointing this file; the next poll looks again.
-      if (error.code !== 'SQLITE_BUSY') throw error;
-    }
-  }
+  for (const { db } of files.values()) checkpoint(db, workerData.pages);
 }, workerData.pollMs);
 `;
 
 interface SharedWorker {
   worker: Worker;
   nextId: number;
-  /** Close requests waiting for their answer. */
+  /** Requests waiting for their answer. */
   pending: Map<number, () => void>;
   onFailure: Set<(error: Error) => void>;
 }
@@ -74,7 +87,12 @@ function sharedWorker(): SharedWorker {
   if (shared) return shared;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), pages: CHECKPOINT_PAGES, pollMs: POLL_MS },
+    workerData: {
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      pages: CHECKPOINT_PAGES,
+      restartPages: WAL_RESTART_PAGES,
+      pollMs: POLL_MS,
+    },
   });
   worker.unref();
   const state: SharedWorker = { worker, nextId: 1, pending: new Map(), onFailure: new Set() };
@@ -98,27 +116,47 @@ function sharedWorker(): SharedWorker {
 /** One file's membership in the checkpoint worker. */
 export class WalCheckpointer {
   private readonly state: SharedWorker;
+  /** Read on the caller's connection: NOOP only reads the WAL-index (about 2 µs). */
+  private readonly walFrames: Database.Statement<[], { log: number; checkpointed: number }>;
 
   /** `onFailure` runs if the worker dies (the caller turns auto-checkpoints back on). */
   constructor(
+    database: Database.Database,
     private readonly path: string,
     private readonly onFailure: (error: Error) => void,
   ) {
+    database.pragma('wal_autocheckpoint = 0');
+    this.walFrames = database.prepare('pragma wal_checkpoint(NOOP)');
     this.state = sharedWorker();
     this.state.onFailure.add(onFailure);
     this.state.worker.postMessage({ open: path });
   }
 
+  /**
+   * Call under the file's write lock, before a write: once the WAL is past
+   * WAL_RESTART_PAGES, waits for the worker to copy every frame, so this write
+   * starts the WAL over instead of growing it.
+   */
+  async catchUpIfLong(): Promise<void> {
+    const { log, checkpointed } = this.walFrames.get()!;
+    if (log < WAL_RESTART_PAGES || log === checkpointed || !this.state.onFailure.has(this.onFailure)) return;
+    await this.request({ catchUp: this.path });
+  }
+
   /** Leaves the worker; resolves once the worker has closed its connection if this was the file's last user. */
   async stop(): Promise<void> {
+    if (!this.state.onFailure.delete(this.onFailure)) return;
+    await this.request({ close: this.path });
+  }
+
+  private request(message: { catchUp: string } | { close: string }): Promise<void> {
     const { state } = this;
-    if (!state.onFailure.delete(this.onFailure)) return;
     const id = state.nextId++;
-    // Referenced while an answer is due, or the process could end before the connection is closed.
+    // Referenced while an answer is due, or the process could end before it comes.
     state.worker.ref();
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       state.pending.set(id, resolve);
-      state.worker.postMessage({ close: this.path, id });
+      state.worker.postMessage({ ...message, id });
     });
   }
 }

@@ -158,8 +158,7 @@ export class SqliteEventStore implements EventStore {
 
     this.fileKey = realpathSync(path);
     // A worker checkpoints instead of the COMMIT that crosses the threshold (sqlite-checkpointer.ts).
-    this.database.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new WalCheckpointer(this.fileKey, () => {
+    this.checkpointer = new WalCheckpointer(this.database, this.fileKey, () => {
       if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     });
     const file = openFiles.get(this.fileKey) ?? { lock: new AsyncMutex(), notifier: new AppendNotifier(), users: 0 };
@@ -233,11 +232,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
-    const { results, appended } = await this.lock.run(() =>
+    const { results, appended } = await this.lock.run(async () => {
+      await this.checkpointer.catchUpIfLong();
       // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
       // transaction could fail with SQLITE_BUSY instead of waiting its turn.
-      this.appendTransaction.immediate(appends),
-    );
+      return this.appendTransaction.immediate(appends);
+    });
     if (appended) this.notifier.notify();
     return results;
   }
@@ -387,7 +387,10 @@ export class SqliteEventStore implements EventStore {
    * that transaction finish. Do not append from inside the section.
    */
   withWriteLock<T>(section: () => Promise<T>): Promise<T> {
-    return this.lock.run(section);
+    return this.lock.run(async () => {
+      await this.checkpointer.catchUpIfLong();
+      return section();
+    });
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
-import { CHECKPOINT_PAGES } from '../../src/eventstore/sqlite-checkpointer.js';
+import { CHECKPOINT_PAGES, WAL_RESTART_PAGES } from '../../src/eventstore/sqlite-checkpointer.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 import { describeEventStoreContract } from './contract.js';
@@ -78,6 +78,19 @@ describe('SQLite event store', () => {
     }
     expect(waiting).toBeLessThan(CHECKPOINT_PAGES);
     expect(await store.readStream('padded')).toHaveLength(1_200);
+  });
+
+  it('back-to-back appends start the WAL over once it is long instead of growing it without end', async () => {
+    const walPages = () => (store.database.pragma('wal_checkpoint(NOOP)') as Array<{ log: number }>)[0].log;
+    let longest = 0;
+    // 60 appends of about 100 pages each, with no pause in between for the worker.
+    for (let append = 0; append < 60; append++) {
+      await store.append(`padded-${append}`, Array.from({ length: 100 }, (_, n) => newEvent('Padded', { n, padding: 'x'.repeat(4_000) })));
+      longest = Math.max(longest, walPages());
+    }
+    expect(longest).toBeGreaterThanOrEqual(WAL_RESTART_PAGES);
+    expect(longest).toBeLessThan(WAL_RESTART_PAGES + 300);
+    expect((await verifyIntegrity(store)).ok).toBe(true);
   });
 
   it('4 writer processes x 500 events: a subscriber here sees each exactly once, in increasing position', async () => {
