@@ -52,7 +52,7 @@ describe.each(BACKENDS)('SQL queries per page on %s', (backend) => {
     await api?.close();
   });
 
-  it('is a fixed number, the same for 5 and for 20 servants', async (ctx) => {
+  it('is bounded by the same small number for 5 and for 20 servants', async (ctx) => {
     if (!api) ctx.skip();
     const admin = await api!.token('ADMIN');
     const count = async (first: number) => {
@@ -65,9 +65,11 @@ describe.each(BACKENDS)('SQL queries per page on %s', (backend) => {
     };
     const five = await count(5);
     const twenty = await count(20);
-    expect(twenty).toBe(five);
     // servants page (+ its count), certifications, standards, certificates, certified counts, and servants by id.
-    expect(twenty).toBeLessThanOrEqual(8);
+    // On PostgreSQL the certified counts may go out in two batches (one per standard) when the
+    // standards and certificates batches answer in different ticks: 7, whatever the page size.
+    expect(five).toBeLessThanOrEqual(7);
+    expect(twenty).toBeLessThanOrEqual(7);
     console.info(`[${backend}] SQL queries for a page of 20 servants with certifications, standards and certificates: ${twenty}`);
   });
 });
