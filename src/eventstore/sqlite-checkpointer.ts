@@ -22,25 +22,31 @@ export const CHECKPOINT_PAGES = 1_000;
  * A WAL restarts from its beginning only when a write starts with every frame
  * copied. Under back-to-back appends the worker never gets there on its own, so
  * past this many frames (16 MB) the next append waits, without blocking the
- * event loop, for the worker to copy the rest.
+ * event loop, for the worker to copy the rest. The worker raises a flag in
+ * memory shared with each user of the file, so a write looks at no more than that.
  */
 export const WAL_RESTART_PAGES = 4_000;
 
 /**
  * Plain JavaScript run with `eval`: a worker file would need the TypeScript
  * loader, which test runners and `node --import tsx` provide differently.
- * To the worker: { open: path }, { catchUp: path, id }, { close: path, id };
- * it answers the last two with the id.
+ * To the worker: { open: path, user, long }, { catchUp: path, id },
+ * { close: path, user, id }; it answers the last two with the id. `long` is an
+ * Int32Array on a SharedArrayBuffer: 1 while the WAL is past restartPages.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const files = new Map();
-const checkpoint = (db, pages) => {
+const checkpoint = (file, pages) => {
   try {
-    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(NOOP)');
+    const [{ log, checkpointed }] = file.db.pragma('wal_checkpoint(NOOP)');
+    const long = log >= workerData.restartPages;
+    // Raised before copying: the next write then waits for this copy and the rest.
+    const flag = long && log > checkpointed ? 1 : 0;
+    for (const shared of file.users.values()) Atomics.store(shared, 0, flag);
     // A long WAL is copied to the end whenever possible, so a catch-up finds little left.
-    if (log - checkpointed >= (log >= workerData.restartPages ? 1 : pages)) db.pragma('wal_checkpoint(PASSIVE)');
+    if (log - checkpointed >= (long ? 1 : pages)) file.db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
     // Another connection is checkpointing this file; the next poll looks again.
     if (error.code !== 'SQLITE_BUSY') throw error;
@@ -53,27 +59,31 @@ parentPort.on('message', (message) => {
       const db = new Database(message.open);
       db.pragma('synchronous = NORMAL');
       db.pragma('wal_autocheckpoint = 0');
-      files.set(message.open, (file = { db, users: 0 }));
+      files.set(message.open, (file = { db, users: new Map() }));
     }
-    file.users += 1;
+    file.users.set(message.user, message.long);
     return;
   }
   const path = message.catchUp ?? message.close;
   const file = files.get(path);
-  if (file && message.catchUp !== undefined) checkpoint(file.db, 1);
-  else if (file && --file.users === 0) {
+  if (file && message.catchUp !== undefined) {
+    checkpoint(file, 1);
+    // Copied to the end: the write that asked starts the WAL over.
+    for (const shared of file.users.values()) Atomics.store(shared, 0, 0);
+  } else if (file && file.users.delete(message.user) && file.users.size === 0) {
     file.db.close();
     files.delete(path);
   }
   parentPort.postMessage(message.id);
 });
 setInterval(() => {
-  for (const { db } of files.values()) checkpoint(db, workerData.pages);
+  for (const file of files.values()) checkpoint(file, workerData.pages);
 }, workerData.pollMs);
 `;
 
 interface SharedWorker {
   worker: Worker;
+  /** For requests and users. */
   nextId: number;
   /** Requests waiting for their answer. */
   pending: Map<number, () => void>;
@@ -116,8 +126,9 @@ function sharedWorker(): SharedWorker {
 /** One file's membership in the checkpoint worker. */
 export class WalCheckpointer {
   private readonly state: SharedWorker;
-  /** Read on the caller's connection: NOOP only reads the WAL-index (about 2 µs). */
-  private readonly walFrames: Database.Statement<[], { log: number; checkpointed: number }>;
+  private readonly user: number;
+  /** Set by the worker while the WAL is past WAL_RESTART_PAGES with frames left to copy. */
+  private readonly long = new Int32Array(new SharedArrayBuffer(4));
 
   /** `onFailure` runs if the worker dies (the caller turns auto-checkpoints back on). */
   constructor(
@@ -126,30 +137,31 @@ export class WalCheckpointer {
     private readonly onFailure: (error: Error) => void,
   ) {
     database.pragma('wal_autocheckpoint = 0');
-    this.walFrames = database.prepare('pragma wal_checkpoint(NOOP)');
     this.state = sharedWorker();
+    this.user = this.state.nextId++;
     this.state.onFailure.add(onFailure);
-    this.state.worker.postMessage({ open: path });
+    this.state.worker.postMessage({ open: path, user: this.user, long: this.long });
   }
 
   /**
    * Call under the file's write lock, before a write: once the WAL is past
    * WAL_RESTART_PAGES, waits for the worker to copy every frame, so this write
-   * starts the WAL over instead of growing it.
+   * starts the WAL over instead of growing it. Nothing to wait for (the usual
+   * case): undefined, so the write need not wait for a promise either.
    */
-  async catchUpIfLong(): Promise<void> {
-    const { log, checkpointed } = this.walFrames.get()!;
-    if (log < WAL_RESTART_PAGES || log === checkpointed || !this.state.onFailure.has(this.onFailure)) return;
-    await this.request({ catchUp: this.path });
+  catchUpIfLong(): Promise<void> | undefined {
+    if (Atomics.load(this.long, 0) === 0 || !this.state.onFailure.has(this.onFailure)) return undefined;
+    Atomics.store(this.long, 0, 0);
+    return this.request({ catchUp: this.path });
   }
 
   /** Leaves the worker; resolves once the worker has closed its connection if this was the file's last user. */
   async stop(): Promise<void> {
     if (!this.state.onFailure.delete(this.onFailure)) return;
-    await this.request({ close: this.path });
+    await this.request({ close: this.path, user: this.user });
   }
 
-  private request(message: { catchUp: string } | { close: string }): Promise<void> {
+  private request(message: { catchUp: string } | { close: string; user: number }): Promise<void> {
     const { state } = this;
     const id = state.nextId++;
     // Referenced while an answer is due, or the process could end before it comes.

@@ -232,12 +232,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
-    const { results, appended } = await this.lock.run(async () => {
-      await this.checkpointer.catchUpIfLong();
-      // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
-      // transaction could fail with SQLITE_BUSY instead of waiting its turn.
-      return this.appendTransaction.immediate(appends);
-    });
+    const { results, appended } = await this.lock.run(() =>
+      this.afterCatchUp(() =>
+        // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
+        // transaction could fail with SQLITE_BUSY instead of waiting its turn.
+        this.appendTransaction.immediate(appends),
+      ),
+    );
     if (appended) this.notifier.notify();
     return results;
   }
@@ -387,10 +388,13 @@ export class SqliteEventStore implements EventStore {
    * that transaction finish. Do not append from inside the section.
    */
   withWriteLock<T>(section: () => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
-      await this.checkpointer.catchUpIfLong();
-      return section();
-    });
+    return this.lock.run(() => this.afterCatchUp(section));
+  }
+
+  /** Runs a write under the lock once a long WAL has been copied (WalCheckpointer.catchUpIfLong); at once otherwise. */
+  private afterCatchUp<T>(write: () => T | Promise<T>): T | Promise<T> {
+    const catchingUp = this.checkpointer.catchUpIfLong();
+    return catchingUp ? catchingUp.then(write) : write();
   }
 
   async close(): Promise<void> {
