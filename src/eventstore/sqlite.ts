@@ -15,6 +15,7 @@ import {
   type GlobalHead,
 } from './append-rules.js';
 import { validateAuditQuery } from './audit.js';
+import { WrongExpectedVersionError } from './errors.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { globalChainHash } from './hashing.js';
 import { CHECKPOINT_PAGES, WalCheckpointer } from './sqlite-checkpointer.js';
@@ -232,30 +233,43 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
-    const { results, appended } = await this.lock.run(() =>
-      this.afterCatchUp(() =>
-        // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
-        // transaction could fail with SQLITE_BUSY instead of waiting its turn.
-        this.appendTransaction.immediate(appends),
-      ),
-    );
+    const { results, appended } = await this.lock.run(() => this.afterCatchUp(() => this.appendImmediately(appends)));
     if (appended) this.notifier.notify();
     return results;
   }
 
+  /**
+   * First without looking the event ids up: a new id is the rule, and the unique
+   * index refuses a stored one anyway. A stored id or a version mismatch rolls that
+   * attempt back and the appends run again with the ids looked up first, which
+   * decides between the earlier result, DuplicateEventIdError and WrongExpectedVersionError.
+   */
+  private appendImmediately(appends: ValidAppend[]): { results: AppendResult[]; appended: boolean } {
+    try {
+      // IMMEDIATE takes the file's write lock up front: a deferred read-then-write
+      // transaction could fail with SQLITE_BUSY instead of waiting its turn.
+      return this.appendTransaction.immediate(appends, false);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError || isStoredIdError(error))) throw error;
+      return this.appendTransaction.immediate(appends, true);
+    }
+  }
+
   /** The appends one after another in the open transaction; any error rolls all of them back. */
-  private appendNow(appends: ValidAppend[]): { results: AppendResult[]; appended: boolean } {
+  private appendNow(appends: ValidAppend[], lookUpIds: boolean): { results: AppendResult[]; appended: boolean } {
     const start = this.statements.globalHead.get() ?? EMPTY_HEAD;
     const recordedAt = nextRecordedAt(new Date(), start);
     let globalHead: LogHead = start;
     const results = appends.map(({ streamId, events, expectedVersion }) => {
-      const stored = this.statements.storedIds.all(JSON.stringify(events.map((event) => event.id)));
-      const earlier = earlierAppendResult(
-        streamId,
-        events,
-        stored.map((row) => ({ id: row.id, streamId: row.stream_id, revision: Number(row.revision), position: row.position })),
-      );
-      if (earlier) return earlier;
+      if (lookUpIds) {
+        const stored = this.statements.storedIds.all(JSON.stringify(events.map((event) => event.id)));
+        const earlier = earlierAppendResult(
+          streamId,
+          events,
+          stored.map((row) => ({ id: row.id, streamId: row.stream_id, revision: Number(row.revision), position: row.position })),
+        );
+        if (earlier) return earlier;
+      }
 
       const row = this.statements.streamHead.get(streamId);
       const head = { version: row?.version ?? 0, lastHash: row?.last_hash ?? null };
@@ -424,6 +438,10 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 const EMPTY_HEAD: GlobalHead = { position: 0n, globalHash: '', recordedAt: '' };
+
+function isStoredIdError(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.endsWith('events.id');
+}
 
 /**
  * Creates the tables, and upgrades a log written before the global chain in
