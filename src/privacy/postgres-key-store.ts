@@ -31,6 +31,13 @@ export class PostgresKeyStore implements DataKeyStore {
     return rows[0]?.wrapped_key ?? null;
   }
 
+  /**
+   * Commits without waiting for its WAL flush (synchronous_commit off for this
+   * statement alone). A key matters only once an event sealed with it is
+   * committed, and that later commit waits for the WAL up to itself, which
+   * holds this key's commit record before it: a crash can lose only a key that
+   * nothing uses yet. One disk flush less per registration.
+   */
   async putIfAbsent(servantId: string, wrapped: Buffer): Promise<Buffer> {
     const { rows } = await this.pool.query<{ wrapped_key: Buffer | null; erased: boolean }>(
       `WITH inserted AS (
@@ -39,7 +46,8 @@ export class PostgresKeyStore implements DataKeyStore {
          ON CONFLICT (servant_id) DO NOTHING
          RETURNING wrapped_key)
        SELECT COALESCE((SELECT wrapped_key FROM inserted), (SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $1)) AS wrapped_key,
-              EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $1) AS erased`,
+              EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $1) AS erased
+       FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed`,
       [servantId, wrapped],
     );
     const row = rows[0];
