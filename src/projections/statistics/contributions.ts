@@ -80,29 +80,53 @@ function uncovered(from: string, covered: Days[]): Days[] {
 // Joins key parts; no place, department or standard code contains a unit separator.
 const SEP = '\u001f';
 
-/** Accumulates changes keyed by scope, metric, key and day. */
+type Level<T> = Map<string, T>;
+
+/** The map under `key` in `parent`, created when missing. */
+function child<T>(parent: Level<Map<string, T>>, key: string): Map<string, T> {
+  let found = parent.get(key);
+  if (!found) parent.set(key, (found = new Map()));
+  return found;
+}
+
+/** Keys in text order (the primary key's order, so B-tree inserts stay local). */
+const sortedKeys = (level: Map<string, unknown>): string[] => [...level.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * Accumulates changes keyed by state, municipality, metric, key and day, in
+ * nested maps: adding builds no key strings. A rebuild adds every servant's
+ * changes (tens per servant) here, and joining the parts into one string per
+ * change was a third of the rebuild's final fold and most of its garbage.
+ */
 export class DailyChanges {
-  readonly changes = new Map<string, number>();
+  private readonly states: Level<Level<Level<Level<Level<number>>>>> = new Map();
 
   add(scope: { state: string; municipality: string }, metric: string, key: string, days: Days, sign: 1 | -1): void {
-    const figure = scope.state + SEP + scope.municipality + SEP + metric + SEP + key + SEP;
-    this.bump(figure + days.from, sign);
-    if (days.until !== null) this.bump(figure + days.until, -sign);
+    const perDay = child(child(child(child(this.states, scope.state), scope.municipality), metric), key);
+    perDay.set(days.from, (perDay.get(days.from) ?? 0) + sign);
+    if (days.until !== null) perDay.set(days.until, (perDay.get(days.until) ?? 0) - sign);
   }
 
-  private bump(id: string, delta: number): void {
-    this.changes.set(id, (this.changes.get(id) ?? 0) + delta);
-  }
-
-  /** Non-zero changes as rows of rm_stats_daily, in primary-key order (B-tree inserts stay local). */
+  /** Non-zero changes as rows of rm_stats_daily, in primary-key order. */
   rows(): { state: string; municipality: string; metric: string; key: string; day: string; delta: number }[] {
-    return [...this.changes]
-      .filter(([, delta]) => delta !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([id, delta]) => {
-        const [state, municipality, metric, key, day] = id.split(SEP);
-        return { state, municipality, metric, key, day, delta };
-      });
+    const rows = [];
+    for (const state of sortedKeys(this.states)) {
+      const municipalities = this.states.get(state)!;
+      for (const municipality of sortedKeys(municipalities)) {
+        const metrics = municipalities.get(municipality)!;
+        for (const metric of sortedKeys(metrics)) {
+          const keys = metrics.get(metric)!;
+          for (const key of sortedKeys(keys)) {
+            const days = keys.get(key)!;
+            for (const day of sortedKeys(days)) {
+              const delta = days.get(day)!;
+              if (delta !== 0) rows.push({ state, municipality, metric, key, day, delta });
+            }
+          }
+        }
+      }
+    }
+    return rows;
   }
 }
 

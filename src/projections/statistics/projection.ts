@@ -134,8 +134,15 @@ async function addDailyChanges(trx: AnyDb, changes: DailyChanges): Promise<void>
 const statsFacts = (batch: Parameters<Projection['apply']>[1]): StatsFact[] =>
   projectedEvents(batch).filter((e): e is StatsFact => STATS_EVENTS.has(e.type));
 
-/** Servants per query when a rebuild adds up every servant's contribution. */
-const FOLD_PAGE = 2_000;
+/**
+ * Servants per page when a rebuild adds up every servant's contribution. Small
+ * on purpose: a page's rows must die young. With 2,000 (about 9,000 rows) they
+ * outlived the scavenges of their own fold, V8 began allocating them straight
+ * into the old generation, and the 1M rebuild's heap grew by 110 MB of garbage
+ * before a full GC (peak RSS +50 MB); with 128 nothing piles up, and the fold
+ * is no slower (more, smaller statements; measured on a 1M log).
+ */
+const FOLD_PAGE = 128;
 
 /** After a rebuild's batches: what every servant with facts contributes, written once. */
 async function foldEveryServant(trx: ReadTransaction): Promise<void> {
