@@ -19,7 +19,8 @@ export function responseCachePlugin(
       let toKeep: { key: string; version: string } | null = null;
       return {
         async responseForOperation({ operation, operationName, queryHash, source, request, contextValue, response }) {
-          if (!isCacheableOperation(operation)) return null;
+          // No operation chosen (several in the document, no operationName): execution reports it.
+          if (!operation || !isCacheableOperation(operation)) return null;
           const { viewer, now } = contextValue;
           // Everything the read path uses of the caller, then the request itself.
           const key = JSON.stringify([viewer?.sub, viewer?.role, viewer?.state, viewer?.municipality, queryHash ?? source, operationName, request.variables ?? {}]);
