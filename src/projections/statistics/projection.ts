@@ -53,12 +53,9 @@ class ServantFactsCache {
     await this.certificates.load(servantIds, 'servant_id');
   }
 
-  /** Only the rows `apply` reads back: the certifications and certificates the events name. */
+  /** Only the rows `apply` reads back: the certificates the revocations name. */
   async loadFor(events: StatsFact[]): Promise<void> {
-    const certifications = events.filter((e) => e.type !== 'ServantRegistered').map((e) => e.recorded.streamId);
-    const folios = events.flatMap((e) => (e.type === 'CertificateIssued' || e.type === 'CertificateRevoked' ? [e.data.folio] : []));
-    await this.certifications.load(certifications);
-    await this.certificates.load(folios);
+    await this.certificates.load(events.flatMap((e) => (e.type === 'CertificateRevoked' ? [e.data.folio] : [])));
   }
 
   /** Adds (or removes) what each of `servantIds` contributes now. */
@@ -78,10 +75,10 @@ class ServantFactsCache {
       this.servants.put({ servant_id: servantId, state, municipality });
       return;
     }
-    const at = isoTime(metadata.occurredAt);
-    const started = this.certifications.get(streamId);
-    if (!started || at < started.started_at) {
-      this.certifications.put({ id: streamId, servant_id: event.data.servantId, started_at: at });
+    // A certification starts with its first event; the domain keeps its steps in
+    // business-time order, so no later event can start it earlier.
+    if (event.recorded.revision === 0) {
+      this.certifications.put({ id: streamId, servant_id: event.data.servantId, started_at: isoTime(metadata.occurredAt) });
     }
     if (event.type === 'CertificateIssued') {
       const d = event.data;
@@ -96,7 +93,8 @@ class ServantFactsCache {
         regime: d.holder.regime,
         issued_at: isoTime(d.issuedAt),
         valid_until: d.validUntil === null ? null : isoTime(d.validUntil),
-        revoked_at: this.certificates.get(d.folio)?.revoked_at ?? null,
+        // The folio guard lets a folio be issued once, so it is not yet revoked.
+        revoked_at: null,
       });
     } else if (event.type === 'CertificateRevoked') {
       const row = this.certificates.get(event.data.folio);
@@ -131,8 +129,17 @@ async function addDailyChanges(trx: AnyDb, changes: DailyChanges): Promise<void>
   await trx.deleteFrom(STATS_DAILY_TABLE).where(sql.ref('delta'), '=', sql.lit(0)).execute();
 }
 
+/**
+ * The events that change a servant's facts: a registration, a certification's
+ * first event (it starts counting as in progress), an issuance, a revocation.
+ * Later trainings and verdicts change no figure, so they cost no statement.
+ */
 const statsFacts = (batch: Parameters<Projection['apply']>[1]): StatsFact[] =>
-  projectedEvents(batch).filter((e): e is StatsFact => STATS_EVENTS.has(e.type));
+  projectedEvents(batch).filter(
+    (e): e is StatsFact =>
+      STATS_EVENTS.has(e.type) &&
+      (e.recorded.revision === 0 || e.type === 'ServantRegistered' || e.type === 'CertificateIssued' || e.type === 'CertificateRevoked'),
+  );
 
 /**
  * Servants per page when a rebuild adds up every servant's contribution. Small
