@@ -46,13 +46,21 @@ async function loadDeps(folded: FoldedStreams, t: Target, evaluatorId?: string) 
   return { standard, servant, evaluator };
 }
 
-function certificationRequest(kit: HandlerKit, t: Target, certificationCommand: CertificationCommand, context: CommandContext, evaluatorId?: string) {
+function certificationRequest(
+  kit: HandlerKit,
+  t: Target,
+  certificationCommand: CertificationCommand,
+  context: CommandContext,
+  evaluatorId?: string,
+  presumeNew = false,
+) {
   return {
     streamId: t.streamId,
     decider: certificationDecider,
     command: certificationCommand,
     context,
     loadDepsAlongside: (folded: FoldedStreams) => loadDeps(folded, t, evaluatorId),
+    presumeNew,
   };
 }
 
@@ -82,7 +90,9 @@ export async function handleCertificationStep<Type extends keyof StepInput>(
   const data = { ...input, servantId: t.servantId, standardCode: t.standardCode, ...(evaluatorId ? { evaluatorId } : {}) };
   const expectedVersion = 'expectedVersion' in input ? input.expectedVersion : null;
   const step = command(type, data, context) as unknown as CertificationCommand;
-  return decideAndAppend(kit, t, certificationRequest(kit, t, step, context, evaluatorId), { expectedVersion });
+  // An enrolment mostly opens a certification: presumed new unless this handler kept it.
+  const request = certificationRequest(kit, t, step, context, evaluatorId, type === 'EnrollInTraining');
+  return decideAndAppend(kit, t, request, { expectedVersion });
 }
 
 /**

@@ -45,6 +45,12 @@ export type PrecheckRequest<State, Command, E extends Event, Deps> = DepsSource<
   decider: Decider<State, Command, E, Deps>;
   command: Command;
   context: CommandContext;
+  /**
+   * The command usually starts its stream (an enrolment): with nothing kept for
+   * the stream, it is decided as new, like kept state, without reading it; the
+   * append's 'no_stream' proves that, or the command is decided again on a fresh read.
+   */
+  presumeNew?: boolean;
 };
 
 /** What one attempt read: the stream, and its deps when they were read alongside or reused. */
@@ -317,9 +323,9 @@ export class CommandHandler {
   }
 
   /**
-   * The stream and what the decision folds. Kept state is trusted only for a
-   * command without a commandId (its earlier events are not kept), whose deps
-   * are plain reads, on a store whose append can check them.
+   * The stream and what the decision folds. Kept state (or a stream presumed
+   * new) is trusted only for a command without a commandId (its earlier events
+   * are not kept), whose deps are plain reads, on a store whose append can check them.
    */
   private async read<State, Command, E extends Event, Deps>(
     request: PrecheckRequest<State, Command, E, Deps>,
@@ -328,7 +334,10 @@ export class CommandHandler {
     const { loadDepsAlongside } = request;
     if (!loadDepsAlongside) return { loaded: await this.load(request.streamId, request.decider) };
     const trusted =
-      trustKept && !request.context.commandId && this.streams.appendBatchIfUnchanged ? this.kept<State>(request.streamId, request.decider) : undefined;
+      trustKept && !request.context.commandId && this.streams.appendBatchIfUnchanged
+        ? (this.kept<State>(request.streamId, request.decider) ??
+          (request.presumeNew ? { state: request.decider.initialState(), version: 0 } : undefined))
+        : undefined;
     const unchanged: StreamVersion[] = [];
     const folded: FoldedStreams = {
       current: async (streamId, decider) => {

@@ -83,13 +83,32 @@ describe.skipIf(probe === null)('certification office over PostgreSQL', () => {
     expect(calls.splice(0)).toEqual(['readStreams', 'appendBatch']);
     const step = { servantId, standardCode: 'EC0105' };
     await office.enrollInTraining({ ...step, provider: 'UTT', modality: 'VIRTUAL' }, at('2018-03-01T00:00:00Z'));
-    expect(calls.splice(0)).toEqual(['readStreams', 'appendBatchIfUnchanged']);
+    // Presumed new: nothing read, the append's 'no_stream' checks it.
+    expect(calls.splice(0)).toEqual(['appendBatchIfUnchanged']);
     await office.completeTraining({ ...step, hours: 40 }, at('2018-04-01T00:00:00Z'));
     await verdict(office, servantId, 'COMPETENT', '2018-05-01T00:00:00Z');
     await office.issueCertificate({ ...step, folio: 'TIJ-1' }, at('2018-06-01T00:00:00Z'));
     expect(calls.splice(0)).toEqual(['appendBatchIfUnchanged', 'appendBatchIfUnchanged', 'appendBatchIfUnchanged']);
     const events = await store.readStream(`certification-${servantId}-EC0105`);
     expect(events.map((e) => e.type)).toEqual(['TrainingEnrolled', 'TrainingCompleted', 'VerdictRecorded', 'CertificateIssued']);
+  });
+
+  it('presumes an enrolment opens its certification, and decides again on a fresh read when another process opened it', async () => {
+    const { servantId } = await register();
+    const step = { servantId, standardCode: 'EC0105' };
+    await other.enrollInTraining({ ...step, provider: 'UTT', modality: 'VIRTUAL' }, at('2018-03-01T00:00:00Z'));
+    calls.length = 0;
+    const refused = await rejection(office.enrollInTraining({ ...step, provider: 'CONALEP', modality: 'PRESENTIAL' }, at('2018-03-02T00:00:00Z')));
+    expect(refused.rule).toBe('ALREADY_IN_TRAINING');
+    expect(calls).toEqual(['appendBatchIfUnchanged', 'readStreams']);
+    await other.completeTraining({ ...step, hours: 40 }, at('2018-04-01T00:00:00Z'));
+    await verdict(other, servantId, 'NOT_YET_COMPETENT', '2018-05-01T00:00:00Z');
+    // Nothing kept here for the stream: presumed new again, refused by the store, accepted on a fresh read.
+    const again = createCertificationOffice(eventStreamsOf(store), vault);
+    await again.enrollInTraining({ ...step, provider: 'CONALEP', modality: 'PRESENTIAL' }, at('2018-06-01T00:00:00Z'));
+    const events = await store.readStream(`certification-${servantId}-EC0105`);
+    expect(events.map((e) => e.type)).toEqual(['TrainingEnrolled', 'TrainingCompleted', 'VerdictRecorded', 'TrainingEnrolled']);
+    expect(events.at(-1)!.data.provider).toBe('CONALEP');
   });
 
   it('decides again on a fresh read when its kept state was behind and refused', async () => {
