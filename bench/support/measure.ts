@@ -1,4 +1,4 @@
-/** Timing helpers: percentiles, a sequential timed loop, peak RSS. */
+/** Timing helpers: percentiles, sequential and alternating timed loops, peak RSS. */
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -24,6 +24,26 @@ export async function timeSequential(work: (i: number) => Promise<unknown>, limi
     samples.push(performance.now() - t);
   }
   return summarize(samples, (performance.now() - started) / 1000);
+}
+
+/**
+ * Like timeSequential for several calls at once, taking turns (a, b, a, b, ...),
+ * so a slow spell of a shared machine lands on each of them alike; one
+ * Latencies per call, in order.
+ */
+export async function timeAlternating(works: readonly (() => Promise<unknown>)[], limits: { count: number; maxMs: number; warmup?: number }): Promise<Latencies[]> {
+  for (let i = 0; i < (limits.warmup ?? 0); i++) for (const work of works) await work();
+  const samples = works.map((): number[] => []);
+  const started = performance.now();
+  for (let i = 0; i < limits.count && performance.now() - started < limits.maxMs; i++) {
+    for (const [k, work] of works.entries()) {
+      const t = performance.now();
+      await work();
+      samples[k].push(performance.now() - t);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return samples.map((taken) => summarize(taken, seconds));
 }
 
 export function summarize(samples: number[], seconds: number): Latencies {
