@@ -30,8 +30,12 @@ export const fromFlag = (value: unknown): boolean => toNumber(value) === 1;
 
 /** Every time column holds `Date#toISOString()` text, so text order is time order in both dialects. */
 export function isoTime(value: string | Date): string {
+  // Events carry times written by toISOString(): those are already canonical (3% of a rebuild's CPU went to re-parsing them).
+  if (typeof value === 'string' && CANONICAL_ISO.test(value)) return value;
   return (typeof value === 'string' ? new Date(value) : value).toISOString();
 }
+
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The UTC business day of an ISO time, 'YYYY-MM-DD'. */
 export const utcDay = (iso: string): string => iso.slice(0, 10);
