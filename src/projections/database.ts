@@ -143,7 +143,11 @@ class WritableSqliteDialect extends SqliteDialect {
 }
 
 async function openPostgres(url: string, schema: string, max: number): Promise<ReadStore> {
-  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path="${schema}"` });
+  // Read models commit without waiting for their WAL flush: a database crash can lose
+  // the last batches, rows and checkpoints together, and the runner applies them again
+  // from the log, which is written durably (docs/projections.md). Set for the session,
+  // so a batch spends no round trip on it.
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path="${schema}" -c synchronous_commit=off` });
   // A connection that dies while idle, or while held (the runner keeps one for its
   // advisory locks), must not crash the process: the next query on it fails instead.
   pool.on('error', () => {});

@@ -329,11 +329,8 @@ export class ProjectionRunner {
   }
 
   private applyWork(work: readonly Work[], upcaster: Upcaster, isolate: boolean): Promise<Outcome[]> {
+    // On PostgreSQL the read store's sessions commit without waiting for the WAL flush (database.ts).
     return inWriteTransaction(this.db, this.writeLock, async (trx) => {
-      // Like SQLite's synchronous=NORMAL: the commit does not wait for the WAL
-      // flush (an fsync, ~10 ms here). A crash may lose the last batches, rows
-      // and checkpoint together, and the runner applies them again from the log.
-      if (this.dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
       const claimed = await claimCheckpoints(trx, this.dialect, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
       const done: Outcome[] = [];
       for (const { track, from, to, events: slice } of work) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
 import { claimCheckpoints, ensureCheckpoints, migrateCheckpoints, readCheckpoints, saveCheckpoint } from '../../src/projections/checkpoints.js';
@@ -104,6 +105,15 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       const pagingOnly = { readAll: (options) => backend.store.readAll(options) } as Pick<EventStore, 'readAll'> as EventStore;
       expect(await countEventsAfter(pagingOnly, 3n)).toBe(1_241);
       expect(await countEventsAfter(backend.store, 3n)).toBe(1_241);
+    });
+
+    it.runIf(dialect === 'postgres')('commits read models without waiting for the WAL flush (the log itself is flushed)', async () => {
+      const projection = testProjection('alpha');
+      const live = runner({ projections: [projection] });
+      await live.start();
+      await live.waitFor(await appendTicks(backend.store, 3));
+      const setting = await sql<{ value: string }>`select current_setting('synchronous_commit') as value`.execute(backend.read.db);
+      expect(setting.rows[0].value).toBe('off');
     });
 
     it('resumes from its checkpoint after a restart without applying anything twice', async () => {
