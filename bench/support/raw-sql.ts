@@ -23,6 +23,13 @@ export interface RawSql {
   eventRows(after: bigint, limit: number): Promise<RawRow[]>;
   /** Reads the whole events table in position order in pages and JSON-decodes data and metadata; returns the count. */
   scanDecoded(pageSize: number): Promise<number>;
+  /**
+   * Writes every read-model table's rows (`rm_*`) again, with SQL alone, into
+   * empty twins with the same columns, keys and indexes, in one transaction that
+   * is then rolled back: what writing the rebuilt rows costs the database, with no
+   * event read, no JavaScript and each row written once. Returns the rows written.
+   */
+  rewriteReadModels(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,6 +88,24 @@ function sqliteRaw(path: string): RawSql {
         after = rows[rows.length - 1].position;
       }
     },
+    async rewriteReadModels() {
+      const tables = db.prepare<[], { name: string }>("select name from sqlite_master where type = 'table' and name like 'rm\\_%' escape '\\'").all();
+      let written = 0;
+      db.exec('begin immediate');
+      try {
+        for (const { name } of tables) {
+          const twin = `${name}_twin`;
+          const ddl = db.prepare<[string], { sql: string }>('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc').all(name);
+          for (const { sql } of ddl) {
+            db.exec(sql.replace(new RegExp(`\\b${name}\\b`, 'g'), twin).replace(/\bindex (if not exists )?"?(\w+)"?/i, (_m, ine = '', index) => `index ${ine}"${index}_twin"`));
+          }
+          written += Number(db.prepare(`insert into ${twin} select * from ${name}`).run().changes);
+        }
+      } finally {
+        db.exec('rollback');
+      }
+      return written;
+    },
     async close() {
       db.close();
     },
@@ -130,6 +155,23 @@ async function postgresRaw(schema: string): Promise<RawSql> {
         count += rows.length;
         after = rows[rows.length - 1].position;
       }
+    },
+    async rewriteReadModels() {
+      const { rows: tables } = await client.query<{ name: string }>(
+        "select table_name as name from information_schema.tables where table_schema = $1 and table_name like 'rm\\_%'",
+        [schema],
+      );
+      let written = 0;
+      await client.query('begin');
+      try {
+        for (const { name } of tables) {
+          await client.query(`create table "${schema}"."${name}_twin" (like "${schema}"."${name}" including all)`);
+          written += (await client.query(`insert into "${schema}"."${name}_twin" select * from "${schema}"."${name}"`)).rowCount ?? 0;
+        }
+      } finally {
+        await client.query('rollback');
+      }
+      return written;
     },
     async close() {
       await client.end();
