@@ -1,8 +1,9 @@
 /**
  * Command path: whole certification journeys of new servants, one command
  * after another, through the Office (handlers, deciders, vault, store), on the
- * generated log. Baseline: single-row inserts of real event rows into a copy
- * of the events table, one transaction each, same connection settings.
+ * generated log. Baseline: the rows those journeys wrote, inserted again one
+ * row per transaction into a copy of the events table holding the same log,
+ * same connection settings.
  */
 import { PersonGenerator } from '../../src/app/demo/people.js';
 import type { Office } from '../../src/domain/office.js';
@@ -59,6 +60,7 @@ export const commandPath: Scenario = {
   name: 'command-path',
   async run({ bench, log }) {
     const app = await bench.open({ project: false });
+    const startHead = await app.store.headPosition();
     let measured;
     try {
       const next = journeyCommands(app.office, log.evaluatorIds[0], new Date(log.lastBusinessTime.getTime() + 86_400_000), Date.now() % 100_000);
@@ -71,8 +73,9 @@ export const commandPath: Scenario = {
     const raw = await openRawSql(bench);
     let baseline;
     try {
-      await raw.createCopyTable();
-      const rows = await raw.eventRows(0n, measured.count);
+      // The rows the journeys wrote, into a copy that holds the log they were written on.
+      await raw.createCopyTable(startHead);
+      const rows = await raw.eventRows(startHead, measured.count);
       baseline = await timeSequential((i) => raw.insertOne(rows[i % rows.length]), { count: rows.length, maxMs: MAX_MS });
     } finally {
       await raw.close();

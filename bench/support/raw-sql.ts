@@ -13,8 +13,12 @@ import { DATABASE_URL } from './backend.js';
 export type RawRow = Record<string, unknown>;
 
 export interface RawSql {
-  /** Creates bench_raw_events like events (columns, constraints, indexes). */
-  createCopyTable(): Promise<void>;
+  /**
+   * Creates bench_raw_events like events (columns, constraints, indexes) holding
+   * the log's rows up to `through` (not timed), so a baseline inserts into indexes
+   * as large as the ones the store inserts into.
+   */
+  createCopyTable(through: bigint): Promise<void>;
   /** One single-row insert in its own transaction. */
   insertOne(row: RawRow): Promise<void>;
   /** One multi-row insert statement in its own transaction. */
@@ -46,6 +50,9 @@ function sqliteRaw(path: string): RawSql {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('secure_delete = ON');
+  // The store checkpoints in a worker thread, never inside a commit; the baselines do
+  // not checkpoint at all while timed (the strictest reading of "same pragmas").
+  db.pragma('wal_autocheckpoint = 0');
   const columns = (db.pragma('table_info(events)') as { name: string }[]).map((c) => c.name).filter((name) => !ASSIGNED.has(name));
   const list = columns.join(', ');
   const placeholders = (n: number) => Array.from({ length: n }, () => `(${columns.map(() => '?').join(', ')})`).join(', ');
@@ -53,12 +60,15 @@ function sqliteRaw(path: string): RawSql {
   const many = new Map<number, Database.Statement>();
   let one: Database.Statement | null = null;
   return {
-    async createCopyTable() {
+    async createCopyTable(through) {
       db.exec(`drop table if exists ${COPY}`);
       const ddl = db.prepare<[], { sql: string | null }>("select sql from sqlite_master where tbl_name = 'events' and sql is not null order by type desc").all();
       for (const { sql } of ddl) {
         db.exec(`${sql!.replace(/\bevents\b/g, COPY).replace(/\bindex (if not exists )?(\w+)/i, (_m, ine = '', name) => `index ${ine}${COPY}_${name}`)}`);
       }
+      db.prepare(`insert into ${COPY} (${list}) select ${list} from events where position <= ? order by position`).run(through);
+      // The copy's pages go to the file now, not in a checkpoint inside the first timed commit.
+      db.pragma('wal_checkpoint(TRUNCATE)');
       one = db.prepare(`insert into ${COPY} (${list}) values ${placeholders(1)}`);
     },
     async insertOne(row) {
@@ -129,9 +139,10 @@ async function postgresRaw(schema: string): Promise<RawSql> {
     return client.query(`insert into ${copy} (${list}) values ${tuples}`, params);
   };
   return {
-    async createCopyTable() {
+    async createCopyTable(through) {
       await client.query(`drop table if exists ${copy}`);
       await client.query(`create table ${copy} (like ${events} including all)`);
+      await client.query(`insert into ${copy} (${list}) select ${list} from ${events} where position <= $1 order by events.position`, [through.toString()]);
     },
     async insertOne(row) {
       // Autocommit: one statement is one transaction (one round trip).
