@@ -62,10 +62,7 @@ function sqliteRaw(path: string): RawSql {
   return {
     async createCopyTable(through) {
       db.exec(`drop table if exists ${COPY}`);
-      const ddl = db.prepare<[], { sql: string | null }>("select sql from sqlite_master where tbl_name = 'events' and sql is not null order by type desc").all();
-      for (const { sql } of ddl) {
-        db.exec(`${sql!.replace(/\bevents\b/g, COPY).replace(/\bindex (if not exists )?(\w+)/i, (_m, ine = '', name) => `index ${ine}${COPY}_${name}`)}`);
-      }
+      createTwin(db, 'events', COPY);
       db.prepare(`insert into ${COPY} (${list}) select ${list} from events where position <= ? order by position`).run(through);
       // The copy's pages go to the file now, not in a checkpoint inside the first timed commit.
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -105,10 +102,7 @@ function sqliteRaw(path: string): RawSql {
       try {
         for (const { name } of tables) {
           const twin = `${name}_twin`;
-          const ddl = db.prepare<[string], { sql: string }>('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc').all(name);
-          for (const { sql } of ddl) {
-            db.exec(sql.replace(new RegExp(`\\b${name}\\b`, 'g'), twin).replace(/\bindex (if not exists )?"?(\w+)"?/i, (_m, ine = '', index) => `index ${ine}"${index}_twin"`));
-          }
+          createTwin(db, name, twin);
           written += Number(db.prepare(`insert into ${twin} select * from ${name}`).run().changes);
         }
       } finally {
@@ -120,6 +114,18 @@ function sqliteRaw(path: string): RawSql {
       db.close();
     },
   };
+}
+
+/** Creates `twin` with `table`'s columns, constraints and indexes (each index named after the twin). */
+function createTwin(db: Database.Database, table: string, twin: string): void {
+  const ddl = db.prepare<[string], { sql: string }>('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc').all(table);
+  for (const { sql } of ddl) {
+    db.exec(
+      sql
+        .replace(new RegExp(`\\b${table}\\b`, 'g'), twin)
+        .replace(/\bindex (if not exists )?"?(\w+)"?/i, (_m, ine = '', index) => `index ${ine}"${twin}_${index}"`),
+    );
+  }
 }
 
 async function postgresRaw(schema: string): Promise<RawSql> {
