@@ -29,6 +29,12 @@ export interface Projection {
    * `apply` for a batch holding none of them (the checkpoint still moves).
    */
   readonly eventTypes?: ReadonlySet<string>;
+  /**
+   * Indexes of its tables that only readers query through, never `apply`
+   * (nor a rebuild's per-batch apply, RebuildFastPath): a SQLite rebuild
+   * builds them after the replay instead of through it (reader-indexes.ts).
+   */
+  readonly readerIndexes?: readonly string[];
   /** Creates its tables and indexes if missing (idempotent). */
   migrate(db: ReadDatabase, dialect: SqlDialect): Promise<void>;
   /** Deletes all its rows, for a rebuild (inside the rebuild's transaction). */

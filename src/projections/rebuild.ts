@@ -3,6 +3,8 @@
  * replay the whole log into them, in large batches streamed with readAll (never
  * the whole log in memory), all in ONE transaction. Live readers keep seeing the
  * old rows until the new ones commit at once (docs/projections.md, "Rebuild").
+ * On SQLite the indexes only readers use are built after the replay
+ * (reader-indexes.ts).
  */
 import type { EventStore } from '../eventstore/types.js';
 import { applyPinpointed, Upcaster } from './apply.js';
@@ -10,6 +12,7 @@ import { saveCheckpoint } from './checkpoints.js';
 import { PoisonEventError, UnknownProjectionError } from './errors.js';
 import { countEventsAfter } from './event-count.js';
 import { migrateProjections } from './migrate.js';
+import { dropReaderIndexes, recreateIndexes } from './reader-indexes.js';
 import type { Projection, ReadDatabase, ReadTransaction, SqlDialect } from './projection.js';
 import { inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
 
@@ -64,6 +67,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     // these projections wait for this transaction, then re-read its checkpoint.
     for (const projection of chosen) await saveCheckpoint(trx, projection.name, 0n, null);
     for (const projection of chosen) await projection.reset(trx);
+    const deferred = dialect === 'sqlite' ? await dropReaderIndexes(trx, chosen.flatMap((projection) => projection.readerIndexes ?? [])) : [];
 
     const replays = chosen.map((projection) => {
       const fast = hasFastPath(projection) ? projection.startRebuild(trx) : null;
@@ -84,6 +88,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       const seconds = (performance.now() - started) / 1000;
       onProgress?.(done, Math.max(total, done), seconds > 0 ? done / seconds : 0);
     }
+    // Before the fast paths finish: a finish may query through them.
+    await recreateIndexes(trx, deferred);
     for (const { finish } of replays) await finish?.();
     for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
     return { projections: chosen.map((projection) => projection.name), events: done, position };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplication, type Application } from '../../src/app/application.js';
@@ -14,6 +15,9 @@ import {
   TIJUANA_FIGURES,
 } from '../../src/app/demo/scenario.js';
 import { seedDemo, type DemoSummary } from '../../src/app/demo/seed.js';
+import { PoisonEventError } from '../../src/projections/errors.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { parseCurp } from '../../src/domain/shared/validation.js';
 import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 
@@ -177,6 +181,39 @@ describe('seedDemo on a real SQLite store', () => {
     const bajaCalifornia = await app.readModel.ranking('Baja California', 20, ceremonyDay);
     expect(bajaCalifornia.map((r) => r.state)).toEqual(Array(bajaCalifornia.length).fill('Baja California'));
   });
+
+  it('rebuilds every read model to the same answers, the indexes only readers use built again as they were', async () => {
+    const indexes = async () =>
+      (await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name like 'rm_%' order by name`.execute(app.readStore.db)).rows;
+    const answers = async () => ({
+      stats: await app.readModel.certificationStats({ municipality: TIJUANA.municipality }, ceremonyDay),
+      goal: await app.readModel.goalProgress(GOAL.id),
+      firstPage: await app.readModel.servants({ municipality: TIJUANA.municipality }, 20, null),
+    });
+    const before = { indexes: await indexes(), answers: await answers() };
+    const declared = app.projections.flatMap((projection) => projection.readerIndexes ?? []);
+    expect(before.indexes.map((index) => index.name)).toEqual(expect.arrayContaining(declared));
+
+    const rebuild = (projections: readonly Projection[]) =>
+      rebuildProjections({ store: app.store, db: app.projectionDb, dialect: 'sqlite', projections, writeLock: app.writeLock });
+    const result = await rebuild(app.projections);
+    expect(result.events).toBe(Number(await app.store.headPosition()));
+    expect(await indexes()).toEqual(before.indexes);
+    expect(await answers()).toEqual(before.answers);
+
+    // A rebuild that fails after dropping them leaves them, and the rows, as they were.
+    const failing: Projection = {
+      name: 'failing',
+      migrate: async () => {},
+      reset: async () => {},
+      apply: async (_trx, events) => {
+        if (events.some((event) => event.type === 'CertificateDelivered')) throw new Error('cannot apply this');
+      },
+    };
+    await expect(rebuild([...app.projections, failing])).rejects.toBeInstanceOf(PoisonEventError);
+    expect(await indexes()).toEqual(before.indexes);
+    expect(await answers()).toEqual(before.answers);
+  }, 120_000);
 
   it('appends nothing when seeded again', async () => {
     const head = await app.store.headPosition();

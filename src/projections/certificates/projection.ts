@@ -41,6 +41,7 @@ export function createCertificatesProjection(): Projection {
   return {
     name: 'certificates',
     eventTypes: CERTIFICATE_EVENTS,
+    readerIndexes: ['rm_certificates_servant', 'rm_certificates_place_issued', 'rm_certificates_valid_until'],
     migrate: (db) => migrateCertificates(db),
     reset: (trx) => deleteAll(trx, [CERTIFICATES_TABLE]),
     async apply(trx, batch) {

@@ -40,6 +40,7 @@ export function createCertificationsProjection(): Projection {
   return {
     name: 'certifications',
     eventTypes: CERTIFICATION_EVENTS,
+    readerIndexes: ['rm_certifications_servant', 'rm_certifications_standard'],
     migrate: (db, dialect) => migrateCertifications(db, dialect),
     reset: (trx) => deleteAll(trx, [CERTIFICATIONS_TABLE]),
     async apply(trx, batch) {

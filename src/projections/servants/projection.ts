@@ -74,6 +74,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
   return {
     name: 'servants',
     eventTypes: SERVANT_EVENTS,
+    readerIndexes: ['rm_servants_curp_digest', 'rm_servants_place'],
     migrate: (db) => migrateServants(db),
     reset: (trx) => deleteAll(trx, [SERVANTS_TABLE, SERVANT_COUNTS_TABLE]),
     async apply(trx, batch) {

@@ -173,6 +173,8 @@ export function createStatisticsProjection(): Projection & RebuildFastPath {
   return {
     name: 'statistics',
     eventTypes: STATS_EVENTS,
+    // A rebuild's apply reads certificates by folio; its finish reads by servant, after the indexes are back.
+    readerIndexes: [`${STATS_CERTIFICATIONS_TABLE}_servant`, `${STATS_CERTIFICATES_TABLE}_servant`],
     migrate: (db, dialect) => migrateStatistics(db, dialect),
     reset: (trx) =>
       deleteAll(trx, [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE]),
