@@ -39,6 +39,10 @@ export interface Projection {
   migrate(db: ReadDatabase, dialect: SqlDialect): Promise<void>;
   /** Deletes all its rows, for a rebuild (inside the rebuild's transaction). */
   reset(trx: ReadTransaction): Promise<void>;
-  /** Applies a batch of events (already upcast), oldest first. Throwing stops this projection. */
+  /**
+   * Applies a batch of events (already upcast), oldest first. Throwing stops
+   * this projection. Writes and reads only its own tables: a rebuild applies a
+   * batch to every projection at the same time.
+   */
   apply(trx: ReadTransaction, events: readonly RecordedEvent[]): Promise<void>;
 }

@@ -6,7 +6,7 @@
  * On SQLite the indexes only readers use are built after the replay
  * (reader-indexes.ts).
  */
-import type { EventStore } from '../eventstore/types.js';
+import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, Upcaster } from './apply.js';
 import { saveCheckpoint } from './checkpoints.js';
 import { PoisonEventError, UnknownProjectionError } from './errors.js';
@@ -14,7 +14,7 @@ import { countEventsAfter } from './event-count.js';
 import { migrateProjections } from './migrate.js';
 import { dropReaderIndexes, recreateIndexes } from './reader-indexes.js';
 import type { Projection, ReadDatabase, ReadTransaction, SqlDialect } from './projection.js';
-import { inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
+import { attempt, inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
 
 export interface RebuildOptions {
   store: EventStore;
@@ -78,11 +78,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     for (;;) {
       const batch = await store.readAll({ after: position, limit: batchSize });
       if (batch.length === 0) break;
-      const upcaster = new Upcaster();
-      for (const { projection } of replays) {
-        const outcome = await applyPinpointed(trx, projection, batch, upcaster);
-        if (outcome.kind === 'poisoned') throw new PoisonEventError(projection.name, outcome.event, outcome.error);
-      }
+      await applyToEvery(trx, replays.map(({ projection }) => projection), batch, dialect === 'postgres');
       position = batch[batch.length - 1].position;
       done += batch.length;
       const seconds = (performance.now() - started) / 1000;
@@ -94,6 +90,33 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
     return { projections: chosen.map((projection) => projection.name), events: done, position };
   });
+}
+
+/**
+ * With `together` (PostgreSQL) the projections take the batch at the same
+ * time, under one savepoint. Their statements still run one after another on
+ * the rebuild's connection, but one projection's JavaScript runs while the
+ * server executes another's statement (one after another, the rebuild waited
+ * on the server more than half of its time; 100k events 12.8-14.1 s, together
+ * 9.4-10.5 s). Each writes only its own tables, so their order does not
+ * matter. If any throws, every one is let finish, the batch is rolled back to
+ * the savepoint and applied again one projection after another, as always on
+ * SQLite (its statements block the thread: nothing to overlap), which names
+ * the poison event.
+ */
+async function applyToEvery(trx: ReadTransaction, projections: readonly Projection[], batch: readonly RecordedEvent[], together: boolean): Promise<void> {
+  const upcaster = new Upcaster();
+  const applyTogether = async () => {
+    const events = batch.map((event) => upcaster.current(event));
+    const outcomes = await Promise.allSettled(projections.map((projection) => projection.apply(trx, events)));
+    const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  };
+  if (together && (await attempt(trx, 'rebuild_batch', applyTogether)) === undefined) return;
+  for (const projection of projections) {
+    const outcome = await applyPinpointed(trx, projection, batch, upcaster);
+    if (outcome.kind === 'poisoned') throw new PoisonEventError(projection.name, outcome.event, outcome.error);
+  }
 }
 
 function hasFastPath(projection: Projection): projection is Projection & RebuildFastPath {
