@@ -83,8 +83,8 @@ describe('SQLite event store', () => {
   it('back-to-back appends start the WAL over once it is long instead of growing it without end', async () => {
     const walPages = () => (store.database.pragma('wal_checkpoint(NOOP)') as Array<{ log: number }>)[0].log;
     let longest = 0;
-    // 60 appends of about 100 pages each, with no pause in between for the worker.
-    for (let append = 0; append < 60; append++) {
+    // Appends of about 100 pages each, to 1.5 times the bound, with no pause in between for the worker.
+    for (let append = 0; append < (1.5 * WAL_RESTART_PAGES) / 100; append++) {
       await store.append(`padded-${append}`, Array.from({ length: 100 }, (_, n) => newEvent('Padded', { n, padding: 'x'.repeat(4_000) })));
       longest = Math.max(longest, walPages());
     }
