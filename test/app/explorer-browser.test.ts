@@ -30,6 +30,8 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--window-size=1400,900',
+  // No HTTP cache in the profile: its helper process went on writing one after the browser exited, and the profile could not be removed.
+  '--disk-cache-dir=/dev/null',
   // Chromium picks a free port and writes it to DevToolsActivePort in the profile.
   '--remote-debugging-port=0',
 ];
