@@ -64,7 +64,8 @@ class Browser {
 
   static async launch(): Promise<Browser> {
     const profile = mkdtempSync(join(tmpdir(), 'acredita-chromium-'));
-    const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+    // Its own temp files (org.chromium.Chromium.*) go in the profile too, removed with it.
+    const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', env: { ...process.env, TMPDIR: profile } });
     const portFile = join(profile, 'DevToolsActivePort');
     const port = await poll(() => (existsSync(portFile) ? /^\d+\n/.exec(readFileSync(portFile, 'utf8'))?.[0].trim() : undefined));
     const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
