@@ -46,14 +46,7 @@ async function loadDeps(folded: FoldedStreams, t: Target, evaluatorId?: string) 
   return { standard, servant, evaluator };
 }
 
-function certificationRequest(
-  kit: HandlerKit,
-  t: Target,
-  certificationCommand: CertificationCommand,
-  context: CommandContext,
-  evaluatorId?: string,
-  presumeNew = false,
-) {
+function certificationRequest(t: Target, certificationCommand: CertificationCommand, context: CommandContext, evaluatorId?: string, presumeNew = false) {
   return {
     streamId: t.streamId,
     decider: certificationDecider,
@@ -91,7 +84,7 @@ export async function handleCertificationStep<Type extends keyof StepInput>(
   const expectedVersion = 'expectedVersion' in input ? input.expectedVersion : null;
   const step = command(type, data, context) as unknown as CertificationCommand;
   // An enrolment mostly opens a certification: presumed new unless this handler kept it.
-  const request = certificationRequest(kit, t, step, context, evaluatorId, type === 'EnrollInTraining');
+  const request = certificationRequest(t, step, context, evaluatorId, type === 'EnrollInTraining');
   return decideAndAppend(kit, t, request, { expectedVersion });
 }
 
@@ -103,7 +96,7 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
   const t = target(input.servantId, input.standardCode);
   const folio = parseFolio(input.folio);
   const issuance = command('IssueCertificate', { ...input, servantId: t.servantId, standardCode: t.standardCode, folio }, context);
-  const request = certificationRequest(kit, t, issuance as CertificationCommand, context);
+  const request = certificationRequest(t, issuance as CertificationCommand, context);
   const prechecked = await kit.handler.precheck(request);
   if (prechecked) {
     const assignment = { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } };
@@ -144,7 +137,7 @@ export async function revokeCertificate(kit: HandlerKit, input: RevokeCertificat
   const folio = parseFolio(input.folio);
   const t = await targetOfFolio(kit, folio);
   const revocation = command('RevokeCertificate', { ...input, folio }, context) as CertificationCommand;
-  const result = await decideAndAppend(kit, t, certificationRequest(kit, t, revocation, context));
+  const result = await decideAndAppend(kit, t, certificationRequest(t, revocation, context));
   return { position: result.position, folio };
 }
 
@@ -159,7 +152,7 @@ export async function deliverCertificates(kit: HandlerKit, input: DeliverCertifi
     folios.map(async (folio) => {
       const t = await targetOfFolio(kit, folio);
       const delivery = command('DeliverCertificate', { folio, ceremony }, context) as CertificationCommand;
-      const request = certificationRequest(kit, t, delivery, context);
+      const request = certificationRequest(t, delivery, context);
       return { t, request, prechecked: await kit.handler.precheck(request) };
     }),
   );
