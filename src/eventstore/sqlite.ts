@@ -216,7 +216,6 @@ export class SqliteEventStore implements EventStore {
       readAll: db
         .prepare<[bigint, number], EventRow>(`select ${EVENT_COLUMNS} from events where position > ? order by position limit ?`)
         .safeIntegers(true),
-      countAfter: db.prepare<[bigint], number>('select count(*) from events where position > ?').pluck(),
       head: db.prepare<[], bigint>('select coalesce(max(position), 0) from events').pluck().safeIntegers(true),
       streamVersion: db.prepare<[string], number>('select version from streams where stream_id = ?').pluck(),
     };
@@ -389,9 +388,15 @@ export class SqliteEventStore implements EventStore {
     }));
   }
 
-  /** Events after `after` (a projection's lag), counted on the primary key index. */
+  /**
+   * Events after `after` (a projection's lag, a rebuild's total), by subtraction:
+   * positions here have no gaps (AUTOINCREMENT, assigned only by appends, a rolled-back
+   * append takes its positions back, events are never deleted). Counting rows read
+   * the whole table: 0.45 to 0.9 s on a 1M log.
+   */
   async countEventsAfter(after: bigint): Promise<number> {
-    return this.statements.countAfter.get(after)!;
+    const head = this.statements.head.get()!;
+    return head > after ? Number(head - after) : 0;
   }
 
   /**

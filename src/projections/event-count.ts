@@ -1,8 +1,8 @@
 /**
- * How many events a projection still has to apply. Positions cannot be
- * subtracted (KurrentDB positions are byte offsets; PostgreSQL identities have
- * gaps), so events are counted: by the store itself when it can (an index range
- * count on SQL), else by paging the log after the position.
+ * How many events a projection still has to apply: by the store itself when it
+ * can (SQLite subtracts gap-free positions, PostgreSQL counts on its index),
+ * else by paging the log after the position (KurrentDB positions are byte
+ * offsets, which cannot be subtracted).
  */
 import type { EventStore } from '../eventstore/types.js';
 
