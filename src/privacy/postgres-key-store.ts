@@ -23,12 +23,12 @@ export class PostgresKeyStore implements DataKeyStore {
     `);
   }
 
-  async get(servantId: string): Promise<Buffer | null> {
-    const { rows } = await this.pool.query<{ wrapped_key: Buffer }>(
-      `SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $1`,
-      [servantId],
+  async getMany(servantIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const { rows } = await this.pool.query<{ servant_id: string; wrapped_key: Buffer }>(
+      `SELECT servant_id, wrapped_key FROM ${this.keys} WHERE servant_id = ANY($1::text[])`,
+      [servantIds],
     );
-    return rows[0]?.wrapped_key ?? null;
+    return new Map(rows.map((row) => [row.servant_id, row.wrapped_key]));
   }
 
   /**
@@ -53,7 +53,7 @@ export class PostgresKeyStore implements DataKeyStore {
     const row = rows[0];
     if (row?.erased) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
     // A concurrent insert committed after this statement's snapshot: read it now.
-    const stored = row?.wrapped_key ?? (await this.get(servantId));
+    const stored = row?.wrapped_key ?? (await this.getMany([servantId])).get(servantId);
     if (!stored) throw new Error(`data key for servant ${servantId} could not be stored`);
     return stored;
   }

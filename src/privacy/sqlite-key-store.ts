@@ -29,8 +29,15 @@ export class SqliteKeyStore implements DataKeyStore {
     this.statements = prepare(this.db);
   }
 
-  async get(servantId: string): Promise<Buffer | null> {
-    return this.prepared().get.get(servantId) ?? null;
+  async getMany(servantIds: readonly string[]): Promise<Map<string, Buffer>> {
+    // Synchronous look-ups on the primary key: no round trip to save.
+    const { get } = this.prepared();
+    const found = new Map<string, Buffer>();
+    for (const servantId of servantIds) {
+      const wrapped = get.get(servantId);
+      if (wrapped) found.set(servantId, wrapped);
+    }
+    return found;
   }
 
   async putIfAbsent(servantId: string, wrapped: Buffer): Promise<Buffer> {

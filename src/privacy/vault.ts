@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { PersonalData } from '../domain/servants/events.js';
-import type { PersonalDataVault } from '../domain/servants/personal-data.js';
+import type { PersonalDataVault, SealedPersonalData } from '../domain/servants/personal-data.js';
 import type { DataKeyStore } from './data-key-store.js';
 
 const KEY_BYTES = 32;
@@ -52,10 +52,18 @@ export class EnvelopeVault implements PersonalDataVault {
   }
 
   async open(servantId: string, sealed: string): Promise<PersonalData | null> {
-    const key = await this.dataKey(servantId);
-    if (!key) return null;
-    const parsed = JSON.parse(decrypt(key, sealed, servantId).toString('utf8')) as PersonalData;
-    return { curp: parsed.curp, fullName: parsed.fullName };
+    const [data] = await this.openMany([{ servantId, sealed }]);
+    return data;
+  }
+
+  async openMany(items: readonly SealedPersonalData[]): Promise<Array<PersonalData | null>> {
+    const keys = await this.dataKeys(items.map((item) => item.servantId));
+    return items.map(({ servantId, sealed }) => {
+      const key = keys.get(servantId);
+      if (!key) return null;
+      const parsed = JSON.parse(decrypt(key, sealed, servantId).toString('utf8')) as PersonalData;
+      return { curp: parsed.curp, fullName: parsed.fullName };
+    });
   }
 
   async erase(servantId: string): Promise<void> {
@@ -67,11 +75,20 @@ export class EnvelopeVault implements PersonalDataVault {
     return createHmac('sha256', this.digestKey).update(curp.trim().toUpperCase()).digest('hex');
   }
 
-  private async dataKey(servantId: string): Promise<Buffer | null> {
-    const cached = this.keyCache.get(servantId);
-    if (cached) return cached;
-    const wrapped = await this.keys.get(servantId);
-    return wrapped ? this.remember(servantId, decrypt(this.wrappingKey, wrapped.toString('utf8'), servantId)) : null;
+  /** The unwrapped keys of those servants that have one; the ones not cached in one key-store read. */
+  private async dataKeys(servantIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const servantId of new Set(servantIds)) {
+      const cached = this.keyCache.get(servantId);
+      if (cached) found.set(servantId, cached);
+      else missing.push(servantId);
+    }
+    if (missing.length === 0) return found;
+    for (const [servantId, wrapped] of await this.keys.getMany(missing)) {
+      found.set(servantId, this.remember(servantId, decrypt(this.wrappingKey, wrapped.toString('utf8'), servantId)));
+    }
+    return found;
   }
 
   private async createDataKey(servantId: string): Promise<Buffer> {

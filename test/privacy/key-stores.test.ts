@@ -35,10 +35,23 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
     const { keys } = opened;
     const servantId = randomUUID();
     const first = randomBytes(60);
-    expect(await keys.get(servantId)).toBeNull();
+    expect(await keys.getMany([servantId])).toEqual(new Map());
     expect(await keys.putIfAbsent(servantId, first)).toEqual(first);
     expect(await keys.putIfAbsent(servantId, randomBytes(60))).toEqual(first);
-    expect(await keys.get(servantId)).toEqual(first);
+    expect(await keys.getMany([servantId])).toEqual(new Map([[servantId, first]]));
+  });
+
+  it('getMany answers only the servants that have a key, in one read', async (ctx) => {
+    if (!opened) return ctx.skip();
+    const { keys } = opened;
+    const [a, b, erased, never] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [keyA, keyB] = [randomBytes(60), randomBytes(60)];
+    await keys.putIfAbsent(a, keyA);
+    await keys.putIfAbsent(b, keyB);
+    await keys.putIfAbsent(erased, randomBytes(60));
+    await keys.erase(erased);
+    expect(await keys.getMany([never, b, erased, a])).toEqual(new Map([[b, keyB], [a, keyA]]));
+    expect(await keys.getMany([])).toEqual(new Map());
   });
 
   it('refuses a key for an erased servant, for good', async (ctx) => {
@@ -48,11 +61,11 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
     await keys.putIfAbsent(servantId, randomBytes(60));
     await keys.erase(servantId);
     await keys.erase(servantId);
-    expect(await keys.get(servantId)).toBeNull();
+    expect(await keys.getMany([servantId])).toEqual(new Map());
     const refused = await keys.putIfAbsent(servantId, randomBytes(60)).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AcreditaError);
     expect((refused as AcreditaError).rule).toBe('PERSONAL_DATA_ERASED');
-    expect(await keys.get(servantId)).toBeNull();
+    expect(await keys.getMany([servantId])).toEqual(new Map());
   });
 
   it('vault: one key per servant across vaults, none after erasure', async (ctx) => {
@@ -68,5 +81,34 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
     await a.erase(servantId);
     expect(await a.open(servantId, sealed)).toBeNull();
     expect(((await a.sealerFor(servantId).catch((e: unknown) => e)) as AcreditaError).rule).toBe('PERSONAL_DATA_ERASED');
+  });
+
+  it('vault: openMany opens many servants in their order with one read of the keys it has not cached', async (ctx) => {
+    if (!opened) return ctx.skip();
+    const masterKey = randomBytes(32);
+    const sealing = new EnvelopeVault(masterKey, opened.keys);
+    const people = ['OAAM800101MBCLNR09', 'PEGJ750312HBCRRN02', 'LOSA900620MBCPNN05'].map((curp, i) => ({
+      servantId: randomUUID(),
+      data: { curp, fullName: `Servidora ${i}` },
+    }));
+    const items = await Promise.all(people.map(async ({ servantId, data }) => ({ servantId, sealed: (await sealing.sealerFor(servantId))(data) })));
+    await sealing.erase(people[1].servantId);
+
+    // A second vault (another process, nothing cached) over the same key store, counting its reads.
+    const reads: string[][] = [];
+    const counted: DataKeyStore = {
+      migrate: () => opened!.keys.migrate(),
+      getMany: (ids) => (reads.push([...ids]), opened!.keys.getMany(ids)),
+      putIfAbsent: (id, wrapped) => opened!.keys.putIfAbsent(id, wrapped),
+      erase: (id) => opened!.keys.erase(id),
+    };
+    const reader = new EnvelopeVault(masterKey, counted);
+    expect(await reader.openMany([items[2], items[0], items[1], items[0]])).toEqual([people[2].data, people[0].data, null, people[0].data]);
+    expect(reads).toEqual([[items[2].servantId, items[0].servantId, items[1].servantId]]);
+    // Cached now: no read for the keys it holds, one for the erased servant it could not find.
+    expect(await reader.openMany([items[0], items[2]])).toEqual([people[0].data, people[2].data]);
+    expect(await reader.open(items[1].servantId, items[1].sealed)).toBeNull();
+    expect(reads).toHaveLength(2);
+    expect(await reader.openMany([])).toEqual([]);
   });
 });

@@ -11,8 +11,8 @@ import { EnvelopeVault } from '../../src/privacy/vault.js';
 class InMemoryDataKeyStore implements DataKeyStore {
   private readonly keys = new Map<string, Buffer>();
   async migrate(): Promise<void> {}
-  async get(servantId: string): Promise<Buffer | null> {
-    return this.keys.get(servantId) ?? null;
+  async getMany(servantIds: readonly string[]): Promise<Map<string, Buffer>> {
+    return new Map(servantIds.flatMap((id) => (this.keys.has(id) ? [[id, this.keys.get(id)!] as const] : [])));
   }
   async putIfAbsent(servantId: string, wrapped: Buffer): Promise<Buffer> {
     if (!this.keys.has(servantId)) this.keys.set(servantId, wrapped);

@@ -1,5 +1,11 @@
 import type { PersonalData } from './events.js';
 
+/** A servant's personal data as an event carries it, sealed with that servant's key. */
+export interface SealedPersonalData {
+  servantId: string;
+  sealed: string;
+}
+
 /**
  * Keeps CURP and full name out of the event log in clear. Each servant has its
  * own data key (kept outside the log, wrapped by MASTER_KEY); erasing the key
@@ -13,6 +19,8 @@ export interface PersonalDataVault {
   sealerFor(servantId: string): Promise<(data: PersonalData) => string>;
   /** The data, or null once the servant's key was erased. */
   open(servantId: string, sealed: string): Promise<PersonalData | null>;
+  /** `open` for many servants at once, in their order, reading the keys it lacks in one go. */
+  openMany(items: readonly SealedPersonalData[]): Promise<Array<PersonalData | null>>;
   /** Destroys the servant's key. Idempotent. */
   erase(servantId: string): Promise<void>;
   /** Keyed hash of a CURP, used for the `curp-*` guard stream and look-ups; never the CURP itself. */

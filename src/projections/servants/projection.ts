@@ -3,7 +3,7 @@
  * Once the data key is gone (PersonalDataErased, or any replay after it) the row
  * holds '[erased]' and nulls: the old values are overwritten in place.
  */
-import type { ServantEvent } from '../../domain/servants/events.js';
+import type { PersonalData, ServantEvent } from '../../domain/servants/events.js';
 import type { Projection, ProjectionDeps, ReadTransaction } from '../projection.js';
 import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
 import { searchable } from './search.js';
@@ -17,8 +17,7 @@ type ServantFact = ProjectedEvent & ServantEvent;
 const withoutPersonalData = { curp: null, full_name: ERASED_NAME, curp_digest: null, name_search: null } as const;
 
 export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'>): Projection {
-  async function personalColumns(servantId: string, sealed: string) {
-    const data = await vault.open(servantId, sealed);
+  function personalColumns(data: PersonalData | null) {
     if (!data) return withoutPersonalData;
     return {
       curp: data.curp,
@@ -28,7 +27,8 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     };
   }
 
-  async function evolve(row: ServantRow | undefined, event: ServantFact): Promise<ServantRow | undefined> {
+  /** `opened`: the registration's personal data, opened before the batch's loop (null once its key is gone). */
+  function evolve(row: ServantRow | undefined, event: ServantFact, opened: ReadonlyMap<ServantFact, PersonalData | null>): ServantRow | undefined {
     const { revision, position, metadata } = event.recorded;
     // Already applied (a replayed batch): rows only move forward.
     if (row && revision < row.version) return row;
@@ -39,7 +39,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
         id: d.servantId,
         registered_position: positionKey(position),
         registered_at: isoTime(metadata.occurredAt),
-        ...(await personalColumns(d.servantId, d.personalData)),
+        ...personalColumns(opened.get(event) ?? null),
         state: d.state,
         municipality: d.municipality,
         department: d.department,
@@ -82,10 +82,14 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
       if (events.length === 0) return;
       const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
       await rows.load(events.map((e) => e.data.servantId));
+      // Every registration's data in one key read, not a round trip per servant.
+      const registrations = events.filter((e): e is ServantFact & { type: 'ServantRegistered' } => e.type === 'ServantRegistered');
+      const data = await vault.openMany(registrations.map((e) => ({ servantId: e.data.servantId, sealed: e.data.personalData })));
+      const opened = new Map<ServantFact, PersonalData | null>(registrations.map((e, i) => [e, data[i]]));
       const registered: ServantRow[] = [];
       for (const event of events) {
         const before = rows.get(event.data.servantId);
-        const after = await evolve(before, event);
+        const after = evolve(before, event, opened);
         if (after && after !== before) rows.put(after);
         if (after && !before) registered.push(after);
       }
