@@ -151,20 +151,29 @@ const statsFacts = (batch: Parameters<Projection['apply']>[1]): StatsFact[] =>
  */
 const FOLD_PAGE = 128;
 
-/** After a rebuild's batches: what every servant with facts contributes, written once. */
+/**
+ * After a rebuild's batches: what every servant with facts contributes, written
+ * once. The servants come a page at a time, by id: holding every id for the
+ * whole fold (about 100,000 on a 1M log) made the live heap larger, and V8
+ * lets the heap grow to a multiple of what is live before a full collection;
+ * the 1M rebuild's peak RSS was 304 to 320 MB with it, below 300 without.
+ */
 async function foldEveryServant(trx: ReadTransaction): Promise<void> {
-  const ids = (await trx
-    .selectFrom(STATS_SERVANTS_TABLE)
-    .select('servant_id')
-    .union(trx.selectFrom(STATS_CERTIFICATIONS_TABLE).select('servant_id'))
-    .union(trx.selectFrom(STATS_CERTIFICATES_TABLE).select('servant_id'))
-    .execute()) as { servant_id: string }[];
   const changes = new DailyChanges();
-  for (let i = 0; i < ids.length; i += FOLD_PAGE) {
-    const servantIds = ids.slice(i, i + FOLD_PAGE).map((row) => row.servant_id);
+  const idsAfter = (table: string, after: string) => trx.selectFrom(table).select('servant_id').where('servant_id', '>', after);
+  for (let after = ''; ; ) {
+    const page = (await idsAfter(STATS_SERVANTS_TABLE, after)
+      .union(idsAfter(STATS_CERTIFICATIONS_TABLE, after))
+      .union(idsAfter(STATS_CERTIFICATES_TABLE, after))
+      .orderBy('servant_id')
+      .limit(FOLD_PAGE)
+      .execute()) as { servant_id: string }[];
+    if (page.length === 0) break;
+    const servantIds = page.map((row) => row.servant_id);
     const cache = new ServantFactsCache(trx);
     await cache.load(servantIds);
     cache.addTo(changes, servantIds, 1);
+    after = servantIds[servantIds.length - 1];
   }
   await addDailyChanges(trx, changes);
 }
