@@ -6,6 +6,7 @@
  * On SQLite the indexes only readers use are built after the replay
  * (reader-indexes.ts).
  */
+import { sql } from 'kysely';
 import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, Upcaster } from './apply.js';
 import { saveCheckpoint } from './checkpoints.js';
@@ -88,8 +89,24 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await recreateIndexes(trx, deferred);
     for (const { finish } of replays) await finish?.();
     for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
+    if (dialect === 'postgres') await analyzeWrittenTables(trx);
     return { projections: chosen.map((projection) => projection.name), events: done, position };
   });
+}
+
+/**
+ * PostgreSQL plans from table statistics that autovacuum gathers some time after
+ * a bulk write, or never where it is turned off. Without them, after a 1M
+ * rebuild, loading 20 servants' certifications was planned for 58,000 rows and
+ * took 53 ms instead of 2. ANALYZE runs in the transaction (it samples the new
+ * rows, and readers get the statistics when they get the rows), on each table
+ * this transaction wrote.
+ */
+async function analyzeWrittenTables(trx: ReadTransaction): Promise<void> {
+  const { rows } = await sql<{ relname: string }>`
+    select relname from pg_stat_xact_user_tables
+    where schemaname = current_schema() and n_tup_ins + n_tup_upd + n_tup_del > 0`.execute(trx);
+  if (rows.length > 0) await sql`analyze ${sql.join(rows.map((row) => sql.id(row.relname)))}`.execute(trx);
 }
 
 /**
