@@ -5,30 +5,21 @@
  * (a floor for any rebuild, rolled back). Input: BENCH_CONFIG (serialized ApplicationConfig), BENCH_BACKEND.
  * Output: one JSON line on stdout.
  */
-import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { createBenchDatabaseFrom } from '../support/reopen.js';
 import { peakRssMb } from '../support/measure.js';
 import { openRawSql } from '../support/raw-sql.js';
+import { timedRebuild } from '../support/timed-rebuild.js';
 
 const bench = createBenchDatabaseFrom(process.env.BENCH_BACKEND!, process.env.BENCH_CONFIG!);
 const batchSize = process.env.BENCH_REBUILD_BATCH ? Number(process.env.BENCH_REBUILD_BATCH) : undefined;
 const app = await bench.open({ project: false });
 const rssBefore = process.memoryUsage().rss / 2 ** 20;
-let started = performance.now();
-const result = await rebuildProjections({
-  store: app.store,
-  db: app.projectionDb,
-  dialect: app.readStore.dialect,
-  projections: app.projections,
-  writeLock: app.writeLock,
-  batchSize,
-});
-const rebuildSeconds = (performance.now() - started) / 1000;
+const { result, seconds: rebuildSeconds } = await timedRebuild(app, batchSize);
 const peakRss = peakRssMb();
 await app.close();
 
 const raw = await openRawSql(bench);
-started = performance.now();
+let started = performance.now();
 const scanned = await raw.scanDecoded(batchSize ?? 2_000);
 const scanSeconds = (performance.now() - started) / 1000;
 started = performance.now();
