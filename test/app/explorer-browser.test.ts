@@ -65,7 +65,12 @@ class Browser {
   static async launch(): Promise<Browser> {
     const profile = mkdtempSync(join(tmpdir(), 'acredita-chromium-'));
     // Its own temp files (org.chromium.Chromium.*) go in the profile too, removed with it.
-    const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', env: { ...process.env, TMPDIR: profile } });
+    const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], {
+      stdio: 'ignore',
+      env: { ...process.env, TMPDIR: profile },
+      // Its own process group, so close() stops the helper processes with it.
+      detached: true,
+    });
     const portFile = join(profile, 'DevToolsActivePort');
     const port = await poll(() => (existsSync(portFile) ? /^\d+\n/.exec(readFileSync(portFile, 'utf8'))?.[0].trim() : undefined));
     const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
@@ -103,9 +108,10 @@ class Browser {
   async close(): Promise<void> {
     this.socket.close();
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill();
+    // The whole group: a helper process left running went on writing the profile after the browser exited.
+    process.kill(-this.child.pid!, 'SIGTERM');
     await exited;
-    // Chromium's helper processes may still be writing the profile for a moment after the browser exits;
+    // Helpers may still be writing the profile for a moment after the browser exits;
     // a temp folder left behind is not a failure of the explorer.
     try {
       rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
