@@ -107,9 +107,13 @@ class Browser {
 
   async close(): Promise<void> {
     this.socket.close();
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    const exited = this.child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => this.child.once('exit', resolve));
     // The whole group: a helper process left running went on writing the profile after the browser exited.
-    process.kill(-this.child.pid!, 'SIGTERM');
+    try {
+      process.kill(-this.child.pid!, 'SIGTERM');
+    } catch {
+      // ESRCH: the browser and every helper are gone already.
+    }
     await exited;
     // Helpers may still be writing the profile for a moment after the browser exits;
     // a temp folder left behind is not a failure of the explorer.
