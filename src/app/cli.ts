@@ -42,7 +42,7 @@ program
   .action(async (options: { role: string; sub?: string; state?: string; municipality?: string; ttl: string }) => {
     const { config } = loadRuntime();
     const { makeToken } = await import('./cli/token.js');
-    process.stdout.write(`${await makeToken(options, config.jwtSecret)}\n`);
+    process.stdout.write(`${await makeToken(options, config.jwtSecret, config.maxTokenTtlSeconds)}\n`);
   });
 
 program

@@ -16,6 +16,8 @@ export interface AppConfig {
   host: string;
   port: number;
   jwtSecret: string;
+  /** MAX_TOKEN_TTL in seconds: tokens that live longer are refused, and `acredita token` will not sign them. */
+  maxTokenTtlSeconds: number;
   masterKey: Buffer;
   logLevel: string;
   corsOrigins: string[];
@@ -35,6 +37,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const SPAN_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 const storeUrl = z
   .string()
@@ -59,6 +63,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   MASTER_KEY: z.string().optional(),
+  MAX_TOKEN_TTL: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}\s*[smhd]$/, { message: 'must be a whole number of s, m, h or d, e.g. 24h' })
+    .transform((span) => Number.parseInt(span, 10) * SPAN_SECONDS[span.slice(-1) as keyof typeof SPAN_SECONDS])
+    .refine((seconds) => seconds > 0, { message: 'must be longer than 0' })
+    .default(24 * 60 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().optional(),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
@@ -137,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: vars.HOST,
     port: vars.PORT,
     jwtSecret,
+    maxTokenTtlSeconds: vars.MAX_TOKEN_TTL,
     masterKey,
     logLevel: vars.LOG_LEVEL,
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -19,7 +19,7 @@ import { errorLogPlugin, limitsPlugin, noSubscriptionsOverHttpPlugin } from '../
 import { freshnessOf } from '../graphql/response-cache/freshness.js';
 import { ResponseCache } from '../graphql/response-cache/response-cache.js';
 import { responseCachePlugin } from '../graphql/response-cache/response-cache.plugin.js';
-import { authenticate, type Viewer } from '../graphql/auth.js';
+import { TokenVerifier, type Viewer } from '../graphql/auth.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { GraphQLDeps } from '../graphql/deps.js';
 import { formatError } from '../graphql/errors.js';
@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   jwtSecret: string;
+  /** MAX_TOKEN_TTL in seconds (default 24 h). */
+  maxTokenTtlSeconds?: number;
   logger: Logger;
   /** Origins allowed by CORS (CORS_ORIGINS); none by default. '*' allows any. */
   corsOrigins?: string[];
@@ -131,9 +133,9 @@ async function parseBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function viewerOf(req: IncomingMessage, secret: string): Promise<Viewer | null> {
+async function viewerOf(req: IncomingMessage, tokens: TokenVerifier): Promise<Viewer | null> {
   try {
-    return await authenticate(req.headers.authorization, secret);
+    return await tokens.authenticate(req.headers.authorization);
   } catch (error) {
     if (error instanceof AcreditaError) throw new HttpRefusal(401, error.code, error.message);
     throw error;
@@ -175,6 +177,7 @@ interface Handlers {
   apollo: ApolloServer<GraphQLContext>;
   pubSub: InProcessPubSub;
   metrics: Metrics;
+  tokens: TokenVerifier;
 }
 
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, h: Handlers): Promise<void> {
@@ -185,7 +188,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
   const started = process.hrtime.bigint();
   try {
     const body = await parseBody(req);
-    const viewer = await viewerOf(req, h.options.jwtSecret);
+    const viewer = await viewerOf(req, h.tokens);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -249,6 +252,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const schema = await buildAcreditaSchema(pubSub);
   const metrics = createMetrics({ ...deps, activeSubscriptions: () => pubSub.subscriberCount(CERTIFICATE_ISSUED) });
   const httpServer = createServer();
+  const tokens = new TokenVerifier({ secret: options.jwtSecret, maxTtlSeconds: options.maxTokenTtlSeconds });
   const gate = options.publicRateLimit ? publicOperationGate(options.publicRateLimit) : undefined;
   const responseCacheBytes = options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES;
   const responseCache = responseCacheBytes > 0 ? new ResponseCache(freshnessOf(deps), responseCacheBytes) : null;
@@ -285,7 +289,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         schema,
         deps,
         pubSub,
-        jwtSecret: options.jwtSecret,
+        tokens,
         limits,
         onOperationStarted: (operationType) => metrics.observeRequest(operationType, 'ok', 0),
         admit: gate,
@@ -295,7 +299,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     wsServer,
   );
 
-  const handlers: Handlers = { options, apollo, pubSub, metrics };
+  const handlers: Handlers = { options, apollo, pubSub, metrics, tokens };
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, handlers).catch((error: unknown) => {
       logger.error({ err: error, requestId: res.getHeader('x-request-id') }, 'unhandled error in the HTTP server');

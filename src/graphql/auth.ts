@@ -3,7 +3,8 @@
  * AuthChecker, and the municipality scope of a REGISTRAR (api.md).
  * A header that is present but unusable is UNAUTHENTICATED, never anonymous.
  */
-import { type JWTPayload, SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWTPayload, SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { AuthChecker } from 'type-graphql';
 import { z } from 'zod';
 import { AcreditaError } from '../domain/shared/errors.js';
@@ -25,6 +26,8 @@ export interface Viewer {
   /** Set (and required) for a REGISTRAR. */
   state: string | null;
   municipality: string | null;
+  /** When the token expires, ms since the epoch: a socket opened with it closes then. */
+  expiresAt: number;
 }
 
 const ALGORITHM = 'HS256';
@@ -51,20 +54,31 @@ export interface TokenClaims {
   ttl?: string;
 }
 
-/** Signs a token the server accepts (used by `acredita token` and the tests). */
-export async function signToken(claims: TokenClaims, secret: string): Promise<string> {
+/** MAX_TOKEN_TTL's default: a day. */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+/** How far a token's iat may lie ahead of our clock (clocks of two machines disagree a little). */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Signs a token the server accepts (used by `acredita token` and the tests).
+ * A lifetime beyond `maxTtlSeconds` is refused: the server would refuse the token.
+ */
+export async function signToken(claims: TokenClaims, secret: string, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS): Promise<string> {
   const parsed = claimsSchema.parse({
     sub: claims.sub,
     role: claims.role,
     state: claims.state ?? undefined,
     municipality: claims.municipality ?? undefined,
   });
-  return new SignJWT({ role: parsed.role, state: parsed.state, municipality: parsed.municipality })
+  const token = await new SignJWT({ role: parsed.role, state: parsed.state, municipality: parsed.municipality })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(parsed.sub)
     .setIssuedAt()
     .setExpirationTime(claims.ttl ?? '1h')
     .sign(secretKey(secret));
+  const { iat, exp } = decodeJwt(token);
+  if (exp! - iat! > maxTtlSeconds) throw new RangeError(`the lifetime ${claims.ttl} exceeds MAX_TOKEN_TTL (${maxTtlSeconds} s)`);
+  return token;
 }
 
 export class UnauthenticatedError extends AcreditaError {
@@ -79,54 +93,64 @@ export class ForbiddenError extends AcreditaError {
   }
 }
 
-/**
- * Tokens already verified, so a client repeating its token skips the key import,
- * the HMAC and the claims check on every request. An entry holds only until the
- * token's exp (as jose judges it: expired once exp <= now in whole seconds) and
- * for the secret that verified it; the oldest entry goes first when full.
- */
-const VERIFIED_TOKENS_MAX = 1_000;
-const verifiedTokens = new Map<string, { secret: string; viewer: Viewer; expiresAtMs: number }>();
-
-function rememberedViewer(token: string, secret: string): Viewer | null {
-  const entry = verifiedTokens.get(token);
-  if (!entry || entry.secret !== secret) return null;
-  if (Date.now() < entry.expiresAtMs) return entry.viewer;
-  verifiedTokens.delete(token);
-  return null;
-}
-
-function remember(token: string, secret: string, viewer: Viewer, exp: number): void {
-  if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!);
-  verifiedTokens.set(token, { secret, viewer, expiresAtMs: exp * 1000 });
+export interface TokenPolicy {
+  secret: string;
+  /** MAX_TOKEN_TTL: a token whose exp lies further ahead than this is refused. */
+  maxTtlSeconds?: number;
 }
 
 /**
- * The Viewer behind an `Authorization` header value (HTTP header or graphql-ws
- * connection param). Absent or blank: anonymous. Anything else must be a valid token.
+ * Turns `Authorization` header values (HTTP header or graphql-ws connection
+ * param) into Viewers under one secret and one lifetime policy. One per server.
+ * Tokens already verified are kept, so a client repeating its token skips the
+ * key import, the HMAC and the claims check on every request; an entry holds
+ * only until the token's exp (as jose judges it: expired once exp <= now in
+ * whole seconds).
  */
-export async function authenticate(authorization: string | undefined | null, secret: string): Promise<Viewer | null> {
-  if (authorization === undefined || authorization === null || authorization.trim() === '') return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-  const token = match[1];
-  const remembered = rememberedViewer(token, secret);
-  if (remembered) return remembered;
-  let payload: JWTPayload;
-  try {
-    // Pinning the algorithm refuses alg "none" and any other algorithm; a token without exp would never expire.
-    ({ payload } = await jwtVerify(token, secretKey(secret), { algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
-  } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired');
-    throw new UnauthenticatedError('The token is not valid');
+export class TokenVerifier {
+  private readonly key: Uint8Array;
+  private readonly maxTtlSeconds: number;
+  private readonly verified = new LRUCache<string, Viewer>({ max: 1_000 });
+
+  constructor(policy: TokenPolicy) {
+    this.key = secretKey(policy.secret);
+    this.maxTtlSeconds = policy.maxTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS;
   }
-  const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw new UnauthenticatedError('The token lacks the required claims');
-  const { sub, role, state, municipality } = claims.data;
-  // Frozen: one object now serves every request that carries this token.
-  const viewer: Viewer = Object.freeze({ sub, role, state: state ?? null, municipality: municipality ?? null });
-  remember(token, secret, viewer, payload.exp!);
-  return viewer;
+
+  /** Absent or blank: anonymous (null). Anything else must be a valid token. */
+  async authenticate(authorization: string | undefined | null): Promise<Viewer | null> {
+    if (authorization === undefined || authorization === null || authorization.trim() === '') return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+    const token = match[1];
+    const remembered = this.verified.get(token);
+    if (remembered && Date.now() < remembered.expiresAt) return remembered;
+    if (remembered) this.verified.delete(token);
+    const viewer = await this.verify(token);
+    this.verified.set(token, viewer);
+    return viewer;
+  }
+
+  private async verify(token: string): Promise<Viewer> {
+    let payload: JWTPayload;
+    try {
+      // Pinning the algorithm refuses alg "none" and any other algorithm; a token without exp would never expire.
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired');
+      throw new UnauthenticatedError('The token is not valid');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new UnauthenticatedError('The token was issued in the future');
+    if (payload.exp! - now > this.maxTtlSeconds + CLOCK_SKEW_SECONDS) {
+      throw new UnauthenticatedError(`The token lives longer than MAX_TOKEN_TTL allows (${this.maxTtlSeconds} s)`);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new UnauthenticatedError('The token lacks the required claims');
+    const { sub, role, state, municipality } = claims.data;
+    // Frozen: one object serves every request that carries this token.
+    return Object.freeze({ sub, role, state: state ?? null, municipality: municipality ?? null, expiresAt: payload.exp! * 1000 });
+  }
 }
 
 /** For @Authorized: anonymous is UNAUTHENTICATED, a role outside the list is FORBIDDEN. */

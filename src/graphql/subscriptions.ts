@@ -18,7 +18,7 @@ import {
 import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { AcreditaError } from '../domain/shared/errors.js';
-import { authenticate, type Viewer } from './auth.js';
+import type { TokenVerifier, Viewer } from './auth.js';
 import { createContext } from './context.js';
 import type { GraphQLDeps } from './deps.js';
 import { formatError, isInternalError, originalError, requestError } from './errors.js';
@@ -33,7 +33,7 @@ export interface SubscriptionServerDeps {
   schema: GraphQLSchema;
   deps: GraphQLDeps;
   pubSub: InProcessPubSub;
-  jwtSecret: string;
+  tokens: TokenVerifier;
   limits: QueryLimits;
   /** Told about every operation started over the socket (for metrics). */
   onOperationStarted?: (operationType: 'query' | 'mutation' | 'subscription') => void;
@@ -53,7 +53,7 @@ function withCode(errors: readonly GraphQLError[], code: string): GraphQLError[]
 }
 
 export function subscriptionServerOptions(options: SubscriptionServerDeps): ServerOptions<ConnectionParams, Extra> {
-  const { schema, deps, pubSub, jwtSecret, limits } = options;
+  const { schema, deps, pubSub, tokens, limits } = options;
   // Viewer per connection, decided once at connection_init.
   const viewers = new WeakMap<object, Viewer | null>();
   const requestIds = new WeakMap<object, string>();
@@ -69,7 +69,7 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
   return {
     async onConnect(ctx) {
       try {
-        viewers.set(ctx, await authenticate(authorizationParam(ctx.connectionParams), jwtSecret));
+        viewers.set(ctx, await tokens.authenticate(authorizationParam(ctx.connectionParams)));
         return true;
       } catch (error) {
         const reason = error instanceof AcreditaError ? `Unauthenticated: ${error.message}` : 'Unauthenticated';

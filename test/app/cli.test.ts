@@ -42,6 +42,17 @@ describe.concurrent('acredita token and configuration errors', () => {
     expect(registrar.stderr).toContain('needs --state and --municipality');
   });
 
+  it('refuses a token that would live longer than MAX_TOKEN_TTL, and names a bad MAX_TOKEN_TTL', async () => {
+    const forever = await acredita(['token', '--role', 'ADMIN', '--ttl', '100000d']);
+    expect(forever.code).toBe(2);
+    expect(forever.stderr).toMatch(/exceeds MAX_TOKEN_TTL/);
+    expect((await acredita(['token', '--role', 'ADMIN', '--ttl', '2h'], { MAX_TOKEN_TTL: '1h' })).code).toBe(2);
+    expect((await acredita(['token', '--role', 'ADMIN', '--ttl', '2d'], { MAX_TOKEN_TTL: '7d' })).code).toBe(0);
+    const bad = await acredita(['token', '--role', 'ADMIN'], { MAX_TOKEN_TTL: 'forever' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/MAX_TOKEN_TTL: must be a whole number of s, m, h or d/);
+  });
+
   it('names every bad variable on its own line and refuses dev defaults in production', async () => {
     const bad = await acredita(['token', '--role', 'ADMIN'], { PORT: 'abc', EVENT_STORE_URL: 'mysql://x' });
     expect(bad.code).toBe(2);

@@ -1,10 +1,13 @@
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AcreditaError } from '../../src/domain/shared/errors.js';
-import { authenticate, inScope, maySeeCurp, signToken, type Viewer } from '../../src/graphql/auth.js';
+import { TokenVerifier, inScope, maySeeCurp, signToken, type Viewer } from '../../src/graphql/auth.js';
 
 const SECRET = 'test-secret-with-enough-length-0123456789';
 const key = new TextEncoder().encode(SECRET);
+const verifier = new TokenVerifier({ secret: SECRET });
+const authenticate = (header: string | undefined, secret = SECRET) =>
+  (secret === SECRET ? verifier : new TokenVerifier({ secret })).authenticate(header);
 
 async function refusal(header: string): Promise<AcreditaError> {
   const error = await authenticate(header, SECRET).then(
@@ -28,10 +31,10 @@ describe('authenticate', () => {
   it('accepts tokens it signed, for every role', async () => {
     for (const role of ['ADMIN', 'EVALUATOR', 'AUDITOR'] as const) {
       const token = await signToken({ role, sub: `u-${role}` }, SECRET);
-      expect(await authenticate(`Bearer ${token}`, SECRET)).toEqual({ sub: `u-${role}`, role, state: null, municipality: null });
+      expect(await authenticate(`Bearer ${token}`, SECRET)).toMatchObject({ sub: `u-${role}`, role, state: null, municipality: null });
     }
     const token = await signToken({ role: 'REGISTRAR', sub: 'r1', state: 'Baja California', municipality: 'Tijuana' }, SECRET);
-    expect(await authenticate(`bearer ${token}`, SECRET)).toEqual({
+    expect(await authenticate(`bearer ${token}`, SECRET)).toMatchObject({
       sub: 'r1',
       role: 'REGISTRAR',
       state: 'Baja California',
@@ -107,6 +110,32 @@ describe('authenticate', () => {
   });
 });
 
+describe('token lifetime (MAX_TOKEN_TTL)', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const adminToken = (iat: number, exp: number) =>
+    new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject('a').setIssuedAt(iat).setExpirationTime(exp).sign(key);
+
+  it('refuses a token whose exp lies further ahead than the policy allows (default 24 h)', async () => {
+    expect((await refusal(`Bearer ${await adminToken(now(), now() + 100 * 365 * 86400)}`)).message).toMatch(/MAX_TOKEN_TTL/);
+    expect((await refusal(`Bearer ${await adminToken(now(), now() + 25 * 3600)}`)).message).toMatch(/MAX_TOKEN_TTL/);
+    expect(await authenticate(`Bearer ${await adminToken(now(), now() + 23 * 3600)}`)).toMatchObject({ role: 'ADMIN' });
+    const strict = new TokenVerifier({ secret: SECRET, maxTtlSeconds: 600 });
+    await expect(strict.authenticate(`Bearer ${await adminToken(now(), now() + 3600)}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses an iat in the future beyond a minute of clock skew, and carries exp as expiresAt', async () => {
+    expect((await refusal(`Bearer ${await adminToken(now() + 10 * 3600, now() + 11 * 3600)}`)).message).toMatch(/future/);
+    const exp = now() + 3600;
+    expect(await authenticate(`Bearer ${await adminToken(now() + 30, exp)}`)).toMatchObject({ expiresAt: exp * 1000 });
+  });
+
+  it('will not sign a token the server would refuse', async () => {
+    await expect(signToken({ role: 'ADMIN', sub: 'a', ttl: '100000d' }, SECRET)).rejects.toThrow(/MAX_TOKEN_TTL/);
+    await expect(signToken({ role: 'ADMIN', sub: 'a', ttl: '2h' }, SECRET, 3600)).rejects.toThrow(/MAX_TOKEN_TTL/);
+    expect(await authenticate(`Bearer ${await signToken({ role: 'ADMIN', sub: 'a', ttl: '24h' }, SECRET)}`)).toMatchObject({ sub: 'a' });
+  });
+});
+
 describe('REGISTRAR scope and CURP visibility', () => {
   const tijuana = { state: 'Baja California', municipality: 'Tijuana' };
   const mexicali = { state: 'Baja California', municipality: 'Mexicali' };
@@ -115,6 +144,7 @@ describe('REGISTRAR scope and CURP visibility', () => {
     role,
     state: place?.state ?? null,
     municipality: place?.municipality ?? null,
+    expiresAt: Date.now() + 60_000,
   });
 
   it('scopes only REGISTRARs, and anonymous sees nothing scoped', () => {

@@ -15,6 +15,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     host: config.host,
     port: config.port,
     jwtSecret: config.jwtSecret,
+    maxTokenTtlSeconds: config.maxTokenTtlSeconds,
     logger,
     corsOrigins: config.corsOrigins,
     maxCost: config.maxQueryCost,

@@ -10,7 +10,7 @@ export interface TokenOptions {
 }
 
 /** A token signed with JWT_SECRET, for the explorer, scripts and tests. */
-export async function makeToken(options: TokenOptions, secret: string): Promise<string> {
+export async function makeToken(options: TokenOptions, secret: string, maxTtlSeconds?: number): Promise<string> {
   const role = options.role.toUpperCase() as Role;
   if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`, EXIT.usage);
   if (role === 'REGISTRAR' && (!options.state || !options.municipality)) {
@@ -20,6 +20,7 @@ export async function makeToken(options: TokenOptions, secret: string): Promise<
     return await signToken(
       { role, sub: options.sub ?? `${role.toLowerCase()}@cli`, state: options.state, municipality: options.municipality, ttl: options.ttl },
       secret,
+      maxTtlSeconds,
     );
   } catch (error) {
     throw new CliError(`cannot sign the token: ${(error as Error).message}`, EXIT.usage);
