@@ -24,9 +24,10 @@ import { createContext, type GraphQLContext } from '../graphql/context.js';
 import type { GraphQLDeps } from '../graphql/deps.js';
 import { formatError } from '../graphql/errors.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits.js';
-import { CERTIFICATE_ISSUED, InProcessPubSub } from '../graphql/pubsub.js';
+import { LiveUpdates } from '../graphql/pubsub.js';
 import { buildAcreditaSchema } from '../graphql/schema.js';
-import { subscriptionServerOptions } from '../graphql/subscriptions.js';
+import { type SubscriptionCaps, subscriptionServerOptions } from '../graphql/subscriptions.js';
+import { Notifier } from '../notifications/notifier.js';
 import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
 import { publicOperationGate, rateLimitPlugin } from './rate-limit.js';
@@ -50,6 +51,8 @@ export interface HttpServerOptions {
   publicRateLimit?: { perMinute: number; burst: number } | null;
   /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. Default 32 MiB. */
   responseCacheBytes?: number;
+  /** Subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
+  subscriptionCaps?: SubscriptionCaps;
 }
 
 const DEFAULT_RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
@@ -175,7 +178,7 @@ async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLRe
 interface Handlers {
   options: HttpServerOptions;
   apollo: ApolloServer<GraphQLContext>;
-  pubSub: InProcessPubSub;
+  live: LiveUpdates;
   metrics: Metrics;
   tokens: TokenVerifier;
 }
@@ -200,7 +203,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
         search: new URL(req.url!, 'http://localhost').search,
         body,
       },
-      context: async () => createContext(h.options.deps, h.pubSub, viewer, requestId, req.socket.remoteAddress ?? null),
+      context: async () => createContext(h.options.deps, h.live, viewer, requestId, req.socket.remoteAddress ?? null),
     });
     await writeGraphQLResponse(res, response);
   } catch (error) {
@@ -248,9 +251,12 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { deps, logger } = options;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}) };
-  const pubSub = new InProcessPubSub();
-  const schema = await buildAcreditaSchema(pubSub);
-  const metrics = createMetrics({ ...deps, activeSubscriptions: () => pubSub.subscriberCount(CERTIFICATE_ISSUED) });
+  // Subscriptions hear the committed log, whoever wrote it (src/notifications/notifier.ts).
+  const live = new LiveUpdates();
+  const notifier = new Notifier({ store: deps.store, waitFor: (position, timeoutMs) => deps.readModel.waitFor(position, timeoutMs), live: live.log, logger });
+  await notifier.start();
+  const schema = await buildAcreditaSchema();
+  const metrics = createMetrics({ ...deps, activeSubscriptions: () => live.subscriberCount });
   const httpServer = createServer();
   const tokens = new TokenVerifier({ secret: options.jwtSecret, maxTtlSeconds: options.maxTokenTtlSeconds });
   const gate = options.publicRateLimit ? publicOperationGate(options.publicRateLimit) : undefined;
@@ -288,9 +294,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       ...subscriptionServerOptions({
         schema,
         deps,
-        pubSub,
+        live,
         tokens,
         limits,
+        subscriptionCaps: options.subscriptionCaps,
         onOperationStarted: (operationType) => metrics.observeRequest(operationType, 'ok', 0),
         admit: gate,
       }),
@@ -299,7 +306,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     wsServer,
   );
 
-  const handlers: Handlers = { options, apollo, pubSub, metrics, tokens };
+  const handlers: Handlers = { options, apollo, live, metrics, tokens };
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, handlers).catch((error: unknown) => {
       logger.error({ err: error, requestId: res.getHeader('x-request-id') }, 'unhandled error in the HTTP server');
@@ -320,6 +327,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const grace = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
     await Promise.race([disposed, grace]);
     for (const socket of wsServer.clients) socket.terminate();
+    await notifier.stop();
     // Stops accepting, lets in-flight requests finish, then closes the server.
     await apollo.stop();
     logger.info({ url }, 'GraphQL API closed');

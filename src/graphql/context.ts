@@ -2,7 +2,7 @@
 import type { Viewer } from './auth.js';
 import type { GraphQLDeps } from './deps.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import type { InProcessPubSub } from './pubsub.js';
+import type { LiveUpdates } from './pubsub.js';
 
 export interface GraphQLContext {
   deps: GraphQLDeps;
@@ -12,20 +12,23 @@ export interface GraphQLContext {
   /** Read once per request: statuses, stages and "now" defaults agree across one response. */
   now: Date;
   loaders: Loaders;
-  pubSub: InProcessPubSub;
+  /** The committed log as this process hears it (subscriptions). */
+  live: LiveUpdates;
   /** The caller's network address (public operations are rate-limited per address); null when unknown. */
   clientAddress: string | null;
+  /** The operation's estimated cost (field resolutions), once the limits weighed it; for the request log. */
+  cost: number | null;
 }
 
 export function createContext(
   deps: GraphQLDeps,
-  pubSub: InProcessPubSub,
+  live: LiveUpdates,
   viewer: Viewer | null,
   requestId: string,
   clientAddress: string | null = null,
 ): GraphQLContext {
   const now = deps.clock.now();
-  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), pubSub, clientAddress };
+  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), live, clientAddress, cost: null };
 }
 
 /**

@@ -1,48 +1,78 @@
 /**
- * A tiny typed in-process PubSub for type-graphql subscriptions. Only the
- * process that handled a mutation publishes; with several API processes each
- * pushes what it handled (docs/api.md).
+ * What GraphQL subscriptions read: this process's LiveLog (fed by the
+ * notifier from the committed log, src/notifications/notifier.ts), turned into
+ * the payloads each topic pushes. Lookups that every subscriber of an event
+ * would repeat (the certificate issued, a goal's progress) are made once per
+ * event and shared.
  */
-import { EventEmitter, on } from 'node:events';
+import { LRUCache } from 'lru-cache';
 import type { PubSub } from 'type-graphql';
-import type { CertificateView } from '../projections/read-model.js';
+import type { RecordedEvent } from '../eventstore/types.js';
+import { LiveLog } from '../notifications/live-log.js';
 
-export const CERTIFICATE_ISSUED = 'CERTIFICATE_ISSUED';
+const SHARED_LOOKUPS = 2_000;
 
-export interface Topics {
-  [CERTIFICATE_ISSUED]: CertificateView;
+/**
+ * type-graphql wants a PubSub even when every subscription brings its own
+ * `subscribe`; this one refuses use, so no resolver can publish (architecture.md, "Live updates").
+ */
+export const noResolverPublishing: PubSub = {
+  publish() {
+    throw new Error('Resolvers do not publish: subscriptions read the committed log (src/notifications)');
+  },
+  subscribe() {
+    throw new Error('Every subscription brings its own subscribe function (src/graphql/pubsub.ts)');
+  },
+};
+
+export class LiveUpdates {
+  private readonly shared = new LRUCache<string, Promise<unknown>>({ max: SHARED_LOOKUPS });
+
+  constructor(readonly log: LiveLog = new LiveLog()) {}
+
+  /** Open subscriptions in this process. */
+  get subscriberCount(): number {
+    return this.log.listeners;
+  }
+
+  /** `load` once per key (e.g. `certificate:<position>`), however many subscribers ask. A failed load is not kept. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const kept = this.shared.get(key) as Promise<T> | undefined;
+    if (kept) return kept;
+    const loading = load();
+    this.shared.set(key, loading);
+    loading.catch(() => this.shared.delete(key));
+    return loading;
+  }
+
+  /**
+   * Pushes `map(event)` for each live event `accepts` keeps; a null from `map`
+   * pushes nothing. Ending the subscription detaches it at once, even while it waits.
+   */
+  values<T>(accepts: (event: RecordedEvent) => boolean, map: (event: RecordedEvent) => Promise<T | null>): AsyncIterableIterator<T> {
+    return mapEvents(this.log.listen(accepts).channel, map);
+  }
 }
 
-export class InProcessPubSub implements PubSub {
-  private readonly emitter = new EventEmitter();
-
-  constructor() {
-    // One listener per open subscription: no fixed ceiling.
-    this.emitter.setMaxListeners(0);
-  }
-
-  publish<T extends keyof Topics>(topic: T, payload: Topics[T]): void {
-    this.emitter.emit(topic, payload);
-  }
-
-  /** Payloads published from now on. Ending the iteration removes the listener at once, even while it waits. */
-  subscribe<T extends keyof Topics>(topic: T): AsyncIterableIterator<Topics[T]> {
-    const events = on(this.emitter, topic) as AsyncIterableIterator<[Topics[T]]>;
-    const iterator: AsyncIterableIterator<Topics[T]> = {
-      async next() {
-        const result = await events.next();
-        return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] };
-      },
-      async return() {
-        await events.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
-  }
-
-  subscriberCount(topic: keyof Topics): number {
-    return this.emitter.listenerCount(topic);
-  }
+/** An iterator over `source` through `map`, whose return() reaches `source` at once. */
+export function mapEvents<T>(
+  source: AsyncIterableIterator<RecordedEvent>,
+  map: (event: RecordedEvent) => Promise<T | null>,
+): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const result = await source.next();
+        if (result.done) return { done: true, value: undefined };
+        const value = await map(result.value);
+        if (value !== null) return { done: false, value };
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }

@@ -5,11 +5,13 @@ import { type ValidationError, validateOrReject, type ValidatorOptions } from 'c
 import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { authChecker } from './auth.js';
+import { CertificateIssuedResolver } from './certificates/certificate-issued.js';
 import { CertificateResolver } from './certificates/certificate.resolver.js';
 import { CertificationResolver } from './certifications/certification.resolver.js';
 import { EvaluatorResolver } from './evaluators/evaluator.resolver.js';
 import { GoalResolver } from './goals/goal.resolver.js';
-import type { InProcessPubSub } from './pubsub.js';
+import { LiveResolver } from './notifications/live.resolver.js';
+import { noResolverPublishing } from './pubsub.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
 import { StandardResolver } from './standards/standard.resolver.js';
@@ -34,8 +36,8 @@ async function validateArgument(value: unknown): Promise<void> {
   }
 }
 
-/** `pubSub` carries subscription events; each server passes its own. */
-export function buildAcreditaSchema(pubSub: InProcessPubSub): Promise<GraphQLSchema> {
+/** Subscriptions read the context's LiveUpdates (no type-graphql PubSub: nothing is published by resolvers). */
+export function buildAcreditaSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
       StandardResolver,
@@ -43,13 +45,15 @@ export function buildAcreditaSchema(pubSub: InProcessPubSub): Promise<GraphQLSch
       EvaluatorResolver,
       CertificationResolver,
       CertificateResolver,
+      CertificateIssuedResolver,
+      LiveResolver,
       StatisticsResolver,
       GoalResolver,
       AuditResolver,
       ProjectionsResolver,
     ],
     authChecker,
-    pubSub,
+    pubSub: noResolverPublishing,
     validateFn: validateArgument,
   });
 }

@@ -1,12 +1,11 @@
 import { getIntrospectionQuery, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkLimits, DEFAULT_LIMITS } from '../../src/graphql/limits.js';
-import { InProcessPubSub } from '../../src/graphql/pubsub.js';
 import { buildAcreditaSchema } from '../../src/graphql/schema.js';
 
 let schema: Awaited<ReturnType<typeof buildAcreditaSchema>>;
 beforeAll(async () => {
-  schema = await buildAcreditaSchema(new InProcessPubSub());
+  schema = await buildAcreditaSchema();
 });
 
 const check = (query: string, variables: Record<string, unknown> = {}, limits = DEFAULT_LIMITS) =>

@@ -5,20 +5,19 @@ import { promisify } from 'node:util';
 import { isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../../src/graphql/emit-schema.js';
-import { InProcessPubSub } from '../../src/graphql/pubsub.js';
 import { buildAcreditaSchema, printAcreditaSchema } from '../../src/graphql/schema.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the emitted schema', () => {
   it('is what schema.graphql holds (regenerate: npx tsx src/graphql/emit-schema.ts)', async () => {
-    const emitted = printAcreditaSchema(await buildAcreditaSchema(new InProcessPubSub()));
+    const emitted = printAcreditaSchema(await buildAcreditaSchema());
     expect(await readFile(SCHEMA_FILE, 'utf8')).toBe(emitted);
   });
 
   it('prints the same text every time', async () => {
-    const first = printAcreditaSchema(await buildAcreditaSchema(new InProcessPubSub()));
-    const second = printAcreditaSchema(await buildAcreditaSchema(new InProcessPubSub()));
+    const first = printAcreditaSchema(await buildAcreditaSchema());
+    const second = printAcreditaSchema(await buildAcreditaSchema());
     expect(second).toBe(first);
   });
 
@@ -30,7 +29,7 @@ describe('the emitted schema', () => {
 
 describe('field execution', () => {
   it('leaves plain fields to graphql-js (no per-field wrapper): only field resolvers and root fields resolve', async () => {
-    const schema = await buildAcreditaSchema(new InProcessPubSub());
+    const schema = await buildAcreditaSchema();
     const servant = schema.getType('Servant');
     const certification = schema.getType('Certification');
     if (!isObjectType(servant) || !isObjectType(certification)) throw new Error('missing types');

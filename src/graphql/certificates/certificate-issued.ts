@@ -1,12 +1,47 @@
-/** Pushing a newly issued certificate to `certificateIssued` subscribers of this process. */
-import type { CertificationView } from '../../projections/read-model.js';
-import type { GraphQLContext } from '../context.js';
-import { CERTIFICATE_ISSUED } from '../pubsub.js';
-import { mustExist } from '../shared/command.js';
+/**
+ * `certificateIssued`: fed by the committed log (every CertificateIssued,
+ * whoever appended it), pushed once the read models include it. The
+ * certificate is read once per event for all of this process's subscribers.
+ */
+import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
+import type { CertificateView } from '../../projections/read-model.js';
+import { ANY_ROLE, inScope } from '../auth.js';
+import { refreshReads, type GraphQLContext } from '../context.js';
+import { Certificate } from './certificate.type.js';
 
-/** Called after the command's waitFor, so subscribers' reads already include the certificate. */
-export async function publishIssuedCertificate(context: GraphQLContext, certification: CertificationView): Promise<void> {
-  const folio = mustExist(certification.folio, `Folio of ${certification.id}`);
-  const certificate = mustExist(await context.loaders.certificates.load(folio), `Certificate ${folio}`);
-  context.pubSub.publish(CERTIFICATE_ISSUED, certificate);
+interface CertificateIssuedArgs {
+  municipality?: string | null;
+}
+
+@Resolver()
+export class CertificateIssuedResolver {
+  @Authorized(ANY_ROLE)
+  @Subscription(() => Certificate, {
+    description: 'Pushed once the read models include the new certificate (graphql-ws, same /graphql path).',
+    subscribe: ({ args, context }: { args: CertificateIssuedArgs; context: GraphQLContext }) => {
+      const { live, deps } = context;
+      return live.values(
+        (event) => event.type === 'CertificateIssued',
+        async (event) => {
+          const folio = String(event.data.folio);
+          const certificate = await live.once(`certificate:${event.position}`, async () => {
+            const [found] = await deps.readModel.certificatesByFolios([folio], deps.clock.now());
+            return found;
+          });
+          if (!certificate || !inScope(context.viewer, certificate)) return null;
+          return args.municipality == null || certificate.municipality === args.municipality ? certificate : null;
+        },
+      );
+    },
+  })
+  certificateIssued(
+    @Root() certificate: CertificateView,
+    // Used by subscribe; declared here so the schema has the argument.
+    @Arg('municipality', () => String, { nullable: true }) _municipality: string | null,
+    @Ctx() context: GraphQLContext,
+  ): CertificateView {
+    // Each push reads afresh: the subscription's context outlives many events.
+    refreshReads(context);
+    return certificate;
+  }
 }

@@ -6,15 +6,12 @@ import {
   Mutation,
   Query,
   Resolver,
-  type SubscriptionHandlerData,
   Root,
-  Subscription,
 } from 'type-graphql';
 import { parseFolio } from '../../domain/shared/validation.js';
 import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
 import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, inScope } from '../auth.js';
-import { refreshReads, type GraphQLContext } from '../context.js';
-import { CERTIFICATE_ISSUED } from '../pubsub.js';
+import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
 import { mustExist, runCommand } from '../shared/command.js';
@@ -22,10 +19,6 @@ import { CompetencyStandard } from '../standards/standard.type.js';
 import { DeliverCertificatesInput, RevokeCertificateInput } from './certificate.input.js';
 import { Certificate, CertificatePayload, CertificateVerification, DeliveryPayload } from './certificate.type.js';
 import { holderInitials } from './holder-initials.js';
-
-interface CertificateIssuedArgs {
-  municipality?: string | null;
-}
 
 @Resolver(() => Certificate)
 export class CertificateResolver {
@@ -107,22 +100,5 @@ export class CertificateResolver {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.revokeCertificate(command, ctx));
     const certificate = mustExist(await context.loaders.certificates.load(result.folio), `Certificate ${result.folio}`);
     return { certificate, position: positionString(result.position) };
-  }
-
-  @Authorized(ANY_ROLE)
-  @Subscription(() => Certificate, {
-    description: 'Pushed once the read models include the new certificate (graphql-ws, same /graphql path).',
-    topics: CERTIFICATE_ISSUED,
-    filter: ({ payload, args, context }: SubscriptionHandlerData<CertificateView, CertificateIssuedArgs, GraphQLContext>) =>
-      (args.municipality == null || payload.municipality === args.municipality) && inScope(context.viewer, payload),
-  })
-  certificateIssued(
-    @Root() certificate: CertificateView,
-    // Used by the filter; declared here so the schema has the argument.
-    @Arg('municipality', () => String, { nullable: true }) _municipality: string | null,
-    @Ctx() context: GraphQLContext,
-  ): CertificateView {
-    refreshReads(context);
-    return certificate;
   }
 }

@@ -3,7 +3,6 @@ import { parseStandardCode, requireId } from '../../domain/shared/validation.js'
 import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
 import { AuditEvent, toAuditEvent } from '../audit/audit-event.type.js';
 import { ADMINS, ANY_ROLE, AUDITORS, EVALUATORS, ForbiddenError, REGISTRARS } from '../auth.js';
-import { publishIssuedCertificate } from '../certificates/certificate-issued.js';
 import { Certificate } from '../certificates/certificate.type.js';
 import type { GraphQLContext } from '../context.js';
 import { DateTimeScalar, positionString } from '../scalars.js';
@@ -109,12 +108,9 @@ export class CertificationResolver {
     @Arg('input', () => IssueCertificateInput) input: IssueCertificateInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
-    // Read before the command: a position above it means this call appended (not an idempotent replay).
-    const headBefore = await context.deps.store.headPosition();
+    // certificateIssued subscribers hear of it from the committed log (src/notifications), not from here.
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.issueCertificate(command, ctx));
-    const payload = await certificationPayload(context, result);
-    if (result.position > headBefore) await publishIssuedCertificate(context, payload.certification);
-    return payload;
+    return certificationPayload(context, result);
   }
 }
 
