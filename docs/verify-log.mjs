@@ -40,8 +40,9 @@ const hash32 = (text, what) => {
 
 /** A verifier key: name, key id, type (0x01 Ed25519, 0x04 tlog cosignature), public key. */
 export function parseVerifierKey(vkey) {
-  const [name, id, key, extra] = String(vkey).trim().split('+');
-  if (extra !== undefined || !name || !/^[0-9a-f]{8}$/.test(id ?? '')) throw new VerifyError('a verifier key is <name>+<8 hex digits>+<base64 key>');
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(String(vkey).trim());
+  if (!match) throw new VerifyError('a verifier key is <name>+<8 hex digits>+<base64 key>');
+  const [, name, id, key] = match;
   const bytes = fromBase64(key, 'the verifier key');
   if (bytes.length !== 33 || (bytes[0] !== 0x01 && bytes[0] !== 0x04)) throw new VerifyError('the verifier key is not an Ed25519 key (type 0x01 or 0x04)');
   const keyId = sha256(Buffer.from(`${name}\n`), bytes).subarray(0, 4);

@@ -73,9 +73,10 @@ function strictBase64(text: string, what: string): Buffer {
 /** Reads a verifier key (`name+hex id+base64(type || key)`), Ed25519 (0x01) or cosignature/v1 (0x04). */
 export function parseVerifierKey(vkey: string): NoteVerifier {
   const text = vkey.trim();
-  const parts = text.split('+');
-  if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new TransparencyInputError('A verifier key is <name>+<8 hex digits>+<base64 key>');
-  const [name, idHex, keyText] = parts;
+  // base64 may hold '+' itself: the name and id end at the first two.
+  const match = /^([^+]*)\+([0-9a-f]{8})\+(.+)$/s.exec(text);
+  if (!match) throw new TransparencyInputError('A verifier key is <name>+<8 hex digits>+<base64 key>');
+  const [, name, idHex, keyText] = match;
   checkName(name, 'Verifier key');
   const key = strictBase64(keyText, 'Verifier key');
   const type = key[0];
@@ -102,11 +103,9 @@ function publicKeyObject(publicKey: Buffer): KeyObject {
 
 /** Reads a signer key in Go's form (PRIVATE+KEY+name+hex id+base64(0x01 || seed)). */
 export function parseSignerKey(skey: string): NoteSigner {
-  const parts = skey.trim().split('+');
-  if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY' || !/^[0-9a-f]{8}$/.test(parts[3])) {
-    throw new TransparencyInputError('A signer key is PRIVATE+KEY+<name>+<8 hex digits>+<base64 seed>');
-  }
-  const [, , name, idHex, keyText] = parts;
+  const match = /^PRIVATE\+KEY\+([^+]*)\+([0-9a-f]{8})\+(.+)$/s.exec(skey.trim());
+  if (!match) throw new TransparencyInputError('A signer key is PRIVATE+KEY+<name>+<8 hex digits>+<base64 seed>');
+  const [, name, idHex, keyText] = match;
   checkName(name, 'Signer key');
   const key = strictBase64(keyText, 'Signer key');
   if (key[0] !== ED25519 || key.length !== 33) throw new TransparencyInputError('Signer key: only Ed25519 seeds (type 0x01, 32 bytes) are accepted');
