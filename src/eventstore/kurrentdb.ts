@@ -108,33 +108,55 @@ class KurrentDbEventStore implements EventStore {
     }
     const stream = this.names.kurrentStream(input.streamId);
     const claimed = new Set<string>();
+    const earlier = async () => earlierAppendIn((await this.readRecorded(stream, {})).map(this.decode), input.streamId, input.events);
 
     let actualVersion = 0;
+    // After a lost race a twin request may have stored these very events: look before trying again.
+    let lostRace = false;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
-      const history = (await this.readRecorded(stream, {})).map(this.decode);
-      // KurrentDB deduplicates ids itself only when a retry carries the first attempt's expected revision, which we cannot know: look.
-      const earlier = earlierAppendIn(history, input.streamId, input.events);
-      if (earlier) return earlier;
-      const last = history.at(-1);
+      if (lostRace) {
+        const stored = await earlier();
+        if (stored) return stored;
+      }
+      // Only the last event is read: its revision and hash are all a new link needs (a whole
+      // stream per append made appends O(stream length); the double showed it on long streams).
+      const [lastRecorded] = await this.readRecorded(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+      const last = lastRecorded ? this.decode(lastRecorded) : undefined;
       const currentVersion = last ? last.revision + 1 : 0;
-      // Checked before claiming, so a plain conflict leaves no claims behind.
-      const expectedRevision = expectedRevisionFor(input.streamId, input.expectedVersion, currentVersion);
-      await this.claimIds(input.streamId, input.events, claimed);
+      let expectedRevision: ReturnType<typeof expectedRevisionFor>;
+      try {
+        // Checked before claiming, so a plain conflict leaves no claims behind.
+        expectedRevision = expectedRevisionFor(input.streamId, input.expectedVersion, currentVersion);
+      } catch (conflict) {
+        // Unless these same events went in before (a retry): then the earlier result, whatever the expectation.
+        const stored = await earlier();
+        if (stored) return stored;
+        throw conflict;
+      }
+      // KurrentDB deduplicates ids itself only when a retry carries the first attempt's expected
+      // revision, which we cannot know. An id already claimed for this stream may be stored in it: look.
+      if (await this.claimIds(input.streamId, input.events, claimed)) {
+        const stored = await earlier();
+        if (stored) return stored;
+      }
       const head = { version: currentVersion, lastHash: last?.hash ?? null };
       const eventData = toEventData(input.streamId, head, new Date().toISOString(), input.events);
       try {
         await this.client.appendToStream(stream, eventData, { expectedRevision });
       } catch (error) {
         if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
-        // Lost a race. The re-read returns this very append if a twin won, throws our conflict
+        // Lost a race. The next attempt returns this very append if a twin won, throws our conflict
         // for a numeric or 'no_stream' expectation, and tries again for 'any' and 'exists'.
         actualVersion = versionOf(error.actualVersion);
+        lostRace = true;
         await sleep(Math.random() * 5 * attempt);
         continue;
       }
       // The result comes from reading the events back, not from the reply: KurrentDB also answers
-      // "success" when it takes this as a repeat of a twin request's identical append.
-      const stored = earlierAppendIn((await this.readRecorded(stream, {})).map(this.decode), input.streamId, input.events);
+      // "success" when it takes this as a repeat of a twin request's identical append. The exact
+      // expected revision puts them at currentVersion onwards either way.
+      const written = (await this.readRecorded(stream, { fromRevision: BigInt(currentVersion), maxCount: input.events.length })).map(this.decode);
+      const stored = earlierAppendIn(written, input.streamId, input.events);
       if (!stored) throw new Error(`KurrentDB acknowledged the append to ${input.streamId}, but its events are not in the stream`);
       return stored;
     }
@@ -225,11 +247,13 @@ class KurrentDbEventStore implements EventStore {
   /**
    * Binds each event id to `streamId` by creating the id's claim stream, unless
    * the claim exists already for this same stream (an earlier attempt, or a
-   * twin request). A claim for another stream means the id is taken.
-   * KurrentDB cannot write several streams atomically, so a claim made by an
-   * append that then lost a race stays, bound to the same stream.
+   * twin request: then true, as the events may be stored already). A claim for
+   * another stream means the id is taken. KurrentDB cannot write several
+   * streams atomically, so a claim made by an append that then lost a race
+   * stays, bound to the same stream.
    */
-  private async claimIds(streamId: string, events: ValidEvent[], claimed: Set<string>): Promise<void> {
+  private async claimIds(streamId: string, events: ValidEvent[], claimed: Set<string>): Promise<boolean> {
+    let claimedBefore = false;
     await Promise.all(
       events
         .filter((event) => !claimed.has(event.id))
@@ -241,10 +265,12 @@ class KurrentDbEventStore implements EventStore {
             if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
             const [claim] = await this.readRecorded(claimStream, { maxCount: 1 });
             if (!claim || claimedStreamOf(claim) !== streamId) throw new DuplicateEventIdError(event.id);
+            claimedBefore = true;
           }
           claimed.add(event.id);
         }),
     );
+    return claimedBefore;
   }
 
   private readonly readAllPage = async (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> => {

@@ -2,9 +2,9 @@
  * The $all walk and the catch-up-then-live hand-over, run against a stand-in
  * for KurrentDB's $all: an array read the way KurrentDB reads (forwards from a
  * record boundary, inclusive; an error from the middle of a record) and a Node
- * object stream standing for the client's subscription. The stand-in encodes
- * our reading of the server's behaviour; the contract suite (KURRENTDB_URL) is
- * what checks it against a real server.
+ * object stream standing for the client's subscription, so each hand-over
+ * case can be staged exactly. kurrentdb.test.ts runs the same code through the
+ * real client over gRPC, against the protocol double and (KURRENTDB_URL) a server.
  */
 import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';

@@ -1,14 +1,18 @@
 /**
- * KurrentDB adapter. The shared contract suite needs a live server and runs
- * only when KURRENTDB_URL is set (docker compose up -d kurrentdb). Everything
- * below it runs anywhere: the pure mappings, and the checks the adapter makes
- * before it ever reaches a server (proved against an address nothing answers).
+ * KurrentDB adapter. The shared contract suite and the KurrentDB-specific
+ * tests run through the real client over gRPC in every run, against the
+ * protocol double (test/support/kurrentdb-double), and again against a real
+ * server when KURRENTDB_URL is set (docker compose up -d kurrentdb). Below
+ * them: the pure mappings, and the checks the adapter makes before it ever
+ * reaches a server (proved against an address nothing answers).
  */
 import { randomUUID } from 'node:crypto';
-import { NO_STREAM } from '@eventstore/db-client';
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
+  DuplicateEventIdError,
   InvalidEventStoreInputError,
   WrongExpectedVersionError,
 } from '../../src/eventstore/errors.js';
@@ -28,29 +32,186 @@ import {
   type KurrentRecordedEvent,
 } from '../../src/eventstore/kurrentdb-mapping.js';
 import { CHUNK_SIZE, KnownPositions, safeStart } from '../../src/eventstore/kurrentdb-positions.js';
-import type { ExpectedVersion, NewEvent } from '../../src/eventstore/types.js';
+import { verifyIntegrity } from '../../src/eventstore/integrity.js';
+import type { EventStore, ExpectedVersion, NewEvent, RecordedEvent, SubscriptionItem } from '../../src/eventstore/types.js';
+import { startKurrentDbDouble, type KurrentDbDouble } from '../support/kurrentdb-double/server.js';
 import { describeEventStoreContract } from './contract.js';
 import { newEvent, numberedEvents, testMetadata, validEvents } from './support/events.js';
 
 const KURRENTDB_URL = process.env.KURRENTDB_URL;
 
+// The protocol double: a gRPC server speaking KurrentDB's client protocol, started for this file.
+// Two: the contract's namespaces pile up in one log, and the specific tests walk whole logs.
+let double: KurrentDbDouble;
+let specificsDouble: KurrentDbDouble;
+beforeAll(async () => {
+  [double, specificsDouble] = await Promise.all([startKurrentDbDouble(), startKurrentDbDouble()]);
+});
+afterAll(async () => {
+  await Promise.all([double?.stop(), specificsDouble?.stop()]);
+});
+
+describeKurrentDb('protocol double', () => double.url, () => specificsDouble.url);
+
 if (KURRENTDB_URL) {
-  describeEventStoreContract('kurrentdb', async () => {
+  describeKurrentDb('KURRENTDB_URL', () => KURRENTDB_URL, () => KURRENTDB_URL);
+} else {
+  console.warn(
+    'SKIPPED: KurrentDB contract tests against a real server: KURRENTDB_URL is not set (docker compose up -d kurrentdb, then KURRENTDB_URL="esdb://localhost:2113?tls=false"); they ran against the protocol double',
+  );
+  it.skip('EventStore contract (kurrentdb on a real server) needs KURRENTDB_URL');
+}
+
+/** The shared contract and the KurrentDB-specific tests, through the real client, against the servers at `url()` and `specificsUrl()`. */
+function describeKurrentDb(where: string, url: () => string, specificsUrl: () => string): void {
+  describeEventStoreContract(`kurrentdb, ${where}`, async () => {
     // One server for every test: each store gets its own namespace, so each starts empty.
     const namespace = `contract-${randomUUID()}-`;
-    const store = await createKurrentDbEventStore(KURRENTDB_URL, { namespace });
+    const store = await createKurrentDbEventStore(url(), { namespace });
     return {
       store,
       // KurrentDB events are immutable: nothing to tamper with, delete or swap.
-      openAnother: () => createKurrentDbEventStore(KURRENTDB_URL, { namespace }),
+      openAnother: () => createKurrentDbEventStore(url(), { namespace }),
       close: () => store.close(),
     };
   });
-} else {
-  console.warn(
-    'SKIPPED: KurrentDB contract tests: KURRENTDB_URL is not set (docker compose up -d kurrentdb, then KURRENTDB_URL="esdb://localhost:2113?tls=false")',
-  );
-  it.skip('EventStore contract (kurrentdb) needs KURRENTDB_URL');
+
+  describe(`KurrentDB specifics (${where})`, () => {
+    const opened: EventStore[] = [];
+    let namespace: string;
+    /** A store object on a fresh namespace (or the current one), closed after the test. */
+    const open = async (fresh = false) => {
+      if (fresh || !namespace) namespace = `specific-${randomUUID()}-`;
+      const store = await createKurrentDbEventStore(specificsUrl(), { namespace });
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      namespace = '';
+    });
+
+    /** Positions must strictly increase. */
+    const increasing = (positions: bigint[]) => positions.every((position, index) => index === 0 || position > positions[index - 1]);
+
+    it('positions only grow on $all: across streams, writers and store objects, as read from $all and from each stream', async () => {
+      const stores = [await open(true), await open(), await open(), await open()];
+      const results = await Promise.all(
+        stores.map(async (store, w) => {
+          const positions: bigint[] = [];
+          for (let k = 0; k < 10; k += 1) positions.push((await store.append(k % 2 ? 'grow-shared' : `grow-${w}`, numberedEvents(1 + (k % 3)))).position);
+          return positions;
+        }),
+      );
+      // Each writer's own appends come back in increasing position.
+      for (const positions of results) expect(increasing(positions)).toBe(true);
+      const all = await stores[0].readAll({ limit: 1000 });
+      // 10 appends of 1, 2, 3, 1, ... events per writer: 19 each.
+      expect(all).toHaveLength(4 * 19);
+      expect(increasing(all.map((event) => event.position))).toBe(true);
+      // A stream read gives every event the position $all gave it.
+      const byId = new Map(all.map((event) => [event.id, event.position]));
+      for (const streamId of ['grow-shared', 'grow-0', 'grow-1', 'grow-2', 'grow-3']) {
+        const stream = await stores[1].readStream(streamId);
+        expect(increasing(stream.map((event) => event.position))).toBe(true);
+        for (const event of stream) expect(event.position).toBe(byId.get(event.id));
+      }
+      expect(await stores[2].headPosition()).toBe(all.at(-1)!.position);
+      // Pages cut anywhere, even inside a record, give the same order.
+      const cut = all[Math.floor(all.length / 2)].position;
+      for (const after of [cut, cut - 1n, cut + 1n]) {
+        const page = await stores[3].readAll({ after, limit: 1000 });
+        expect(page.map((event) => event.id)).toEqual(all.filter((event) => event.position > after).map((event) => event.id));
+      }
+    });
+
+    it('a subscription started mid-record starts just after the position asked for, then follows live', async () => {
+      const store = await open(true);
+      await store.append('mid-1', numberedEvents(3));
+      const stream = await store.readStream('mid-1');
+      const [, second] = stream;
+      // Not a record boundary: one byte before, and one byte into, the second event's record.
+      for (const after of [second.position - 1n, second.position + 1n]) {
+        const expected = (await store.readAll({ after, limit: 100 })).map((event) => event.id);
+        expect(expected.includes(second.id)).toBe(after < second.position);
+        const controller = new AbortController();
+        const iterator = store.subscribe({ after, signal: controller.signal })[Symbol.asyncIterator]();
+        const items: SubscriptionItem[] = [];
+        while (items.at(-1)?.kind !== 'caught-up') items.push((await iterator.next()).value as SubscriptionItem);
+        expect(items.flatMap((item) => (item.kind === 'event' ? [item.event.id] : []))).toEqual(expected);
+        expect(items.at(-1)).toEqual({ kind: 'caught-up', position: await store.headPosition() });
+        const pending = iterator.next();
+        const live = await store.append('mid-2', numberedEvents(1, 7));
+        expect((await pending).value).toMatchObject({ kind: 'event', event: { position: live.position, data: { n: 7 } } });
+        controller.abort();
+        expect((await iterator.next()).done).toBe(true);
+      }
+    });
+
+    it('a catch-up subscription is handed over to live under 16 concurrent writers without a gap or a repeat', async () => {
+      const writers = await Promise.all(Array.from({ length: 16 }, (_, w) => open(w === 0)));
+      const reader = await open();
+      // Writers keep writing until the subscriber has caught up and then taken 64 events live,
+      // so its catch-up, its hand-over and its live part all meet concurrent appends.
+      let stop = false;
+      let written = 0;
+      const writing = Promise.all(
+        writers.map(async (store, w) => {
+          for (let k = 0; !stop; k += 1) {
+            await store.append(k % 3 === 2 ? 'handover-shared' : `handover-${w}`, numberedEvents(2, k * 2, `W${w}`));
+            written += 2;
+          }
+        }),
+      );
+      while (written < 64) await sleep(2);
+      const controller = new AbortController();
+      const seen: RecordedEvent[] = [];
+      let firstCaughtUpAt = -1;
+      const subscriber = (async () => {
+        for await (const item of reader.subscribe({ signal: controller.signal, batchSize: 16 })) {
+          if (item.kind === 'event') seen.push(item.event);
+          else if (firstCaughtUpAt < 0) firstCaughtUpAt = seen.length;
+          if (firstCaughtUpAt >= 0 && seen.length >= firstCaughtUpAt + 64) stop = true;
+        }
+      })();
+      await writing;
+      const deadline = Date.now() + 20_000;
+      while (seen.length < written && Date.now() < deadline) await sleep(5);
+      controller.abort();
+      await subscriber;
+      expect(firstCaughtUpAt).toBeGreaterThan(0);
+      expect(seen).toHaveLength(written);
+      expect(new Set(seen.map((event) => event.id)).size).toBe(written);
+      expect(increasing(seen.map((event) => event.position))).toBe(true);
+      expect(seen.map((event) => event.id)).toEqual((await reader.readAll({ limit: 10_000 })).map((event) => event.id));
+      expect((await verifyIntegrity(reader)).ok).toBe(true);
+    });
+
+    it('an event id is claimed by exactly one stream when 16 store objects race for it', async () => {
+      const stores = await Promise.all(Array.from({ length: 16 }, (_, w) => open(w === 0)));
+      const event = newEvent('CertificateIssued', { folio: 'TIJ-2018-0179' });
+      const outcomes = await Promise.allSettled(stores.map((store, w) => store.append(`claim-race-${w}`, [event])));
+      const winners = outcomes.flatMap((outcome, w) => (outcome.status === 'fulfilled' ? [w] : []));
+      expect(winners).toHaveLength(1);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(DuplicateEventIdError);
+      const holders = [];
+      for (let w = 0; w < 16; w += 1) if ((await stores[0].streamVersion(`claim-race-${w}`)) > 0) holders.push(w);
+      expect(holders).toEqual(winners);
+      // The claim stream underneath holds one claim, naming the winner.
+      const client = EventStoreDBClient.connectionString(toClientConnectionString(specificsUrl()));
+      try {
+        const claims = [];
+        for await (const { event: claim } of client.readStream(`${namespace}event-id-claim-${event.id}`)) claims.push(claim);
+        expect(claims).toHaveLength(1);
+        expect(claims[0]).toMatchObject({ type: 'EventIdClaimed', data: { streamId: `claim-race-${winners[0]}` } });
+      } finally {
+        await client.dispose();
+      }
+      // The same id to the winning stream again, from every store at once, is the one earlier append.
+      const again = await Promise.all(stores.map((store) => store.append(`claim-race-${winners[0]}`, [event])));
+      expect(new Set(again.map((result) => `${result.nextVersion}@${result.position}`))).toEqual(new Set([`1@${(outcomes[winners[0]] as PromiseFulfilledResult<{ position: bigint }>).value.position}`]));
+    });
+  });
 }
 
 /** Nothing listens on port 1: any request that reaches the network fails with the client's UNAVAILABLE. */
