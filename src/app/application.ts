@@ -21,6 +21,9 @@ import type { ReadModel } from '../projections/read-model.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { SqlReadModel } from '../projections/sql-read-model.js';
 import type { WriteLock } from '../projections/transaction.js';
+import { Webhooks } from '../notifications/webhooks/webhooks.js';
+import { TransparencyLog } from '../transparency/log.js';
+import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../transparency/note.js';
 import type { AppConfig } from './config.js';
 import { eventStreamsOf } from './event-streams.js';
 
@@ -37,12 +40,20 @@ export interface Application {
   projections: readonly Projection[];
   /** The write lock read-model transactions take (SQLite sharing a file with appends). */
   writeLock: WriteLock | undefined;
+  /** Webhook registrations and deliveries; `serve` starts its dispatcher (src/notifications/webhooks). */
+  webhooks: Webhooks;
+  /** The log's Merkle tree: checkpoints, proofs, tiles (src/transparency). */
+  transparency: TransparencyLog;
   /** True while the store answers and no projection is stopped. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export type ApplicationConfig = Pick<AppConfig, 'eventStoreUrl' | 'readStoreUrl' | 'databaseSchema' | 'masterKey'>;
+export type ApplicationConfig = Pick<AppConfig, 'eventStoreUrl' | 'readStoreUrl' | 'databaseSchema' | 'masterKey'> &
+  /** Absent (tests): the defaults, private addresses refused. */
+  Partial<Pick<AppConfig, 'webhooks'>> &
+  /** Absent (tests): a key made for this process only, origin localhost/log. */
+  Partial<Pick<AppConfig, 'transparency'>>;
 
 export interface ApplicationOptions {
   logger: Logger;
@@ -93,6 +104,27 @@ export async function createApplication(config: ApplicationConfig, options: Appl
   if (options.project !== false) await runner.start();
   const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });
   const office = createCertificationOffice(eventStreamsOf(store), vault);
+  // Written like the read models: on SQLite through the events connection, under the write lock.
+  const webhooks = await Webhooks.open({
+    db: projectionDb,
+    dialect: readStore.dialect,
+    writeLock,
+    store,
+    readModel,
+    masterKey: config.masterKey,
+    settings: config.webhooks,
+    logger: options.logger,
+  });
+  const logSettings = config.transparency ?? { signingKey: generateSignerKey('localhost/log'), logOrigin: 'localhost/log', witnessKeys: [] };
+  const transparency = new TransparencyLog({
+    store,
+    db: readStore.db,
+    writeDb: projectionDb,
+    writeLock,
+    signer: parseSignerKey(logSettings.signingKey),
+    origin: logSettings.logOrigin,
+    witnesses: logSettings.witnessKeys.map(parseVerifierKey),
+  });
 
   return {
     office,
@@ -104,6 +136,8 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     projectionDb,
     projections,
     writeLock,
+    webhooks,
+    transparency,
     async healthy() {
       try {
         await store.headPosition();

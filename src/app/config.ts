@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from '../graphql/limits.js';
+import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
+import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
+import { transparencySettings, type TransparencySettings } from '../transparency/config.js';
 
 /** The dev default secret; refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'acredita-dev-secret-do-not-use-in-production';
@@ -26,6 +30,14 @@ export interface AppConfig {
   publicRateLimit: { perMinute: number; burst: number } | null;
   /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. */
   responseCacheBytes: number;
+  /** WEBHOOK_* (src/notifications/webhooks/settings.ts). */
+  webhooks: WebhookSettings;
+  /** Open subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
+  subscriptionCaps: { perSocket: number; perSubject: number };
+  /** SIGNING_KEY, LOG_ORIGIN, WITNESS_KEYS (src/transparency/config.ts). */
+  transparency: TransparencySettings;
+  /** PUBLIC_BASE_URL, ISSUER_KEY, ISSUER_RETIRED_KEYS, ISSUER_NAME (src/credentials/config.ts). */
+  credentials: CredentialsSettings;
   /** Warnings to log once at start (dev defaults in use). */
   warnings: string[];
 }
@@ -133,7 +145,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (production) {
     problems.push('MASTER_KEY: required when NODE_ENV=production');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const credentials = credentialsSettings(given, {
+    production,
+    dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
+    host: vars.HOST,
+    port: vars.PORT,
+  });
+  problems.push(...credentials.problems);
+  warnings.push(...credentials.warnings);
+  const webhookConfig = webhookSettingsFrom(given);
+  problems.push(...webhookConfig.problems);
+  const log = transparencySettings(given, {
+    production,
+    dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
+    host: vars.HOST,
+    port: vars.PORT,
+  });
+  problems.push(...log.problems);
+  warnings.push(...log.warnings);
+  if (problems.length > 0 || !log.settings) throw new ConfigError(problems);
   if (!masterKey) {
     const dev = devMasterKey(vars.EVENT_STORE_URL);
     masterKey = dev.key;
@@ -153,8 +183,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     corsOrigins: (vars.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     maxQueryCost: vars.MAX_QUERY_COST,
+    maxAnonymousQueryCost: vars.MAX_ANONYMOUS_QUERY_COST,
     publicRateLimit: vars.PUBLIC_RATE_LIMIT === 0 ? null : { perMinute: vars.PUBLIC_RATE_LIMIT, burst: vars.PUBLIC_RATE_BURST },
     responseCacheBytes: vars.RESPONSE_CACHE_MB * 1024 * 1024,
+    // Null only with problems, and those threw above.
+    credentials: credentials.settings!,
+    webhooks: webhookConfig.settings,
+    subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
+    transparency: log.settings,
     warnings,
   };
 }

@@ -29,8 +29,10 @@ import { buildAcreditaSchema } from '../graphql/schema.js';
 import { type SubscriptionCaps, subscriptionServerOptions } from '../graphql/subscriptions.js';
 import { Notifier } from '../notifications/notifier.js';
 import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
+import { handleLogRequest } from '../transparency/http.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
 import { publicOperationGate, rateLimitPlugin } from './rate-limit.js';
+import { applySecurityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions {
   deps: GraphQLDeps;
@@ -233,6 +235,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: Handlers): P
     res.end(await h.metrics.registry.metrics());
     return;
   }
+  // /credentials/*, /certificates/*.pdf, /verify/*, /.well-known/did.json, /achievements/* (src/credentials).
+  if (await handleCredentialRequest(req, res, h.options.deps.credentials, () => h.options.deps.clock.now())) return;
+  if (await handleLogRequest(pathname, res, h.options.deps.transparency)) return;
   const asset = await explorerAsset(pathname);
   if (asset) return sendStatic(res, asset);
   sendJson(res, 404, { error: 'Not found' });

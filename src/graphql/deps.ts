@@ -5,8 +5,11 @@
 import type { Logger } from 'pino';
 import type { Office } from '../domain/office.js';
 import type { PersonalDataVault } from '../domain/servants/personal-data.js';
+import type { CredentialService } from '../credentials/service.js';
 import type { EventStore } from '../eventstore/types.js';
+import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
 import type { ReadModel } from '../projections/read-model.js';
+import type { TransparencyLog } from '../transparency/log.js';
 
 export interface Clock {
   now(): Date;
@@ -20,6 +23,12 @@ export interface GraphQLDeps {
   vault: PersonalDataVault;
   clock: Clock;
   logger: Logger;
+  /** Credentials, PDFs and the public page (src/credentials); absent, their routes 404 and their fields fail. */
+  credentials?: CredentialService;
+  /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */
+  webhooks?: WebhookRegistry;
+  /** Checkpoints and proofs (src/transparency); absent, their queries fail with a clear error. */
+  transparency?: TransparencyLog;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -16,6 +16,7 @@ import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
 import { StandardResolver } from './standards/standard.resolver.js';
 import { StatisticsResolver } from './statistics/statistics.resolver.js';
+import { CertificateProofsResolver, TransparencyResolver } from './transparency/transparency.resolver.js';
 
 // What type-graphql's own class-validator call uses: absent fields are the resolver's to default.
 const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false };
@@ -51,6 +52,8 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
       GoalResolver,
       AuditResolver,
       ProjectionsResolver,
+      TransparencyResolver,
+      CertificateProofsResolver,
     ],
     authChecker,
     pubSub: noResolverPublishing,

@@ -7,6 +7,7 @@ import type { Projection, ProjectionDeps } from './projection.js';
 import { createServantsProjection } from './servants/projection.js';
 import { createStandardsProjection } from './standards/projection.js';
 import { createStatisticsProjection } from './statistics/projection.js';
+import { createTransparencyProjection } from '../transparency/projection.js';
 
 export function createAllProjections(deps: ProjectionDeps): Projection[] {
   return [
@@ -17,5 +18,9 @@ export function createAllProjections(deps: ProjectionDeps): Projection[] {
     createCertificatesProjection(),
     createGoalsProjection(),
     createStatisticsProjection(),
+    // Status-list indexes and revocation bits of the credentials (src/credentials).
+    createCredentialStatusProjection(),
+    // The log's Merkle tree (src/transparency): kept like a read model, on every backend.
+    createTransparencyProjection(),
   ];
 }

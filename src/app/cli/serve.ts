@@ -1,4 +1,6 @@
 import { systemClock } from '../../graphql/deps.js';
+import { startCheckpointKeeper } from '../../transparency/keeper.js';
+import { credentialServiceFor } from '../../credentials/setup.js';
 import type { Application } from '../application.js';
 import { startHttpServer } from '../http-server.js';
 import type { Runtime } from './runtime.js';
@@ -10,8 +12,9 @@ import type { Runtime } from './runtime.js';
  */
 export async function serveUntilSignalled(runtime: Runtime, app: Application): Promise<void> {
   const { config, logger } = runtime;
+  const credentials = await credentialServiceFor(config.credentials, config.masterKey, app, systemClock);
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
     host: config.host,
     port: config.port,
     jwtSecret: config.jwtSecret,
@@ -19,10 +22,16 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     logger,
     corsOrigins: config.corsOrigins,
     maxCost: config.maxQueryCost,
+    maxAnonymousCost: config.maxAnonymousQueryCost,
     publicRateLimit: config.publicRateLimit,
     responseCacheBytes: config.responseCacheBytes,
+    subscriptionCaps: config.subscriptionCaps,
     health: () => app.healthy(),
   });
+  // Signs a checkpoint when the log has grown, at most every few seconds.
+  const keeper = startCheckpointKeeper(app.transparency, logger);
+  // Every serving process queues and sends webhook deliveries; they share the work (docs/notifications.md).
+  await app.webhooks.startDispatching();
   logger.info({ url: server.url }, 'listening');
   process.stdout.write(`Acredita is listening on ${server.url}/graphql (explorer: open it in a browser)\n`);
 
@@ -37,6 +46,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     process.on('SIGINT', stop);
   });
   await server.close();
+  await keeper.stop();
   await app.close();
   logger.info('stopped');
 }
