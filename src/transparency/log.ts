@@ -112,7 +112,8 @@ export class TransparencyLog {
     const head = await this.treeHead();
     const latest = await this.latestCheckpoint();
     if (latest && head.size <= latest.size) {
-      if (head.size === latest.size && !head.root.equals(latest.root)) throw new TreeDivergedError(latest.size);
+      // A committed tree never shrinks (rebuilds swap in whole): smaller means events were removed.
+      if (head.size < latest.size || !head.root.equals(latest.root)) throw new TreeDivergedError(latest.size);
       return latest;
     }
     if (latest && latest.size > 0) {
@@ -141,8 +142,10 @@ export class TransparencyLog {
 
   /** Inclusion proof of the event at `position` in the checkpoint of `treeSize` (default: the latest). */
   async inclusionProof(position: bigint, treeSize?: number): Promise<InclusionProofView> {
-    const checkpoint = await this.checkpointOf(treeSize);
+    let checkpoint = await this.checkpointOf(treeSize);
     const leafIndex = await leafIndexOf(this.db, position);
+    // In the tree but after the latest checkpoint (signed every few seconds): sign one now.
+    if (treeSize === undefined && leafIndex !== null && leafIndex >= checkpoint.size) checkpoint = await this.signCheckpoint();
     if (leafIndex === null || leafIndex >= checkpoint.size) {
       throw new NotInLogError(`The event at position ${position} is not in the tree of size ${checkpoint.size}${leafIndex === null ? '' : ' (it came later)'}`);
     }
