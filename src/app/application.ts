@@ -22,6 +22,7 @@ import { ProjectionRunner } from '../projections/runner.js';
 import { SqlReadModel } from '../projections/sql-read-model.js';
 import type { WriteLock } from '../projections/transaction.js';
 import { Webhooks } from '../notifications/webhooks/webhooks.js';
+import { Webhooks } from '../notifications/webhooks/webhooks.js';
 import { TransparencyLog } from '../transparency/log.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../transparency/note.js';
 import type { AppConfig } from './config.js';
@@ -42,6 +43,8 @@ export interface Application {
   writeLock: WriteLock | undefined;
   /** Webhook registrations and deliveries; `serve` starts its dispatcher (src/notifications/webhooks). */
   webhooks: Webhooks;
+  /** Webhook registrations and deliveries; `serve` starts its dispatcher (src/notifications/webhooks). */
+  webhooks: Webhooks;
   /** The log's Merkle tree: checkpoints, proofs, tiles (src/transparency). */
   transparency: TransparencyLog;
   /** True while the store answers and no projection is stopped. */
@@ -50,6 +53,8 @@ export interface Application {
 }
 
 export type ApplicationConfig = Pick<AppConfig, 'eventStoreUrl' | 'readStoreUrl' | 'databaseSchema' | 'masterKey'> &
+  /** Absent (tests): the defaults, private addresses refused. */
+  Partial<Pick<AppConfig, 'webhooks'>> &
   /** Absent (tests): the defaults, private addresses refused. */
   Partial<Pick<AppConfig, 'webhooks'>> &
   /** Absent (tests): a key made for this process only, origin localhost/log. */
@@ -115,6 +120,17 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     settings: config.webhooks,
     logger: options.logger,
   });
+  // Written like the read models: on SQLite through the events connection, under the write lock.
+  const webhooks = await Webhooks.open({
+    db: projectionDb,
+    dialect: readStore.dialect,
+    writeLock,
+    store,
+    readModel,
+    masterKey: config.masterKey,
+    settings: config.webhooks,
+    logger: options.logger,
+  });
   const logSettings = config.transparency ?? { signingKey: generateSignerKey('localhost/log'), logOrigin: 'localhost/log', witnessKeys: [] };
   const transparency = new TransparencyLog({
     store,
@@ -137,6 +153,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     projections,
     writeLock,
     webhooks,
+    webhooks,
     transparency,
     async healthy() {
       try {
@@ -147,6 +164,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
       }
     },
     async close() {
+      await webhooks.stop();
       await runner.stop();
       await closeKeys();
       if (projectionDb !== readStore.db) await projectionDb.destroy();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
 import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
@@ -30,6 +31,10 @@ export interface AppConfig {
   publicRateLimit: { perMinute: number; burst: number } | null;
   /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. */
   responseCacheBytes: number;
+  /** WEBHOOK_* (src/notifications/webhooks/settings.ts). */
+  webhooks: WebhookSettings;
+  /** Open subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
+  subscriptionCaps: { perSocket: number; perSubject: number };
   /** WEBHOOK_* (src/notifications/webhooks/settings.ts). */
   webhooks: WebhookSettings;
   /** Open subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
@@ -88,6 +93,8 @@ const schema = z.object({
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   PUBLIC_RATE_BURST: z.coerce.number().int().min(1).default(20),
   RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(65536).default(32),
+  SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(100),
+  SUBSCRIPTIONS_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000_000).default(500),
 });
 
 /** A 32-byte key as 64 hex characters or base64. */
@@ -145,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (production) {
     problems.push('MASTER_KEY: required when NODE_ENV=production');
   }
+  const webhookConfig = webhookSettingsFrom(given);
+  problems.push(...webhookConfig.problems);
   const credentials = credentialsSettings(given, {
     production,
     dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
@@ -186,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxAnonymousQueryCost: vars.MAX_ANONYMOUS_QUERY_COST,
     publicRateLimit: vars.PUBLIC_RATE_LIMIT === 0 ? null : { perMinute: vars.PUBLIC_RATE_LIMIT, burst: vars.PUBLIC_RATE_BURST },
     responseCacheBytes: vars.RESPONSE_CACHE_MB * 1024 * 1024,
+    webhooks: webhookConfig.settings,
+    subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
     // Null only with problems, and those threw above.
     credentials: credentials.settings!,
     webhooks: webhookConfig.settings,

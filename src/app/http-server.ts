@@ -26,6 +26,7 @@ import { formatError } from '../graphql/errors.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../graphql/limits.js';
 import { LiveUpdates } from '../graphql/pubsub.js';
 import { buildAcreditaSchema } from '../graphql/schema.js';
+import { handleCredentialRequest } from '../credentials/http.js';
 import { type SubscriptionCaps, subscriptionServerOptions } from '../graphql/subscriptions.js';
 import { Notifier } from '../notifications/notifier.js';
 import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';

@@ -8,6 +8,7 @@ import type { PersonalDataVault } from '../domain/servants/personal-data.js';
 import type { CredentialService } from '../credentials/service.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
+import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
 import type { ReadModel } from '../projections/read-model.js';
 import type { TransparencyLog } from '../transparency/log.js';
 
@@ -23,6 +24,8 @@ export interface GraphQLDeps {
   vault: PersonalDataVault;
   clock: Clock;
   logger: Logger;
+  /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */
+  webhooks?: WebhookRegistry;
   /** Credentials, PDFs and the public page (src/credentials); absent, their routes 404 and their fields fail. */
   credentials?: CredentialService;
   /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */

@@ -11,6 +11,7 @@ import { CertificationResolver } from './certifications/certification.resolver.j
 import { EvaluatorResolver } from './evaluators/evaluator.resolver.js';
 import { GoalResolver } from './goals/goal.resolver.js';
 import { LiveResolver } from './notifications/live.resolver.js';
+import { WebhookResolver } from './notifications/webhook.resolver.js';
 import { noResolverPublishing } from './pubsub.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
@@ -48,6 +49,7 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
       CertificateResolver,
       CertificateIssuedResolver,
       LiveResolver,
+      WebhookResolver,
       StatisticsResolver,
       GoalResolver,
       AuditResolver,

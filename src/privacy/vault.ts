@@ -8,14 +8,14 @@ const IV_BYTES = 12;
 const SEALED_PREFIX = 'v1';
 
 /** AES-256-GCM; `aad` binds a ciphertext to its servant so it cannot be moved to another. */
-function encrypt(key: Buffer, plaintext: Buffer, aad: string): string {
+export function encrypt(key: Buffer, plaintext: Buffer, aad: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return [SEALED_PREFIX, iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
 }
 
-function decrypt(key: Buffer, sealed: string, aad: string): Buffer {
+export function decrypt(key: Buffer, sealed: string, aad: string): Buffer {
   const [prefix, iv, body, tag] = sealed.split('.');
   if (prefix !== SEALED_PREFIX || !iv || !body || !tag) throw new Error('sealed value has an unknown format');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))

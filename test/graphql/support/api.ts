@@ -68,6 +68,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     readModel: options.readModel ? options.readModel(app) : app.readModel,
     store: app.store,
     vault: app.vault,
+    webhooks: app.webhooks.registry,
     clock: options.clock ?? systemClock,
     logger,
   };

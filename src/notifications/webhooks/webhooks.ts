@@ -1,0 +1,60 @@
+/** The webhooks of one process: the registry GraphQL uses and the dispatcher `serve` runs. */
+import type { EventStore } from '../../eventstore/types.js';
+import type { ReadDatabase, SqlDialect } from '../../projections/projection.js';
+import type { ReadModel } from '../../projections/read-model.js';
+import { noWriteLock, type WriteLock } from '../../projections/transaction.js';
+import { type DispatcherLogger, WebhookDispatcher } from './dispatcher.js';
+import { WebhookRegistry } from './registry.js';
+import { WebhookSecrets } from './secrets.js';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './settings.js';
+import { migrateWebhooks } from './tables.js';
+
+export interface WebhooksOptions {
+  db: ReadDatabase;
+  dialect: SqlDialect;
+  writeLock?: WriteLock;
+  store: EventStore;
+  readModel: Pick<ReadModel, 'waitFor' | 'servantsByIds'>;
+  masterKey: Buffer;
+  settings?: WebhookSettings;
+  logger: DispatcherLogger;
+}
+
+export class Webhooks {
+  readonly registry: WebhookRegistry;
+  private readonly dispatcher: WebhookDispatcher;
+  private dispatching = false;
+
+  private constructor(options: WebhooksOptions) {
+    const settings = options.settings ?? DEFAULT_WEBHOOK_SETTINGS;
+    const writeLock = options.writeLock ?? noWriteLock;
+    const secrets = new WebhookSecrets(options.masterKey);
+    this.dispatcher = new WebhookDispatcher({ ...options, writeLock, secrets, settings });
+    this.registry = new WebhookRegistry({
+      db: options.db,
+      writeLock,
+      store: options.store,
+      secrets,
+      allowPrivate: settings.allowPrivate,
+      onQueued: () => this.dispatcher.poke(),
+    });
+  }
+
+  /** Creates the tables if missing. */
+  static async open(options: WebhooksOptions): Promise<Webhooks> {
+    await (options.writeLock ?? noWriteLock)(() => migrateWebhooks(options.db));
+    return new Webhooks(options);
+  }
+
+  /** Queue and send deliveries in this process (every `acredita serve` does; several processes share the work). */
+  async startDispatching(): Promise<void> {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    await this.dispatcher.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.dispatching) await this.dispatcher.stop();
+    this.dispatching = false;
+  }
+}
