@@ -22,7 +22,6 @@ import { ProjectionRunner } from '../projections/runner.js';
 import { SqlReadModel } from '../projections/sql-read-model.js';
 import type { WriteLock } from '../projections/transaction.js';
 import { Webhooks } from '../notifications/webhooks/webhooks.js';
-import { Webhooks } from '../notifications/webhooks/webhooks.js';
 import { TransparencyLog } from '../transparency/log.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../transparency/note.js';
 import type { AppConfig } from './config.js';
@@ -43,8 +42,6 @@ export interface Application {
   writeLock: WriteLock | undefined;
   /** Webhook registrations and deliveries; `serve` starts its dispatcher (src/notifications/webhooks). */
   webhooks: Webhooks;
-  /** Webhook registrations and deliveries; `serve` starts its dispatcher (src/notifications/webhooks). */
-  webhooks: Webhooks;
   /** The log's Merkle tree: checkpoints, proofs, tiles (src/transparency). */
   transparency: TransparencyLog;
   /** True while the store answers and no projection is stopped. */
@@ -53,8 +50,6 @@ export interface Application {
 }
 
 export type ApplicationConfig = Pick<AppConfig, 'eventStoreUrl' | 'readStoreUrl' | 'databaseSchema' | 'masterKey'> &
-  /** Absent (tests): the defaults, private addresses refused. */
-  Partial<Pick<AppConfig, 'webhooks'>> &
   /** Absent (tests): the defaults, private addresses refused. */
   Partial<Pick<AppConfig, 'webhooks'>> &
   /** Absent (tests): a key made for this process only, origin localhost/log. */
@@ -120,17 +115,6 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     settings: config.webhooks,
     logger: options.logger,
   });
-  // Written like the read models: on SQLite through the events connection, under the write lock.
-  const webhooks = await Webhooks.open({
-    db: projectionDb,
-    dialect: readStore.dialect,
-    writeLock,
-    store,
-    readModel,
-    masterKey: config.masterKey,
-    settings: config.webhooks,
-    logger: options.logger,
-  });
   const logSettings = config.transparency ?? { signingKey: generateSignerKey('localhost/log'), logOrigin: 'localhost/log', witnessKeys: [] };
   const transparency = new TransparencyLog({
     store,
@@ -152,7 +136,6 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     projectionDb,
     projections,
     writeLock,
-    webhooks,
     webhooks,
     transparency,
     async healthy() {

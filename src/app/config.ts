@@ -35,10 +35,6 @@ export interface AppConfig {
   webhooks: WebhookSettings;
   /** Open subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
   subscriptionCaps: { perSocket: number; perSubject: number };
-  /** WEBHOOK_* (src/notifications/webhooks/settings.ts). */
-  webhooks: WebhookSettings;
-  /** Open subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
-  subscriptionCaps: { perSocket: number; perSubject: number };
   /** SIGNING_KEY, LOG_ORIGIN, WITNESS_KEYS (src/transparency/config.ts). */
   transparency: TransparencySettings;
   /** PUBLIC_BASE_URL, ISSUER_KEY, ISSUER_RETIRED_KEYS, ISSUER_NAME (src/credentials/config.ts). */

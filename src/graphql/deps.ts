@@ -8,7 +8,6 @@ import type { PersonalDataVault } from '../domain/servants/personal-data.js';
 import type { CredentialService } from '../credentials/service.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
-import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
 import type { ReadModel } from '../projections/read-model.js';
 import type { TransparencyLog } from '../transparency/log.js';
 

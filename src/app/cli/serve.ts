@@ -14,7 +14,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
   const { config, logger } = runtime;
   const credentials = await credentialServiceFor(config.credentials, config.masterKey, app, systemClock);
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
     host: config.host,
     port: config.port,
     jwtSecret: config.jwtSecret,
@@ -26,13 +26,10 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     publicRateLimit: config.publicRateLimit,
     responseCacheBytes: config.responseCacheBytes,
     subscriptionCaps: config.subscriptionCaps,
-    subscriptionCaps: config.subscriptionCaps,
     health: () => app.healthy(),
   });
   // Signs a checkpoint when the log has grown, at most every few seconds.
   const keeper = startCheckpointKeeper(app.transparency, logger);
-  // Every serving process queues and sends webhook deliveries; they share the work (docs/notifications.md).
-  await app.webhooks.startDispatching();
   // Every serving process queues and sends webhook deliveries; they share the work (docs/notifications.md).
   await app.webhooks.startDispatching();
   logger.info({ url: server.url }, 'listening');
