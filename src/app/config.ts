@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
-import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { transparencySettings, type TransparencySettings } from '../transparency/config.js';
 
 /** The dev default secret; refused when NODE_ENV=production. */
@@ -158,8 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
   problems.push(...credentials.problems);
   warnings.push(...credentials.warnings);
-  const webhookConfig = webhookSettingsFrom(given);
-  problems.push(...webhookConfig.problems);
   const log = transparencySettings(given, {
     production,
     dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
@@ -195,8 +192,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
     // Null only with problems, and those threw above.
     credentials: credentials.settings!,
-    webhooks: webhookConfig.settings,
-    subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
     transparency: log.settings,
     warnings,
   };

@@ -27,8 +27,6 @@ export interface GraphQLDeps {
   webhooks?: WebhookRegistry;
   /** Credentials, PDFs and the public page (src/credentials); absent, their routes 404 and their fields fail. */
   credentials?: CredentialService;
-  /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */
-  webhooks?: WebhookRegistry;
   /** Checkpoints and proofs (src/transparency); absent, their queries fail with a clear error. */
   transparency?: TransparencyLog;
 }
