@@ -19,19 +19,23 @@ export interface TestApplication {
  * PostgreSQL schema (dropped on close). Null only when PostgreSQL is
  * unreachable outside CI (postgresTestSchema has warned already).
  */
-export async function openTestApplication(backend: Backend, options: { project?: boolean } = {}): Promise<TestApplication | null> {
+export async function openTestApplication(
+  backend: Backend,
+  /** eventStoreUrl: keep the events elsewhere (e.g. a KurrentDB double), the read store on `backend`. */
+  { eventStoreUrl, ...options }: { project?: boolean; eventStoreUrl?: string } = {},
+): Promise<TestApplication | null> {
   const masterKey = randomBytes(32);
   const logger = pino({ level: 'silent' });
   if (backend === 'sqlite') {
     const file = await temporarySqliteFile();
     const url = `sqlite:${file.path}`;
-    const app = await createApplication({ eventStoreUrl: url, readStoreUrl: url, databaseSchema: 'public', masterKey }, { logger, ...options });
-    const env = { EVENT_STORE_URL: url, READ_STORE_URL: url, DATABASE_SCHEMA: 'public', MASTER_KEY: masterKey.toString('base64') };
+    const app = await createApplication({ eventStoreUrl: eventStoreUrl ?? url, readStoreUrl: url, databaseSchema: 'public', masterKey }, { logger, ...options });
+    const env = { EVENT_STORE_URL: eventStoreUrl ?? url, READ_STORE_URL: url, DATABASE_SCHEMA: 'public', MASTER_KEY: masterKey.toString('base64') };
     return { app, backend, env, close: async () => { await app.close(); await file.remove(); } };
   }
   const pg = await postgresTestSchema();
   if (!pg) return null;
-  const app = await createApplication({ eventStoreUrl: pg.url, readStoreUrl: pg.url, databaseSchema: pg.schema, masterKey }, { logger, ...options });
-  const env = { EVENT_STORE_URL: pg.url, READ_STORE_URL: pg.url, DATABASE_SCHEMA: pg.schema, MASTER_KEY: masterKey.toString('base64') };
+  const app = await createApplication({ eventStoreUrl: eventStoreUrl ?? pg.url, readStoreUrl: pg.url, databaseSchema: pg.schema, masterKey }, { logger, ...options });
+  const env = { EVENT_STORE_URL: eventStoreUrl ?? pg.url, READ_STORE_URL: pg.url, DATABASE_SCHEMA: pg.schema, MASTER_KEY: masterKey.toString('base64') };
   return { app, backend, env, close: async () => { await app.close(); await pg.drop(); } };
 }

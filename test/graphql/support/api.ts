@@ -49,10 +49,12 @@ export interface TestApiOptions {
   /** The GraphQL layer's clock (default: the wall clock). */
   clock?: Clock;
   publicRateLimit?: { perMinute: number; burst: number };
+  /** The events somewhere else than the read store (e.g. a KurrentDB double's URL). */
+  eventStoreUrl?: string;
 }
 
 export async function startTestApi(backend: Backend, options: TestApiOptions = {}): Promise<TestApi | null> {
-  const opened = await openTestApplication(backend);
+  const opened = await openTestApplication(backend, { eventStoreUrl: options.eventStoreUrl });
   if (!opened) return null;
   const { app } = opened;
   const logs: Record<string, unknown>[] = [];
