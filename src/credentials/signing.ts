@@ -41,7 +41,9 @@ export class CredentialSigner {
   async sign(credential: JsonObject, created: string): Promise<JsonObject> {
     const suite = new DataIntegrityProof({ signer: this.keys.current.signer(), cryptosuite: eddsaRdfc2022, date: created });
     // vc.issue adds the proof to the object it is given.
-    return vc.issue({ credential: structuredClone(credential), suite, documentLoader: this.documentLoader, now: new Date(created) });
+    const signed = await vc.issue({ credential: structuredClone(credential), suite, documentLoader: this.documentLoader, now: new Date(created) });
+    // A proof set of one: 1EdTech's OB 3.0 JSON Schema takes `proof` as an array only, and Data Integrity verifiers read both forms.
+    return { ...signed, proof: [signed.proof] };
   }
 
   /**
