@@ -8,6 +8,7 @@ import { authChecker } from './auth.js';
 import { CertificateIssuedResolver } from './certificates/certificate-issued.js';
 import { CertificateResolver } from './certificates/certificate.resolver.js';
 import { CertificationResolver } from './certifications/certification.resolver.js';
+import { CertificateCredentialResolver, CertificateVerificationLinksResolver } from './credentials/credential.resolver.js';
 import { EvaluatorResolver } from './evaluators/evaluator.resolver.js';
 import { GoalResolver } from './goals/goal.resolver.js';
 import { LiveResolver } from './notifications/live.resolver.js';
@@ -47,6 +48,8 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
       EvaluatorResolver,
       CertificationResolver,
       CertificateResolver,
+      CertificateCredentialResolver,
+      CertificateVerificationLinksResolver,
       CertificateIssuedResolver,
       LiveResolver,
       WebhookResolver,

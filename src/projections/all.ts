@@ -1,4 +1,5 @@
 /** Every read model, in the order they are migrated and listed. */
+import { createCredentialStatusProjection } from '../credentials/status/projection.js';
 import { createCertificatesProjection } from './certificates/projection.js';
 import { createCertificationsProjection } from './certifications/projection.js';
 import { createEvaluatorsProjection } from './evaluators/projection.js';
