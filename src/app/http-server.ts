@@ -46,8 +46,9 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Origins allowed by CORS (CORS_ORIGINS); none by default. '*' allows any. */
   corsOrigins?: string[];
-  /** Highest estimated query cost accepted (see src/graphql/limits.ts). */
+  /** Highest estimated query cost accepted from signed-in callers, and from anonymous ones (see src/graphql/limits.ts). */
   maxCost?: number;
+  maxAnonymousCost?: number;
   /** True once the store answers and the projections run. */
   health: () => Promise<boolean>;
   /** verifyCertificate per client address (PUBLIC_RATE_LIMIT); unlimited when absent. */
@@ -80,6 +81,8 @@ class HttpRefusal extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request was not read to its end, so the connection closes after the answer. */
+    readonly closeConnection = false,
   ) {
     super(message);
   }
@@ -104,22 +107,33 @@ function sendStatic(res: ServerResponse, file: StaticFile, extraHeaders: Record<
   res.end(file.body);
 }
 
-/** The body as text, refusing more than MAX_BODY_BYTES without buffering the rest. */
+/** Past this much, an oversized body is cut off instead of read to its end. */
+const DISCARD_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
+
+/**
+ * The body as text, refusing more than MAX_BODY_BYTES without buffering the
+ * rest. An oversized body is still read to its end (up to DISCARD_LIMIT_BYTES)
+ * before the 413 goes out: a socket closed while the client is still sending
+ * reaches it as EPIPE, never as the 413.
+ */
 async function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > DISCARD_LIMIT_BYTES) throw tooLarge(true);
+  let oversized = declared > MAX_BODY_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    // Node discards whatever is left of the body once the response is sent.
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
+    if (size > DISCARD_LIMIT_BYTES) throw tooLarge(true);
+    oversized ||= size > MAX_BODY_BYTES;
+    if (!oversized) chunks.push(chunk);
   }
+  if (oversized) throw tooLarge(false);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const tooLarge = () => new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+/** `cutOff`: the rest of the body was not read, so the connection must close after the answer. */
+const tooLarge = (cutOff: boolean) => new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, cutOff);
 
 const isJson = (req: IncomingMessage): boolean => /^application\/(.+\+)?json\b/i.test(req.headers['content-type'] ?? '');
 
@@ -212,7 +226,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
   } catch (error) {
     if (!(error instanceof HttpRefusal)) throw error;
     h.metrics.observeRequest('unknown', 'error', Number(process.hrtime.bigint() - started) / 1e9);
-    if (error.status === 413) res.setHeader('connection', 'close');
+    if (error.closeConnection) res.setHeader('connection', 'close');
     sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
   }
 }
@@ -220,6 +234,7 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
 async function handle(req: IncomingMessage, res: ServerResponse, h: Handlers): Promise<void> {
   const requestId = requestIdOf(req);
   res.setHeader('x-request-id', requestId);
+  applySecurityHeaders(req, res);
   if (applyCors(req, res, h.options.corsOrigins ?? [])) return;
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
   if (pathname === GRAPHQL_PATH) return handleGraphQL(req, res, requestId, h);
@@ -256,7 +271,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { deps, logger } = options;
-  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}) };
+  const limits: QueryLimits = {
+    ...DEFAULT_LIMITS,
+    ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}),
+    ...(options.maxAnonymousCost !== undefined ? { maxAnonymousCost: options.maxAnonymousCost } : {}),
+  };
   // Subscriptions hear the committed log, whoever wrote it (src/notifications/notifier.ts).
   const live = new LiveUpdates();
   const notifier = new Notifier({ store: deps.store, waitFor: (position, timeoutMs) => deps.readModel.waitFor(position, timeoutMs), live: live.log, logger });
@@ -274,6 +293,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     formatError,
     includeStacktraceInErrorResponses: false,
     maxRecursiveSelections: true,
+    // Parsing stops at the token limit, before a huge document costs anything more.
+    parseOptions: { maxTokens: limits.maxTokens },
     // The CLI owns signals and calls close().
     stopOnTerminationSignals: false,
     logger,

@@ -17,6 +17,7 @@ import {
 import { validateAuditQuery } from './audit.js';
 import { WrongExpectedVersionError } from './errors.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
+import { EventLoopTurns } from './event-loop-turns.js';
 import { globalChainHash } from './hashing.js';
 import { CHECKPOINT_PAGES, WalCheckpointer } from './sqlite-checkpointer.js';
 import { AppendNotifier, pollSubscription } from './subscription.js';
@@ -142,6 +143,8 @@ export class SqliteEventStore implements EventStore {
   private readonly lock: AsyncMutex;
   private readonly notifier: AppendNotifier;
   private readonly closing = new AbortController();
+  /** Reads for requests give the event loop a turn now and then (event-loop-turns.ts). */
+  private readonly turns = new EventLoopTurns();
   private readonly checkpointer: WalCheckpointer;
   private readonly statements;
   private readonly appendTransaction;
@@ -316,6 +319,7 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const { fromRevision, toRevision, recordedUntil } = validateReadStreamOptions(options);
+    await this.turns.yieldIfHeld();
     return this.statements.readStream
       .all({
         streamId: validateStreamId(streamId),
@@ -332,6 +336,7 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, limit } = validateReadAllOptions(options);
+    await this.turns.yieldIfHeld();
     return this.statements.readAll.all(after, limit).map(toRecordedEvent);
   }
 
@@ -353,6 +358,7 @@ export class SqliteEventStore implements EventStore {
 
   async readAudit(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]> {
     const { text, values } = auditQuery(SQLITE_AUDIT_DIALECT, validateAuditQuery(filter, page));
+    await this.turns.yieldIfHeld();
     const parameters = Object.fromEntries(values.map((value, index) => [`p${index + 1}`, value]));
     return this.auditStatement(text).all(parameters).map(toRecordedEvent);
   }

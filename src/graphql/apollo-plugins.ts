@@ -2,18 +2,22 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from './context.js';
 import { isInternalError, originalError, requestError } from './errors.js';
-import { checkLimits, type QueryLimits } from './limits.js';
-import { refuseNulCharacters } from './text-input.js';
+import { assessOperation, type QueryLimits } from './limits.js';
+import { refuseHostileInput } from './input-guard.js';
 
 /** Refuses too deep or too costly operations, and text holding NUL, after validation, before anything executes. */
 export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
-          const refusal =
-            checkLimits({ schema, document, operationName, variables: request.variables }, limits) ?? refuseNulCharacters(document, request.variables);
-          if (refusal) throw refusal;
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+          const { cost, refusal } = assessOperation(
+            { schema, document, operationName, variables: request.variables, anonymous: contextValue.viewer === null },
+            limits,
+          );
+          contextValue.cost = cost;
+          const refused = refusal ?? refuseHostileInput(document, request.variables);
+          if (refused) throw refused;
         },
       };
     },

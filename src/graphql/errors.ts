@@ -116,8 +116,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const source = clientFacing(error);
   const code = errorCode(error);
   if (!source || code === INTERNAL_SERVER_ERROR) return { message: MASKED_MESSAGE, locations, path, extensions: { code } };
-  const message = source instanceof AcreditaError ? source.message : withoutEchoedValue(formatted.message);
-  return { message, locations, path, extensions: clientExtensions(source, code) };
+  const extensions = clientExtensions(source, code);
+  const message = source instanceof AcreditaError ? source.message : (validationMessage(extensions) ?? withoutEchoedValue(formatted.message));
+  return { message, locations, path, extensions };
+}
+
+/** class-validator's refusals name the field in the message, not only in extensions ("Argument Validation Error" says nothing). */
+function validationMessage(extensions: Record<string, unknown>): string | null {
+  const issues = extensions.validationErrors as { field: string; problems: string[] }[] | undefined;
+  if (!issues?.length) return null;
+  return issues.map(({ field, problems }) => `${field}: ${problems.join('; ')}`).join('. ');
 }
 
 /** An error refused before execution (limits, HTTP-level checks) with its HTTP status. */

@@ -27,7 +27,7 @@ import type { GraphQLDeps } from './deps.js';
 import { formatError, isInternalError, originalError, requestError } from './errors.js';
 import { checkLimits, type QueryLimits } from './limits.js';
 import type { LiveUpdates } from './pubsub.js';
-import { refuseNulCharacters } from './text-input.js';
+import { refuseHostileInput } from './input-guard.js';
 
 /** graphql-ws's close code for an unauthenticated connection. */
 export const CLOSE_UNAUTHENTICATED = 4401;
@@ -153,7 +153,7 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
       const invalid = validate(schema, document, specifiedRules);
       if (invalid.length > 0) return withCode(invalid, 'GRAPHQL_VALIDATION_FAILED');
       const variables = payload.variables ?? null;
-      const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables }, limits) ?? refuseNulCharacters(document, variables);
+      const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables, anonymous: !viewers.get(ctx) }, limits) ?? refuseHostileInput(document, variables);
       if (refusal) return [refusal];
       const clientAddress = ctx.extra.request.socket.remoteAddress ?? null;
       const refused = options.admit?.(document, payload.operationName, clientAddress);

@@ -21,6 +21,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { ConfigurationError } from '../eventstore/errors.js';
+import { EventLoopTurns } from '../eventstore/event-loop-turns.js';
 import { SCHEMA_NAME } from '../eventstore/postgres.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
 
@@ -71,7 +72,7 @@ function openSqlite(path: string): ReadStore {
   database.pragma('synchronous = NORMAL');
   // Rows deleted on erasure are overwritten, not left in free pages.
   database.pragma('secure_delete = ON');
-  const db: ReadDatabase = new Kysely({ dialect: new WritableSqliteDialect({ database: withStatementCache(database) }) });
+  const db: ReadDatabase = new Kysely({ dialect: new WritableSqliteDialect({ database: withStatementCache(database) }, new EventLoopTurns()) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -129,12 +130,22 @@ function withStatementCache(database: Database.Database, size = 200, longestSql 
  * never queue behind writers.
  */
 class WritableSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
+  /** `turns`: readers serving requests give the event loop a turn between queries (event-loop-turns.ts). */
+  constructor(
+    private readonly config: SqliteDialectConfig,
+    private readonly turns: EventLoopTurns | null = null,
+  ) {
     super(config);
   }
 
   override createDriver(): Driver {
+    const turns = this.turns;
     return new (class extends SqliteDriver {
+      override async acquireConnection(): Promise<DatabaseConnection> {
+        await turns?.yieldIfHeld();
+        return super.acquireConnection();
+      }
+
       override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
         await connection.executeQuery(CompiledQuery.raw(settings?.accessMode === 'read write' ? 'begin immediate' : 'begin'));
       }

@@ -93,6 +93,11 @@ describe('the offline explorer', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Not framed (a pre-filled query in a hostile page), and it talks to this server only.
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers.get('content-security-policy')).toMatch(/connect-src 'self'(;|$)/);
+    expect(page.headers.get('content-security-policy')).not.toMatch(/ws:|wss:/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page.text();
     const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(references).toEqual([

@@ -37,7 +37,7 @@ const FAVICON_PATH = '/favicon.ico';
  * purpose. GraphiQL sets inline styles, hence 'unsafe-inline' for styles only.
  */
 export const EXPLORER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export interface StaticFile {
   body: Buffer;

@@ -1,10 +1,11 @@
-import { IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
 import { CommandInputBase, DatedCommandInput } from '../shared/command.input.js';
 import { EmploymentRegimeEnum } from '../shared/enums.js';
 
 export const MAX_SERVANTS_PAGE = 100;
+export const MAX_NAME_FRAGMENT = 100;
 
 @InputType()
 export class ServantFilter {
@@ -29,12 +30,15 @@ export class ServantFilter {
   @Field(() => String, { nullable: true })
   standardCode?: string | null;
 
+  // Longer fragments match no name, and SQLite refuses LIKE patterns past 50,000 bytes.
+  @MaxLength(MAX_NAME_FRAGMENT)
   @Field(() => String, { nullable: true, description: 'Case- and accent-insensitive match on the name.' })
   nameContains?: string | null;
 }
 
 @ArgsType()
 export class ServantsArgs {
+  @ValidateNested()
   @Field(() => ServantFilter, { nullable: true })
   filter?: ServantFilter | null;
 
