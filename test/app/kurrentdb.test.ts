@@ -3,11 +3,15 @@
  * GraphQL API, commands appended through `@eventstore/db-client` over gRPC to
  * the KurrentDB protocol double (test/support/kurrentdb-double), the
  * projections following its $all subscription into read models on SQLite and
- * on PostgreSQL (READ_STORE_URL), and rebuilt from its log.
+ * on PostgreSQL (READ_STORE_URL), the transparency tree over its log, and
+ * every read model rebuilt from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyConsistencyAnswer, verifyExportAgainst, verifyInclusionAnswer } from '../../docs/verify-log.mjs';
+import { exportLine } from '../../src/eventstore/audit-export.js';
 import { isSystemEvent } from '../../src/eventstore/kurrentdb-mapping.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
+import type { InclusionProofView } from '../../src/transparency/log.js';
 import { MEXICALI, TIJUANA, startTestApi, type TestApi } from '../graphql/support/api.js';
 import { M, Q } from '../graphql/support/documents.js';
 import { Scenario, must, nextCurp } from '../graphql/support/scenario.js';
@@ -106,6 +110,30 @@ describe.each<Backend>(['sqlite', 'postgres'])('the API on KurrentDB (protocol d
     expect(integrity.checkedEvents).toBe(ourRecords().length);
   });
 
+  it('keeps the transparency tree over the KurrentDB log: proofs and an export that the separate verifier accepts', async (ctx) => {
+    const api = live(ctx);
+    const log = api.app.transparency;
+    await api.app.readModel.waitFor(await api.head(), 20_000);
+    const events = await api.app.store.readAll({ limit: 10_000 });
+    const first = await log.signCheckpoint();
+    expect(first.size).toBe(events.length);
+    for (const [index, event] of events.entries()) {
+      const proof = await log.inclusionProof(event.position);
+      expect(proof.leafIndex).toBe(index);
+      expect(verifyInclusionAnswer(inclusionAnswer(proof), log.verifierKey).size).toBe(BigInt(events.length));
+    }
+    must(await api.gql(M.registerServant, { input: { curp: nextCurp(), fullName: 'Ana Luz Ñuñez', ...MEXICALI, department: 'Catastro', regime: 'CONFIANZA', unionized: false } }, admin));
+    await api.app.readModel.waitFor(await api.head(), 20_000);
+    const second = await log.signCheckpoint();
+    expect(second.size).toBe(events.length + 1);
+    const consistency = await log.consistencyProof(first.size);
+    const answer = { fromSize: String(first.size), toSize: String(second.size), hashes: consistency.hashes.map((h) => h.toString('base64')), checkpoint: { signedNote: consistency.checkpoint.note } };
+    expect(verifyConsistencyAnswer(answer, first.note, log.verifierKey).now.size).toBe(BigInt(second.size));
+    // The events as exported recompute the root the first checkpoint signed.
+    const lines = ['{"format":"acredita-audit-export","version":1,"complete":true}', ...(await api.app.store.readAll({ limit: 10_000 })).map(exportLine)];
+    expect(await verifyExportAgainst(lines, { size: BigInt(first.size), root: first.root })).toBe(BigInt(second.size));
+  });
+
   it('rebuilds every read model from the KurrentDB log to the same answers', async (ctx) => {
     const api = live(ctx);
     await api.app.readModel.waitFor(await api.head(), 20_000);
@@ -125,5 +153,20 @@ describe.each<Backend>(['sqlite', 'postgres'])('the API on KurrentDB (protocol d
     expect(result.events).toBe(ourRecords().length);
     expect(result.position).toBe(await api.head());
     expect(await answers()).toEqual(before);
+    // The rebuilt tree still extends what was signed before.
+    const size = (await api.app.transparency.treeHead()).size;
+    expect((await api.app.transparency.signCheckpoint()).size).toBe(size);
   });
 });
+
+/** An inclusion proof as the GraphQL API shapes it: what an auditor saves and docs/verify-log.mjs reads. */
+function inclusionAnswer(proof: InclusionProofView) {
+  return {
+    position: proof.position.toString(),
+    leafIndex: String(proof.leafIndex),
+    treeSize: String(proof.treeSize),
+    leaf: proof.leaf.toString('base64'),
+    hashes: proof.hashes.map((h) => h.toString('base64')),
+    checkpoint: { signedNote: proof.checkpoint.note },
+  };
+}
