@@ -53,15 +53,17 @@ program
 
 program
   .command('verify')
-  .description('Re-hash the whole log (or one stream), walk the global chain, hold it against signed checkpoints; exit 1 with the first broken link.')
+  .description('Re-hash the whole log (or one stream) and walk the global chain; with --checkpoint, recompute the tree; exit 1 with the first broken link or divergent size.')
   .option('--stream <id>', 'check one stream only')
-  .option('--checkpoints <file>', 'checkpoint lines you kept outside the system, checked too')
-  .action(async (options: { stream?: string; checkpoints?: string }) => (await import('./cli/checkpoint.js')).verifyLog(loadRuntime(), options));
+  .option('--checkpoint <file>', 'signed checkpoints you kept (GET /log/checkpoint): the log must still extend each')
+  .action(async (options: { stream?: string; checkpoint?: string }) => (await import('./cli/checkpoint.js')).verifyLog(loadRuntime(), options));
 
 program
   .command('checkpoint')
-  .description('Sign the log head with a key derived from MASTER_KEY, store it and print it for auditors to keep.')
-  .action(async () => (await import('./cli/checkpoint.js')).checkpoint(loadRuntime()));
+  .description("Sign the log's Merkle tree at its head with SIGNING_KEY, keep it and print it (a C2SP signed note) for auditors to keep.")
+  .option('--key', "print the log's verifier key instead (as GET /log/key)")
+  .option('--new-key', 'print a new SIGNING_KEY for LOG_ORIGIN instead')
+  .action(async (options: { key?: boolean; newKey?: boolean }) => (await import('./cli/checkpoint.js')).checkpoint(loadRuntime(), options));
 
 program
   .command('export-audit')

@@ -1,7 +1,7 @@
 /**
  * The auditors' commands as child processes on a real store: export-audit
- * (filters, bad dates), verify with signed checkpoints (tail truncation seen
- * only through the line an auditor kept), and an erased servant's export,
+ * (filters, bad dates), checkpoint and verify --checkpoint (tail truncation
+ * seen only through the checkpoint an auditor kept), and an erased servant's export,
  * which holds nothing readable and still verifies.
  */
 import { execFile } from 'node:child_process';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecordedTime } from '../../src/app/cli/export-audit.js';
 import { CliError } from '../../src/app/cli/runtime.js';
 import { curpCheckDigit } from '../../src/domain/shared/validation.js';
+import { generateSignerKey } from '../../src/transparency/note.js';
 import { postgresTestSchema } from '../support/postgres.js';
 import { openTestApplication, type Backend, type TestApplication } from '../support/application.js';
 import { at } from '../support/office.js';
@@ -133,37 +134,43 @@ describe.each(backends)('acredita export-audit, verify and checkpoint (%s)', (ba
     expect(bad.stderr).toBe('acredita: --to must be an ISO-8601 date (2018-09-18) or date-time with a zone (2018-09-18T17:00:00Z), got "2018-02-30"\n');
   });
 
-  it('verify signs a checkpoint; a truncated tail with its tracks covered is seen only through the line the auditor kept', async () => {
-    const first = await acredita(['verify'], t.env);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Integrity check passed: 4 events, every stream chain and the global chain intact, held against 1 checkpoint\(s\)\.\n/);
-    const kept = first.stdout.trim().split('\n').at(-1)!;
-    expect(kept).toMatch(/^acredita-checkpoint v1 position=\d+ globalHash=[0-9a-f]{64} signedAt=\S+ hmac=[0-9a-f]{64}$/);
+  it('checkpoint signs the tree; a truncated tail with its tracks covered is seen only through the checkpoint the auditor kept', async () => {
+    const env = { ...t.env, SIGNING_KEY: generateSignerKey('127.0.0.1:4000/log') };
+    const signed = await acredita(['checkpoint'], env);
+    expect(signed.code).toBe(0);
+    // One leaf per event of the log (its length is the export test's business).
+    const size = Number(signed.stdout.split('\n')[1]);
+    expect(size).toBeGreaterThanOrEqual(3);
+    expect(signed.stderr).toMatch(new RegExp(`^Checkpoint of tree size ${size}; keep it outside the system`));
+    expect(signed.stdout).toMatch(/^127\.0\.0\.1:4000\/log\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 127\.0\.0\.1:4000\/log \S+\n$/);
     const keptFile = join(dir, 'kept.txt');
-    await writeFile(keptFile, `${kept}\n`);
-    expect((await acredita(['checkpoint'], t.env)).stdout).toMatch(/^Checkpoint stored; keep this line outside the system/);
+    await writeFile(keptFile, signed.stdout);
+    const key = (await acredita(['checkpoint', '--key'], env)).stdout.trim();
+    expect(key).toMatch(/^127\.0\.0\.1:4000\/log\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$/);
+    // The auditor checks the signature with the separate verifier, Node's crypto only.
+    expect(await runNode(['docs/verify-log.mjs', 'checkpoint', keptFile, '--key', key])).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^OK: checkpoint of 127.0.0.1:4000/log at tree size ${size}`)) });
+    expect((await acredita(['verify', '--checkpoint', keptFile], env)).stdout).toMatch(new RegExp(`The log extends every checkpoint you kept \\(tree size ${size}\\)`));
 
-    // Someone with database access deletes the newest event and makes the head record, streams and checkpoints agree.
+    // Someone with database access deletes the newest event and makes the head record and streams agree.
     await tamper(t, backend, servantId);
-    const unaware = await acredita(['verify'], t.env);
+    const unaware = await acredita(['verify'], env);
     expect(unaware.code).toBe(0);
-    const caught = await acredita(['verify', '--checkpoints', keptFile], t.env);
+    const caught = await acredita(['verify', '--checkpoint', keptFile], env);
     expect(caught.code).toBe(1);
-    expect(caught.stderr).toMatch(
-      /^acredita: Integrity check FAILED after 3 events: position \d+: The checkpoint signed at \S+ \(the auditor's\) says the log reached position \d+, but it ends at position \d+: the newest events of the log were deleted \(tail truncation\)\.\n$/,
-    );
-    const badFile = await acredita(['verify', '--checkpoints', join(dir, 'missing.txt')], t.env);
-    expect(badFile.code).toBe(2);
+    expect(caught.stderr).toContain(`acredita: The log does NOT extend your checkpoint of tree size ${size}: the log holds only ${size - 1} events, fewer than the ${size} of the checkpoint this log signed`);
+    expect((await acredita(['verify', '--checkpoint', join(dir, 'missing.txt')], env)).code).toBe(2);
+    // A checkpoint signed by another key is not this log's: bad usage, named.
+    const other = await acredita(['verify', '--checkpoint', keptFile], { ...env, SIGNING_KEY: generateSignerKey('127.0.0.1:4000/log') });
+    expect(other).toMatchObject({ code: 2, stderr: expect.stringMatching(/carries no signature by the log's key/) });
   });
 });
 
-/** Deletes the newest event (the erasure) and rewrites head record, stream head and checkpoints to match. */
+/** Deletes the newest event (the erasure) and rewrites head record and stream head to match. */
 async function tamper(t: TestApplication, backend: Backend, servantId: string): Promise<void> {
   const statements = [
     'delete from {t}events where position = (select max(position) from {t}events)',
     'update {t}log_head set position = (select max(position) from {t}events), global_hash = (select global_hash from {t}events order by position desc limit 1)',
     `update {t}streams set version = 1, last_hash = (select hash from {t}events where stream_id = 'servant-${servantId}' and revision = 0) where stream_id = 'servant-${servantId}'`,
-    'delete from {t}log_checkpoints',
   ];
   if (backend === 'sqlite') {
     const db = new Database(t.env.EVENT_STORE_URL.slice('sqlite:'.length));

@@ -1,57 +1,72 @@
 /**
- * `acredita verify [--stream ID] [--checkpoints FILE]` and `acredita checkpoint`:
- * the whole-log check (stream and global chains, head record, signed
- * checkpoints) and the signed log head an auditor keeps outside the system.
+ * `acredita verify [--stream ID] [--checkpoint FILE]`, `acredita checkpoint
+ * [--key | --new-key]`: the whole-log check (stream and global chains, head
+ * record) and, with --checkpoint, whether the log still extends checkpoints an
+ * auditor saved (recomputed from the events, src/transparency/audit.ts); the
+ * signed checkpoint of the log's Merkle tree an auditor keeps outside the system.
  */
 import { readFile } from 'node:fs/promises';
-import { CheckpointSigner, createCheckpoint, formatCheckpoint, parseCheckpoints } from '../../eventstore/checkpoints.js';
-import { InvalidEventStoreInputError } from '../../eventstore/errors.js';
 import { verifyIntegrity, type IntegrityReport } from '../../eventstore/integrity.js';
-import type { EventStore, LogCheckpoint } from '../../eventstore/types.js';
+import type { EventStore } from '../../eventstore/types.js';
+import { checkLogExtends, readSavedCheckpoints, splitNotes } from '../../transparency/audit.js';
+import type { TreeHead } from '../../transparency/checkpoint.js';
+import { TransparencyInputError } from '../../transparency/errors.js';
+import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../transparency/note.js';
 import { progressBar } from './progress.js';
-import { CliError, EXIT, type Runtime } from './runtime.js';
+import { CliError, EXIT, type Runtime, withApplication } from './runtime.js';
 import { withEventStore } from './store.js';
 
 export interface VerifyOptions {
   stream?: string;
-  /** A file of checkpoint lines the auditor kept. */
-  checkpoints?: string;
+  /** A file of signed checkpoints (GET /log/checkpoint, `acredita checkpoint`) the auditor kept. */
+  checkpoint?: string;
 }
 
-/** Exit 1 with the first broken link; after a whole-log pass, signs, stores and prints a new checkpoint. */
+/** Exit 1 with the first broken link, or with the smallest saved checkpoint the log no longer extends. */
 export async function verifyLog(runtime: Runtime, options: VerifyOptions): Promise<void> {
-  const kept = options.checkpoints === undefined ? [] : await readCheckpointFile(options.checkpoints);
-  const signer = new CheckpointSigner(runtime.config.masterKey);
+  if (options.checkpoint !== undefined && options.stream !== undefined) throw new CliError('--checkpoint holds the whole log against a checkpoint; it cannot go with --stream', EXIT.usage);
+  const saved = options.checkpoint === undefined ? [] : await readCheckpointFile(runtime, options.checkpoint);
   await withEventStore(runtime, async (store) => {
-    const bar = progressBar('Verifying', 'events');
     const total = Number(await store.headPosition());
-    const report = await verifyIntegrity(store, {
-      streamId: options.stream,
-      signer,
-      checkpoints: kept,
-      onProgress: (checked) => bar.update(checked, total),
-    });
+    const bar = progressBar('Verifying', 'events');
+    const report = await verifyIntegrity(store, { streamId: options.stream, onProgress: (checked) => bar.update(checked, total) });
     bar.stop();
     if (!report.ok) throw new CliError(`Integrity check FAILED after ${report.checkedEvents} events: ${where(report)}: ${report.reason}`);
     const chains = store.logHead ? 'every stream chain and the global chain intact' : 'every hash chain intact';
-    const held = options.stream === undefined && report.checkedCheckpoints > 0 ? `, held against ${report.checkedCheckpoints} checkpoint(s)` : '';
-    process.stdout.write(`Integrity check passed: ${report.checkedEvents.toLocaleString('en')} events, ${chains}${held}.\n`);
-    if (options.stream === undefined) await printCheckpoint(store, signer);
+    process.stdout.write(`Integrity check passed: ${report.checkedEvents.toLocaleString('en')} events, ${chains}.\n`);
+    if (saved.length > 0) await holdAgainst(store, saved);
   });
 }
 
-/** `acredita checkpoint`: signs and stores the current log head, and prints it. */
-export async function checkpoint(runtime: Runtime): Promise<void> {
-  await withEventStore(runtime, (store) => printCheckpoint(store, new CheckpointSigner(runtime.config.masterKey)));
+async function holdAgainst(store: EventStore, saved: TreeHead[]): Promise<void> {
+  const bar = progressBar('Recomputing the tree', 'events');
+  const largest = Math.max(...saved.map((head) => head.size));
+  const report = await checkLogExtends(store, saved, (events) => bar.update(events, largest));
+  bar.stop();
+  if (!report.ok) throw new CliError(`The log does NOT extend your checkpoint of tree size ${report.divergentSize}: ${report.reason}.`);
+  const sizes = saved.map((head) => head.size).sort((a, b) => a - b).join(', ');
+  process.stdout.write(`The log extends every checkpoint you kept (tree size ${sizes}): its first events make the same signed roots.\n`);
 }
 
-async function printCheckpoint(store: EventStore, signer: CheckpointSigner): Promise<void> {
-  if (!store.logHead) {
-    process.stdout.write(`The ${store.backend} backend keeps no global chain, so no checkpoint was made (docs/audit.md).\n`);
+/** `acredita checkpoint`: brings the tree up to the log's head, signs it and prints the signed note. */
+export async function checkpoint(runtime: Runtime, options: { key?: boolean; newKey?: boolean }): Promise<void> {
+  const { signingKey, logOrigin } = runtime.config.transparency;
+  if (options.newKey) {
+    const key = generateSignerKey(logOrigin);
+    process.stdout.write(`${key}\n`);
+    process.stderr.write(`A new SIGNING_KEY for ${logOrigin} (keep it secret; set it in the environment). Its verifier key:\n${parseSignerKey(key).vkey}\n`);
     return;
   }
-  const line = formatCheckpoint(await createCheckpoint(store, signer));
-  process.stdout.write(`Checkpoint stored; keep this line outside the system (pass it back with --checkpoints FILE):\n${line}\n`);
+  if (options.key) {
+    process.stdout.write(`${parseSignerKey(signingKey).vkey}\n`);
+    return;
+  }
+  await withApplication(runtime, { project: true }, async (app) => {
+    await app.readModel.waitFor(await app.store.headPosition(), 120_000);
+    const signed = await app.transparency.signCheckpoint();
+    process.stderr.write(`Checkpoint of tree size ${signed.size}; keep it outside the system and pass it back with acredita verify --checkpoint FILE:\n`);
+    process.stdout.write(signed.note);
+  });
 }
 
 function where(report: IntegrityReport): string {
@@ -59,17 +74,21 @@ function where(report: IntegrityReport): string {
   return `position ${report.brokenPosition}`;
 }
 
-async function readCheckpointFile(path: string): Promise<LogCheckpoint[]> {
+/** The file's checkpoints, each signed by this log's key (SIGNING_KEY's verifier key). */
+async function readCheckpointFile(runtime: Runtime, path: string): Promise<TreeHead[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CliError(`--checkpoints: cannot read ${path}: ${(error as Error).message}`, EXIT.usage);
+    throw new CliError(`--checkpoint: cannot read ${path}: ${(error as Error).message}`, EXIT.usage);
   }
   try {
-    return parseCheckpoints(text);
+    const { signingKey, logOrigin } = runtime.config.transparency;
+    const notes = splitNotes(text);
+    if (notes.length === 0) throw new TransparencyInputError('the file holds no checkpoint');
+    return readSavedCheckpoints(notes, parseVerifierKey(parseSignerKey(signingKey).vkey), logOrigin);
   } catch (error) {
-    if (error instanceof InvalidEventStoreInputError) throw new CliError(`--checkpoints ${path}: ${error.message}`, EXIT.usage);
+    if (error instanceof TransparencyInputError) throw new CliError(`--checkpoint ${path}: ${error.message}`, EXIT.usage);
     throw error;
   }
 }
