@@ -1,0 +1,111 @@
+/**
+ * The tree's process killed with SIGKILL again and again while events are
+ * appended: after a restart the tree (every tile, every leaf's position, the
+ * head) equals a rebuild from the log, and its root equals the root
+ * recomputed from the events alone.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlDialect } from '../../src/projections/projection.js';
+import { rebuildProjections } from '../../src/projections/rebuild.js';
+import { checkLogExtends } from '../../src/transparency/audit.js';
+import { createTransparencyProjection } from '../../src/transparency/projection.js';
+import { readTreeHead, treeFingerprint } from '../../src/transparency/tree-store.js';
+import { type Backend, openBackend, postgresAvailable } from '../projections/fixtures/backends.js';
+import { appendEvents, projectTree } from './support/history.js';
+
+const KILLS = 8;
+const CHILD = fileURLToPath(new URL('../../node_modules/.cache/acredita-tests/tree-child.mjs', import.meta.url));
+beforeAll(async () => {
+  await build({
+    entryPoints: [fileURLToPath(new URL('./support/tree-child.ts', import.meta.url))],
+    outfile: CHILD,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+});
+
+const backends: [SqlDialect, boolean][] = [
+  ['sqlite', true],
+  ['postgres', await postgresAvailable()],
+];
+const children = new Set<ChildProcess>();
+
+async function startChild(backend: Backend): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CHILD], {
+    env: { ...process.env, STORE_URL: backend.url, STORE_SCHEMA: backend.schema ?? '', BATCH_SIZE: String(randomInt(1, 300)) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`tree child exited with ${code} before it was ready:\n${stderr.join('')}`)));
+  });
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe.each(backends)('tree kept by a process killed with SIGKILL on %s', (dialect, available) => {
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await Promise.all([...children].map(kill));
+    await backend?.close();
+  });
+
+  it.skipIf(!available)(`after ${KILLS} kills while events are appended, the tree equals a rebuild`, async () => {
+    backend = await openBackend(dialect);
+    await appendEvents(backend, 700, 'backlog');
+    let appending = true;
+    const appender = (async () => {
+      for (let round = 0; appending; round++) {
+        await appendEvents(backend!, randomInt(1, 40), `live${round}`);
+        await sleep(randomInt(1, 8));
+      }
+    })();
+    const sizes: number[] = [];
+    const behind: boolean[] = [];
+    try {
+      for (let kills = 0; kills < KILLS; kills++) {
+        const child = await startChild(backend);
+        await sleep(randomInt(80, 400));
+        const headAtKill = await backend.store.headPosition();
+        await kill(child);
+        const size = (await readTreeHead(backend.read.db))?.size ?? 0;
+        sizes.push(size);
+        behind.push(size < Number(headAtKill));
+      }
+    } finally {
+      appending = false;
+      await appender;
+    }
+    expect(sizes.at(-1)).toBeGreaterThan(0);
+    expect(behind.some(Boolean)).toBe(true); // killed while the tree was advancing
+
+    await projectTree(backend); // the restart: it catches up from where the last kill left it
+    const live = await treeFingerprint(backend.read.db);
+    const head = (await readTreeHead(backend.read.db))!;
+    expect(head.size).toBe(Number(await backend.store.headPosition()));
+    await rebuildProjections({ store: backend.store, db: backend.read.db, dialect, writeLock: backend.writeLock, projections: [createTransparencyProjection()] });
+    expect(await treeFingerprint(backend.read.db)).toBe(live);
+    // And the root is the one the events themselves make.
+    const report = await checkLogExtends(backend.store, [{ origin: 'x', size: head.size, root: head.root }]);
+    expect(report.ok).toBe(true);
+  }, 180_000);
+});
