@@ -6,12 +6,15 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUER_NAME, STANDARD, startCredentialsApi, type CredentialsApi } from './support.js';
 
 const require = createRequire(import.meta.url);
+// jsqr is CommonJS; its types describe an ES default export, which Node hands over as module.exports itself.
+type JsQR = typeof jsQRModule.default;
+const jsQR: JsQR = (jsQRModule as unknown as { default?: JsQR }).default ?? (jsQRModule as unknown as JsQR);
 const STANDARD_FONTS = `${join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
 interface PdfImage {

@@ -16,7 +16,8 @@ import { signToken, type Role } from '../../src/graphql/auth.js';
 import { systemClock } from '../../src/graphql/deps.js';
 import { openTestApplication, type Backend, type TestApplication } from '../support/application.js';
 import { M } from '../graphql/support/documents.js';
-import { must, nextCurp, TIJUANA, type GraphQLResult } from '../graphql/support/scenario.js';
+import type { GraphQLResult } from '../graphql/support/api.js';
+import { must, nextCurp, TIJUANA } from '../graphql/support/scenario.js';
 
 export const JWT_SECRET = 'credentials-test-secret-0123456789abcdefgh';
 export const ISSUER_NAME = 'Universidad Tecnológica de Tijuana (ECE)';
@@ -59,7 +60,7 @@ export async function startCredentialsApi(backend: Backend, options: { issuerKey
   const service = await credentialServiceFor(settings, masterKey, app, systemClock);
   const logger = pino({ level: 'silent' }, new Writable({ write: (_chunk, _encoding, done) => done() }));
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, credentials: service, transparency: app.transparency },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, credentials: service, transparency: app.transparency },
     host: '127.0.0.1',
     port,
     jwtSecret: JWT_SECRET,
