@@ -73,6 +73,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     webhooks: app.webhooks.registry,
     clock: options.clock ?? systemClock,
     logger,
+    transparency: app.transparency,
   };
   const server = await startHttpServer({
     deps,
