@@ -7,7 +7,7 @@
  * key: the check from a checkpoint saved before fails, naming its size.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyConsistencyAnswer, verifyExportAgainst, VerifyError, verifyInclusionAnswer } from '../../docs/verify-log.mjs';
+import { verifyCheckpoint, verifyConsistencyAnswer, verifyExportAgainst, VerifyError, verifyInclusionAnswer } from '../../docs/verify-log.mjs';
 import { exportLine } from '../../src/eventstore/audit-export.js';
 import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
@@ -16,7 +16,7 @@ import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { checkLogExtends, readSavedCheckpoints, splitNotes } from '../../src/transparency/audit.js';
 import { leafHash } from '../../src/transparency/hashing.js';
 import { type InclusionProofView, TransparencyLog, TreeDivergedError } from '../../src/transparency/log.js';
-import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../src/transparency/note.js';
+import { formatNote, generateSignerKey, parseNote, parseSignerKey, parseVerifierKey } from '../../src/transparency/note.js';
 import { createTransparencyProjection } from '../../src/transparency/projection.js';
 import { type Backend, openBackend, postgresAvailable } from '../projections/fixtures/backends.js';
 import { allEvents, appendEvents, projectTree, readStoreSql, rewriteHistory } from './support/history.js';
@@ -96,6 +96,30 @@ describe.each(backends)('transparency log on %s', (dialect, available) => {
 
     const report = await checkLogExtends(backend.store, readSavedCheckpoints(splitNotes(`${first.note}\n${second.note}`), logKey, ORIGIN));
     expect(report).toMatchObject({ ok: true, checkpoints: 2, divergentSize: null });
+  });
+
+  it.skipIf(!available)('takes cosignatures by WITNESS_KEYS into the kept checkpoint; refuses any other', async () => {
+    backend = await openBackend(dialect);
+    await appendEvents(backend, 20);
+    await projectTree(backend);
+    const witness = parseSignerKey(generateSignerKey('witness.example/w1'));
+    const stranger = parseSignerKey(generateSignerKey('witness.example/w1'));
+    const log = new TransparencyLog({ store: backend.store, db: backend.read.db, writeLock: backend.writeLock, signer, origin: ORIGIN, witnesses: [parseVerifierKey(witness.vkey)] });
+    const kept = await log.signCheckpoint();
+    const note = parseNote(kept.note);
+    const cosigned = formatNote({ text: note.text, signatures: [witness.sign(note.text)] });
+    const stored = await log.cosign(cosigned);
+    expect(parseNote(stored.note).signatures.map((s) => s.name)).toEqual([ORIGIN, 'witness.example/w1']);
+    expect((await log.latestCheckpoint())!.note).toBe(stored.note);
+    expect(verifyCheckpoint(stored.note, signer.vkey, [witness.vkey]).size).toBe(20n);
+    // Again: still one signature per witness.
+    expect(parseNote((await log.cosign(cosigned)).note).signatures).toHaveLength(2);
+
+    await expect(log.cosign(formatNote({ text: note.text, signatures: [stranger.sign(note.text)] }))).rejects.toThrow(/does not verify|no signature by a key in WITNESS_KEYS/);
+    const otherText = note.text.replace('\n20\n', '\n19\n');
+    await expect(log.cosign(formatNote({ text: otherText, signatures: [witness.sign(otherText)] }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const otherLog = note.text.replace(ORIGIN, 'elsewhere.example/log');
+    await expect(log.cosign(formatNote({ text: otherLog, signatures: [witness.sign(otherLog)] }))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   const rewrites: [string, (events: RecordedEvent[]) => RecordedEvent[]][] = [
