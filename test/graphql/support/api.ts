@@ -49,6 +49,8 @@ export interface TestApiOptions {
   /** The GraphQL layer's clock (default: the wall clock). */
   clock?: Clock;
   publicRateLimit?: { perMinute: number; burst: number };
+  /** Open subscriptions per socket and per token subject (default: the server's). */
+  subscriptionCaps?: { perSocket: number; perSubject: number };
   /** The events somewhere else than the read store (e.g. a KurrentDB double's URL). */
   eventStoreUrl?: string;
 }
@@ -85,6 +87,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     maxCost: options.maxCost,
     responseCacheBytes: options.responseCacheBytes,
     publicRateLimit: options.publicRateLimit,
+    subscriptionCaps: options.subscriptionCaps,
     health: options.health ?? (() => app.healthy()),
   });
   const origin = server.url;
