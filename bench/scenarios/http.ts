@@ -36,7 +36,7 @@ async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Pro
   const app = await ctx.bench.open({ project: true });
   const start = (responseCacheBytes?: number) =>
     startHttpServer({
-      deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger },
+      deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord },
       host: '127.0.0.1',
       port: 0,
       jwtSecret: JWT_SECRET,

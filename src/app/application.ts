@@ -13,6 +13,7 @@ import type { EventStore } from '../eventstore/types.js';
 import type { DataKeyStore } from '../privacy/data-key-store.js';
 import { PostgresKeyStore } from '../privacy/postgres-key-store.js';
 import { SqliteKeyStore } from '../privacy/sqlite-key-store.js';
+import { PersonalDataAccessRecord } from '../privacy/access-record.js';
 import { EnvelopeVault } from '../privacy/vault.js';
 import { createAllProjections } from '../projections/all.js';
 import { eventsConnectionWriter, openReadDatabase, type ReadStore } from '../projections/database.js';
@@ -44,6 +45,8 @@ export interface Application {
   webhooks: Webhooks;
   /** The log's Merkle tree: checkpoints, proofs, tiles (src/transparency). */
   transparency: TransparencyLog;
+  /** Who was shown personal data (src/privacy/access-record.ts). */
+  accessRecord: PersonalDataAccessRecord;
   /** True while the store answers and no projection is stopped. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -104,6 +107,8 @@ export async function createApplication(config: ApplicationConfig, options: Appl
   if (options.project !== false) await runner.start();
   const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });
   const office = createCertificationOffice(eventStreamsOf(store), vault);
+  const accessRecord = new PersonalDataAccessRecord({ writeDb: projectionDb, readDb: readStore.db, dialect: readStore.dialect, writeLock });
+  await accessRecord.migrate();
   // Written like the read models: on SQLite through the events connection, under the write lock.
   const webhooks = await Webhooks.open({
     db: projectionDb,
@@ -130,6 +135,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     office,
     readModel,
     store,
+    accessRecord,
     vault,
     runner,
     readStore,

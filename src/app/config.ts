@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
+import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { transparencySettings, type TransparencySettings } from '../transparency/config.js';
 
 /** The dev default secret; refused when NODE_ENV=production. */
@@ -25,9 +25,13 @@ export interface AppConfig {
   masterKey: Buffer;
   logLevel: string;
   corsOrigins: string[];
+  /** Highest query cost (field resolutions) for signed-in callers, and for anonymous ones. */
   maxQueryCost: number;
+  maxAnonymousQueryCost: number;
   /** verifyCertificate per client address: sustained per minute and burst; null when PUBLIC_RATE_LIMIT=0. */
   publicRateLimit: { perMinute: number; burst: number } | null;
+  /** servantByCurp per caller: sustained per minute and burst; null when CURP_LOOKUP_RATE_LIMIT=0. */
+  curpLookupRateLimit: { perMinute: number; burst: number } | null;
   /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. */
   responseCacheBytes: number;
   /** WEBHOOK_* (src/notifications/webhooks/settings.ts). */
@@ -84,9 +88,12 @@ const schema = z.object({
     .default(24 * 60 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().optional(),
-  MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxCost),
+  MAX_ANONYMOUS_QUERY_COST: z.coerce.number().int().positive().default(DEFAULT_LIMITS.maxAnonymousCost),
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   PUBLIC_RATE_BURST: z.coerce.number().int().min(1).default(20),
+  CURP_LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  CURP_LOOKUP_BURST: z.coerce.number().int().min(1).default(10),
   RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(65536).default(32),
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(100),
   SUBSCRIPTIONS_PER_SUBJECT: z.coerce.number().int().min(1).max(1_000_000).default(500),
@@ -147,8 +154,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (production) {
     problems.push('MASTER_KEY: required when NODE_ENV=production');
   }
-  const webhookConfig = webhookSettingsFrom(given);
-  problems.push(...webhookConfig.problems);
   const credentials = credentialsSettings(given, {
     production,
     dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
@@ -157,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
   problems.push(...credentials.problems);
   warnings.push(...credentials.warnings);
+  const webhookConfig = webhookSettingsFrom(given);
+  problems.push(...webhookConfig.problems);
   const log = transparencySettings(given, {
     production,
     dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
@@ -187,11 +194,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxQueryCost: vars.MAX_QUERY_COST,
     maxAnonymousQueryCost: vars.MAX_ANONYMOUS_QUERY_COST,
     publicRateLimit: vars.PUBLIC_RATE_LIMIT === 0 ? null : { perMinute: vars.PUBLIC_RATE_LIMIT, burst: vars.PUBLIC_RATE_BURST },
+    curpLookupRateLimit: vars.CURP_LOOKUP_RATE_LIMIT === 0 ? null : { perMinute: vars.CURP_LOOKUP_RATE_LIMIT, burst: vars.CURP_LOOKUP_BURST },
     responseCacheBytes: vars.RESPONSE_CACHE_MB * 1024 * 1024,
-    webhooks: webhookConfig.settings,
-    subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
     // Null only with problems, and those threw above.
     credentials: credentials.settings!,
+    webhooks: webhookConfig.settings,
+    subscriptionCaps: { perSocket: vars.SUBSCRIPTIONS_PER_SOCKET, perSubject: vars.SUBSCRIPTIONS_PER_SUBJECT },
     transparency: log.settings,
     warnings,
   };

@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AcreditaError } from '../domain/shared/errors.js';
-import { errorLogPlugin, limitsPlugin, noSubscriptionsOverHttpPlugin } from '../graphql/apollo-plugins.js';
+import { errorLogPlugin, limitsPlugin, noSubscriptionsOverHttpPlugin, personalDataAccessPlugin, requestLogPlugin } from '../graphql/apollo-plugins.js';
 import { freshnessOf } from '../graphql/response-cache/freshness.js';
 import { ResponseCache } from '../graphql/response-cache/response-cache.js';
 import { responseCachePlugin } from '../graphql/response-cache/response-cache.plugin.js';
@@ -32,7 +32,7 @@ import { Notifier } from '../notifications/notifier.js';
 import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
 import { handleLogRequest } from '../transparency/http.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
-import { publicOperationGate, rateLimitPlugin } from './rate-limit.js';
+import { lookupGate, rateLimitPlugin } from './rate-limit.js';
 import { applySecurityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions {
@@ -53,6 +53,8 @@ export interface HttpServerOptions {
   health: () => Promise<boolean>;
   /** verifyCertificate per client address (PUBLIC_RATE_LIMIT); unlimited when absent. */
   publicRateLimit?: { perMinute: number; burst: number } | null;
+  /** servantByCurp per token subject (CURP_LOOKUP_RATE_LIMIT); unlimited when absent. */
+  curpLookupRateLimit?: { perMinute: number; burst: number } | null;
   /** Bytes of read-model query responses kept for reuse (RESPONSE_CACHE_MB); 0 keeps none. Default 32 MiB. */
   responseCacheBytes?: number;
   /** Subscriptions per socket and per token subject (SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS_PER_SUBJECT). */
@@ -284,7 +286,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const metrics = createMetrics({ ...deps, activeSubscriptions: () => live.subscriberCount });
   const httpServer = createServer();
   const tokens = new TokenVerifier({ secret: options.jwtSecret, maxTtlSeconds: options.maxTokenTtlSeconds });
-  const gate = options.publicRateLimit ? publicOperationGate(options.publicRateLimit) : undefined;
+  const gate =
+    options.publicRateLimit || options.curpLookupRateLimit
+      ? lookupGate({ perAddress: options.publicRateLimit ?? null, curpPerCaller: options.curpLookupRateLimit ?? null })
+      : undefined;
   const responseCacheBytes = options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES;
   const responseCache = responseCacheBytes > 0 ? new ResponseCache(freshnessOf(deps), responseCacheBytes) : null;
 
@@ -310,6 +315,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // After the limits and the rate limit: a kept response is still refused to whom they refuse.
       ...(responseCache ? [responseCachePlugin(responseCache, (outcome) => metrics.observeResponseCache(outcome))] : []),
       errorLogPlugin(),
+      personalDataAccessPlugin(),
+      requestLogPlugin(),
       metricsPlugin(metrics),
     ],
   });

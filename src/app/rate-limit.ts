@@ -1,12 +1,13 @@
 /**
- * Rate limiting of public operations per client address (docs/reliability.md,
- * "Abuse"): a token bucket per address holding at most `burst` tokens and
+ * Rate limiting of look-ups (docs/reliability.md, "Abuse"): certificate folios
+ * per client address, CURPs per caller. A token bucket per key holding at most `burst` tokens and
  * refilled at `perMinute` tokens a minute. The map of buckets is bounded: past
  * `maxClients` addresses the least recently seen one is forgotten (it comes
  * back with a full bucket, which is what a long-idle bucket holds anyway).
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type SelectionSetNode, getOperationAST } from 'graphql';
+import type { Viewer } from '../graphql/auth.js';
 import type { GraphQLContext } from '../graphql/context.js';
 
 export interface RateLimitOptions {
@@ -70,8 +71,14 @@ export class RateLimiter {
   }
 }
 
-/** The public queries that are limited: each answers one guess of a folio. */
-export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['verifyCertificate']);
+/**
+ * The lookups limited per client address: each answers one guess of a folio,
+ * publicly (verifyCertificate) or signed in (certificate), so aliasing one
+ * cannot sidestep the limit of the other.
+ */
+export const RATE_LIMITED_FIELDS: ReadonlySet<string> = new Set(['verifyCertificate', 'certificate']);
+/** The lookups limited per caller (token subject): each tests one CURP. */
+export const CURP_LOOKUP_FIELDS: ReadonlySet<string> = new Set(['servantByCurp']);
 
 /**
  * How many times the operation asks for one of `fields` at its root, aliases and
@@ -101,41 +108,67 @@ export function countRootFields(document: DocumentNode, operationName: string | 
   return count(operation.selectionSet, new Set());
 }
 
-/** Checks an operation from `client` against the limit: a RATE_LIMITED error (HTTP 429), or null to go on. */
-export type PublicOperationGate = (
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  client: string | null,
-) => GraphQLError | null;
+/** Who sends an operation, as the limits key it. */
+export interface Caller {
+  address: string | null;
+  viewer: Viewer | null;
+}
 
-export function publicOperationGate(options: RateLimitOptions): PublicOperationGate {
-  const limiter = new RateLimiter(options);
-  return (document, operationName, client) => {
-    const cost = countRootFields(document, operationName, RATE_LIMITED_FIELDS);
-    if (cost === 0) return null;
-    const decision = limiter.take(client ?? 'unknown', cost);
-    if (decision.allowed) return null;
-    const { retryAfterSeconds } = decision;
-    return new GraphQLError(
-      `Too many certificate verifications from this address: at most ${options.perMinute} a minute (bursts of ${options.burst}). Try again in ${retryAfterSeconds} s.`,
-      {
-        extensions: {
-          code: 'RATE_LIMITED',
-          retryAfterSeconds,
-          http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-        },
-      },
-    );
+/** Checks an operation against the limits: a RATE_LIMITED error (HTTP 429), or null to go on. */
+export type OperationGate = (document: DocumentNode, operationName: string | null | undefined, caller: Caller) => GraphQLError | null;
+
+export interface LookupLimits {
+  /** verifyCertificate and certificate per client address (PUBLIC_RATE_LIMIT); none when null. */
+  perAddress: RateLimitOptions | null;
+  /** servantByCurp per token subject (CURP_LOOKUP_RATE_LIMIT); none when null. */
+  curpPerCaller: RateLimitOptions | null;
+}
+
+interface Limit {
+  fields: ReadonlySet<string>;
+  limiter: RateLimiter;
+  options: RateLimitOptions;
+  keyOf: (caller: Caller) => string;
+  what: string;
+}
+
+function rateLimited(limit: Limit, retryAfterSeconds: number): GraphQLError {
+  const { perMinute, burst } = limit.options;
+  return new GraphQLError(`Too many ${limit.what}: at most ${perMinute} a minute (bursts of ${burst}). Try again in ${retryAfterSeconds} s.`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}
+
+export function lookupGate(limits: LookupLimits): OperationGate {
+  const all: Limit[] = [];
+  if (limits.perAddress) {
+    all.push({ fields: RATE_LIMITED_FIELDS, limiter: new RateLimiter(limits.perAddress), options: limits.perAddress, keyOf: (c) => c.address ?? 'unknown', what: 'certificate look-ups from this address' });
+  }
+  if (limits.curpPerCaller) {
+    all.push({ fields: CURP_LOOKUP_FIELDS, limiter: new RateLimiter(limits.curpPerCaller), options: limits.curpPerCaller, keyOf: (c) => c.viewer?.sub ?? c.address ?? 'unknown', what: 'CURP look-ups by this caller' });
+  }
+  return (document, operationName, caller) => {
+    for (const limit of all) {
+      const cost = countRootFields(document, operationName, limit.fields);
+      if (cost === 0) continue;
+      const decision = limit.limiter.take(limit.keyOf(caller), cost);
+      if (!decision.allowed) return rateLimited(limit, decision.retryAfterSeconds);
+    }
+    return null;
   };
 }
 
 /** The gate for GraphQL over HTTP, after validation and before anything executes. */
-export function rateLimitPlugin(gate: PublicOperationGate): ApolloServerPlugin<GraphQLContext> {
+export function rateLimitPlugin(gate: OperationGate): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, contextValue }) {
-          const refusal = gate(document, operationName, contextValue.clientAddress);
+          const refusal = gate(document, operationName, { address: contextValue.clientAddress, viewer: contextValue.viewer });
           if (refusal) throw refusal;
         },
       };

@@ -63,3 +63,57 @@ export function errorLogPlugin(): ApolloServerPlugin<GraphQLContext> {
     },
   };
 }
+
+/**
+ * Before a response that showed a CURP leaves, who saw whose is recorded
+ * (src/privacy/access-record.ts); a response the record cannot take is not
+ * sent with the CURP in it, it fails instead.
+ */
+export function personalDataAccessPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName }) {
+          await recordPersonalDataShown(contextValue, operationName ?? null);
+        },
+      };
+    },
+  };
+}
+
+/** Records and forgets what `context` showed; for HTTP responses and each graphql-ws result. */
+export async function recordPersonalDataShown(context: GraphQLContext, operation: string | null): Promise<void> {
+  const { viewer, personalDataShown, requestId } = context;
+  if (personalDataShown.size === 0 || !viewer) return;
+  const at = context.deps.clock.now();
+  const entries = [...personalDataShown].map((servantId) => ({ at, actor: viewer.sub, role: viewer.role, servantId, operation, requestId }));
+  personalDataShown.clear();
+  await context.deps.accessRecord.record(entries);
+}
+
+/** One line per request (docs/operations.md): who asked what, how it ended, what it cost; never the variables. */
+export function requestLogPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ contextValue, operationName, response, errors }) {
+          const { viewer, requestId, cost, deps } = contextValue;
+          deps.logger.info(
+            {
+              requestId,
+              operation: operationName ?? null,
+              role: viewer?.role ?? 'ANONYMOUS',
+              sub: viewer?.sub ?? null,
+              status: response.http.status ?? 200,
+              durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+              cost,
+              errors: errors?.length ?? 0,
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}

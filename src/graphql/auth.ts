@@ -18,6 +18,8 @@ export const AUDITORS: Role[] = ['AUDITOR', 'ADMIN'];
 export const REGISTRARS: Role[] = ['REGISTRAR', 'ADMIN'];
 export const EVALUATORS: Role[] = ['EVALUATOR', 'ADMIN'];
 export const ADMINS: Role[] = ['ADMIN'];
+/** Who may see a CURP at all (a REGISTRAR only its municipality's: maySeeCurp). */
+export const CURP_READERS: Role[] = ['ADMIN', 'AUDITOR', 'REGISTRAR'];
 
 /** An authenticated caller; anonymous callers are `null`. */
 export interface Viewer {

@@ -18,6 +18,8 @@ export interface GraphQLContext {
   clientAddress: string | null;
   /** The operation's estimated cost (field resolutions), once the limits weighed it; for the request log. */
   cost: number | null;
+  /** Servants whose CURP this response shows: recorded in the access record before it is sent. */
+  personalDataShown: Set<string>;
 }
 
 export function createContext(
@@ -28,7 +30,7 @@ export function createContext(
   clientAddress: string | null = null,
 ): GraphQLContext {
   const now = deps.clock.now();
-  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), live, clientAddress, cost: null };
+  return { deps, viewer, requestId, now, loaders: createLoaders(deps.readModel, now), live, clientAddress, cost: null, personalDataShown: new Set() };
 }
 
 /**

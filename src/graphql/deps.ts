@@ -7,6 +7,7 @@ import type { Office } from '../domain/office.js';
 import type { PersonalDataVault } from '../domain/servants/personal-data.js';
 import type { CredentialService } from '../credentials/service.js';
 import type { EventStore } from '../eventstore/types.js';
+import type { PersonalDataAccessRecord } from '../privacy/access-record.js';
 import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
 import type { ReadModel } from '../projections/read-model.js';
 import type { TransparencyLog } from '../transparency/log.js';
@@ -23,10 +24,12 @@ export interface GraphQLDeps {
   vault: PersonalDataVault;
   clock: Clock;
   logger: Logger;
-  /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */
-  webhooks?: WebhookRegistry;
+  /** Where every response that showed a CURP is recorded. */
+  accessRecord: PersonalDataAccessRecord;
   /** Credentials, PDFs and the public page (src/credentials); absent, their routes 404 and their fields fail. */
   credentials?: CredentialService;
+  /** Webhook registrations and deliveries (ADMIN); absent, their operations fail with a clear error. */
+  webhooks?: WebhookRegistry;
   /** Checkpoints and proofs (src/transparency); absent, their queries fail with a clear error. */
   transparency?: TransparencyLog;
 }

@@ -14,6 +14,7 @@ import { GoalResolver } from './goals/goal.resolver.js';
 import { LiveResolver } from './notifications/live.resolver.js';
 import { WebhookResolver } from './notifications/webhook.resolver.js';
 import { noResolverPublishing } from './pubsub.js';
+import { PersonalDataAccessResolver } from './privacy/personal-data-access.resolver.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
 import { StandardResolver } from './standards/standard.resolver.js';
@@ -57,6 +58,7 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
       GoalResolver,
       AuditResolver,
       ProjectionsResolver,
+      PersonalDataAccessResolver,
       TransparencyResolver,
       CertificateProofsResolver,
     ],

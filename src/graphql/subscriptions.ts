@@ -22,7 +22,8 @@ import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { AcreditaError } from '../domain/shared/errors.js';
 import type { TokenVerifier, Viewer } from './auth.js';
-import { createContext } from './context.js';
+import { recordPersonalDataShown } from './apollo-plugins.js';
+import { type GraphQLContext, createContext } from './context.js';
 import type { GraphQLDeps } from './deps.js';
 import { formatError, isInternalError, originalError, requestError } from './errors.js';
 import { checkLimits, type QueryLimits } from './limits.js';
@@ -43,7 +44,7 @@ export interface SubscriptionServerDeps {
   /** Told about every operation started over the socket (for metrics). */
   onOperationStarted?: (operationType: 'query' | 'mutation' | 'subscription') => void;
   /** Last check before an operation runs (the public rate limit): an error refuses it. */
-  admit?: (document: DocumentNode, operationName: string | null | undefined, clientAddress: string | null) => GraphQLError | null;
+  admit?: (document: DocumentNode, operationName: string | null | undefined, caller: { address: string | null; viewer: Viewer | null }) => GraphQLError | null;
 }
 
 export interface SubscriptionCaps {
@@ -156,7 +157,7 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
       const refusal = checkLimits({ schema, document, operationName: payload.operationName, variables, anonymous: !viewers.get(ctx) }, limits) ?? refuseHostileInput(document, variables);
       if (refusal) return [refusal];
       const clientAddress = ctx.extra.request.socket.remoteAddress ?? null;
-      const refused = options.admit?.(document, payload.operationName, clientAddress);
+      const refused = options.admit?.(document, payload.operationName, { address: clientAddress, viewer: viewers.get(ctx) ?? null });
       if (refused) return [refused];
       const operation = getOperationAST(document, payload.operationName);
       if (operation?.operation === 'subscription') {
@@ -181,7 +182,9 @@ export function subscriptionServerOptions(options: SubscriptionServerDeps): Serv
       };
     },
 
-    onNext(_ctx, _id, payload, _args, result) {
+    async onNext(_ctx, _id, payload, args, result) {
+      // Each result that showed a CURP is recorded before it goes out, as over HTTP.
+      await recordPersonalDataShown(args.contextValue as GraphQLContext, payload.operationName ?? null);
       if (!result.errors) return;
       return { ...result, errors: format(result.errors, requestIds.get(payload)) };
     },

@@ -134,13 +134,84 @@ describe.each(await reachableBackends())('hostile tokens and cross-municipality 
       if (answer.errors) expect(codeOf(answer)).toBe('BAD_USER_INPUT');
       else expect(answer.data.servants.edges.every((edge: any) => edge.node.municipality === 'Mexicali')).toBe(true);
     }
-    // Writes on the other municipality's servant: FORBIDDEN, nothing written.
+    // Writes on the other municipality's servant: answered as for one that does not exist, nothing written.
     const before = await head();
-    const change = await ask('mutation($input: ChangeEmploymentInput!) { changeEmployment(input: $input) { position } }', {
-      input: { servantId: tijuana.servantId, position: 'Infiltrado' },
-    });
-    expect(codeOf(change)).toBe('FORBIDDEN');
+    const changeOf = async (servantId: string) => {
+      const answer = await ask('mutation($input: ChangeEmploymentInput!) { changeEmployment(input: $input) { position } }', { input: { servantId, position: 'Infiltrado' } });
+      return { code: codeOf(answer), message: answer.errors?.[0]?.message.replace(servantId, '<id>') };
+    };
+    const unknown = randomUUID();
+    expect(await changeOf(tijuana.servantId)).toEqual(await changeOf(unknown));
+    expect((await changeOf(unknown)).code).toBe('NOT_FOUND');
     expect(await head()).toBe(before);
+  });
+
+  it.skipIf(!available)('answers another municipality\'s servant, certificate or folio exactly as one that does not exist, in every mutation', async () => {
+    const mx = await signToken({ role: 'REGISTRAR', sub: 'reg-mx', ...MEXICALI }, stage.secret);
+    const before = await head();
+    const unknown = randomUUID();
+    const mutations: [string, string, (servantId: string, folio: string) => Record<string, unknown>][] = [
+      ['changeEmployment', 'ChangeEmploymentInput', (servantId) => ({ servantId, department: 'X' })],
+      ['separateServant', 'SeparateServantInput', (servantId) => ({ servantId, reason: 'x' })],
+      ['enrollInTraining', 'EnrollInTrainingInput', (servantId) => ({ servantId, standardCode: STANDARD, provider: 'UTT', modality: 'VIRTUAL' })],
+      ['completeTraining', 'CompleteTrainingInput', (servantId) => ({ servantId, standardCode: STANDARD, hours: 3 })],
+      ['deliverCertificates', 'DeliverCertificatesInput', (_servantId, folio) => ({ folios: [folio], ceremony: 'x' })],
+    ];
+    for (const [name, type, input] of mutations) {
+      const answer = async (servantId: string, folio: string) => {
+        const result = await gql(stage.server.endpoint, `mutation($input: ${type}!) { ${name}(input: $input) { position } }`, { input: input(servantId, folio) }, mx);
+        return { code: codeOf(result), message: result.errors?.[0]?.message.replace(servantId, '<id>').replace(folio, '<folio>') };
+      };
+      const foreign = await answer(tijuana.servantId, tijuana.folio);
+      expect(foreign.code, name).toBe('NOT_FOUND');
+      expect(foreign, name).toEqual(await answer(unknown, 'TOKENS-NONE-1'));
+    }
+    // Registering under a taken id says nothing of whose it is.
+    const taken = await gql(stage.server.endpoint, 'mutation($input: RegisterServantInput!) { registerServant(input: $input) { position } }', {
+      input: { id: tijuana.servantId, curp: fictitiousCurp(79), fullName: 'Ana Sombra', ...MEXICALI, department: 'X', regime: 'BASE', unionized: true },
+    }, mx);
+    expect(codeOf(taken)).toBe('CONFLICT');
+    expect(taken.errors?.[0]?.message).not.toContain(tijuana.servantId);
+    expect(JSON.stringify(taken.errors?.[0]?.extensions)).not.toContain(tijuana.servantId);
+    expect(await head()).toBe(before);
+  });
+
+  it.skipIf(!available)('a commandId replayed by another caller is CONFLICT and reveals nothing; the same caller gets its first result', async () => {
+    const tj = await signToken({ role: 'REGISTRAR', sub: 'reg-tj', ...TIJUANA }, stage.secret);
+    const mx = await signToken({ role: 'REGISTRAR', sub: 'reg-mx', ...MEXICALI }, stage.secret);
+    const register = (token: string, place: typeof TIJUANA | typeof MEXICALI) =>
+      gql(stage.server.endpoint, 'mutation($input: RegisterServantInput!) { registerServant(input: $input) { position servant { id fullName department municipality certifications { stage } } } }', {
+        input: { commandId: 'tokens-replayed-command', curp: fictitiousCurp(80), fullName: 'Rosa Replay Prueba', ...place, department: 'Oficialía Mayor', regime: 'BASE', unionized: true },
+      }, token);
+    const first = must(await register(tj, TIJUANA)).registerServant;
+    const before = await head();
+    expect(must(await register(tj, TIJUANA)).registerServant).toEqual(first);
+    const stolen = await register(mx, MEXICALI);
+    expect(codeOf(stolen)).toBe('CONFLICT');
+    expect(stolen.data).toBeNull();
+    for (const secret of [first.servant.id, 'Rosa', 'Oficialía', 'Tijuana']) expect(stolen.text).not.toContain(secret);
+    expect(await head()).toBe(before);
+  });
+
+  it.skipIf(!available)('servantByCurp: only callers who may see the CURP, limited per caller, each hit in the access record', async () => {
+    const evaluator = await signToken({ role: 'EVALUATOR', sub: evaluatorId }, stage.secret);
+    const auditor = await signToken({ role: 'AUDITOR', sub: 'tokens-auditor' }, stage.secret);
+    const byCurp = (token: string, curps: string[]) =>
+      gql(stage.server.endpoint, `query CurpCheck { ${curps.map((curp, i) => `c${i}: servantByCurp(curp: "${curp}") { id curp }`).join(' ')} }`, {}, token);
+    expect(codeOf(await byCurp(evaluator, [tijuana.curp]))).toBe('FORBIDDEN');
+    // Twenty look-ups in one request go past the burst (10): refused whole, nothing answered.
+    const many = await byCurp(auditor, Array.from({ length: 20 }, (_, i) => fictitiousCurp(5_000 + i)));
+    expect({ status: many.status, code: codeOf(many) }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    const hit = await gql(stage.server.endpoint, 'query CurpHit($curp: String!) { servantByCurp(curp: $curp) { id } }', { curp: tijuana.curp }, stage.adminToken);
+    expect(must(hit).servantByCurp.id).toBe(tijuana.servantId);
+    const requestId = hit.headers.get('x-request-id');
+    const record = must(
+      await gql(stage.server.endpoint, 'query($id: ID) { personalDataAccess(servantId: $id, first: 5) { edges { node { actor role servantId operation requestId at } } } }', { id: tijuana.servantId }, auditor),
+    ).personalDataAccess.edges.map((edge: any) => edge.node);
+    expect(record[0]).toMatchObject({ actor: 'reliability-admin', role: 'ADMIN', servantId: tijuana.servantId, operation: 'CurpHit', requestId });
+    // Anyone else may not read the record.
+    const registrar = await signToken({ role: 'REGISTRAR', sub: 'reg-tj', ...TIJUANA }, stage.secret);
+    expect(codeOf(await gql(stage.server.endpoint, '{ personalDataAccess { edges { cursor } } }', {}, registrar))).toBe('FORBIDDEN');
   });
 
   it.skipIf(!available)('a REGISTRAR of Mexicali subscribed to certificates never hears of Tijuana ones', async () => {

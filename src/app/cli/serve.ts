@@ -1,5 +1,6 @@
 import { systemClock } from '../../graphql/deps.js';
 import { startCheckpointKeeper } from '../../transparency/keeper.js';
+import { adoptLegacyCheckpoints } from '../../transparency/legacy.js';
 import { credentialServiceFor } from '../../credentials/setup.js';
 import type { Application } from '../application.js';
 import { startHttpServer } from '../http-server.js';
@@ -14,7 +15,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
   const { config, logger } = runtime;
   const credentials = await credentialServiceFor(config.credentials, config.masterKey, app, systemClock);
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
     host: config.host,
     port: config.port,
     jwtSecret: config.jwtSecret,
@@ -24,12 +25,15 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
     maxCost: config.maxQueryCost,
     maxAnonymousCost: config.maxAnonymousQueryCost,
     publicRateLimit: config.publicRateLimit,
+    curpLookupRateLimit: config.curpLookupRateLimit,
     responseCacheBytes: config.responseCacheBytes,
     subscriptionCaps: config.subscriptionCaps,
     health: () => app.healthy(),
   });
   // Signs a checkpoint when the log has grown, at most every few seconds.
-  const keeper = startCheckpointKeeper(app.transparency, logger);
+  const keeper = startCheckpointKeeper(app.transparency, logger, {
+    adoptLegacy: () => adoptLegacyCheckpoints(app.store, app.transparency, config.masterKey),
+  });
   // Every serving process queues and sends webhook deliveries; they share the work (docs/notifications.md).
   await app.webhooks.startDispatching();
   logger.info({ url: server.url }, 'listening');

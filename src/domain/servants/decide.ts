@@ -38,7 +38,8 @@ export function decide(command: ServantCommand, state: ServantState, deps?: Serv
         regime: requireOneOf(data.regime, EMPLOYMENT_REGIMES, 'regime'),
         unionized: requireBoolean(data.unionized, 'unionized'),
       };
-      if (state.exists) throw new ConflictError(`Servant ${servantId} is already registered`, { servantId });
+      // The same words whoever holds the id, so a caller learns nothing of another municipality's servant.
+      if (state.exists) throw new ConflictError('This servant id is already taken; leave id out to get a new one');
       if (!deps) throw new Error('RegisterServant needs deps.seal');
       return [{ type: 'ServantRegistered', data: { servantId, personalData: deps.seal(personal), ...employment } }];
     }

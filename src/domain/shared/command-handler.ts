@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { CURRENT_SCHEMA_VERSION, upcast } from '../upcasting.js';
 import type { DomainEventType } from '../events.js';
 import type { Decider } from './decider.js';
-import { WrongExpectedVersionError } from './errors.js';
+import { ConflictError, WrongExpectedVersionError } from './errors.js';
 import type { CommandContext, Event } from './event.js';
 import type { EventStreams, StoredStreamEvent, StreamEvent } from './event-streams.js';
 import { derivedUuid } from './ids.js';
@@ -166,7 +166,7 @@ export class CommandHandler {
     trustKept = true,
   ): Promise<(StreamRead<State, Deps> & { deps: Deps }) | null> {
     const read = await this.read(request, trustKept);
-    if (request.context.commandId && findCommand(read.loaded.events, request.context.commandId)) return null;
+    if (earlierCommand(read.loaded.events, request.context)) return null;
     const deps = 'deps' in read ? (read.deps as Deps) : await this.depsOf(request, read.loaded.state);
     try {
       request.decider.decide(request.command, read.loaded.state, deps);
@@ -190,7 +190,7 @@ export class CommandHandler {
         trustKept = false;
         return attempt < this.maxAttempts;
       };
-      const earlier = context.commandId ? findCommand(loaded.events, context.commandId) : undefined;
+      const earlier = earlierCommand(loaded.events, context);
       if (earlier) return { position: earlier.position, version: earlier.revision + 1, state: loaded.state, replayed: true };
       if (expectedVersion != null && expectedVersion !== loaded.version) {
         if (read.cached && again()) continue;
@@ -359,8 +359,18 @@ export class CommandHandler {
 
 const versionOf = (loaded: LoadedStream<unknown>): number | 'no_stream' => (loaded.version === 0 ? 'no_stream' : loaded.version);
 
-function findCommand(events: readonly StoredStreamEvent[], commandId: string): StoredStreamEvent | undefined {
-  return events.findLast((event) => event.metadata.commandId === commandId);
+/**
+ * The event an earlier run of this command recorded, if any. Idempotency is the
+ * caller's own: the same commandId from another actor is CONFLICT and tells
+ * nothing of the first command (api.md, "Consistency").
+ */
+function earlierCommand(events: readonly StoredStreamEvent[], context: CommandContext): StoredStreamEvent | undefined {
+  if (!context.commandId) return undefined;
+  const earlier = events.findLast((event) => event.metadata.commandId === context.commandId);
+  if (earlier && earlier.metadata.actor !== context.actor) {
+    throw new ConflictError('This commandId was already used by another caller; send a new one');
+  }
+  return earlier;
 }
 
 /** Wraps domain events with metadata; ids derive from the commandId so a repeat appends nothing. */

@@ -10,7 +10,8 @@ import {
 } from 'type-graphql';
 import { parseFolio } from '../../domain/shared/validation.js';
 import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
-import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, inScope } from '../auth.js';
+import { NotFoundError } from '../../domain/shared/errors.js';
+import { ADMINS, ANY_ROLE, REGISTRARS, inScope } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
@@ -77,12 +78,13 @@ export class CertificateResolver {
     @Ctx() context: GraphQLContext,
   ): Promise<DeliveryPayload> {
     if (context.viewer?.role === 'REGISTRAR') {
-      // Unknown folios are left to the Office (NOT_FOUND); known ones must be in the registrar's municipality.
-      const known = await context.loaders.certificates.loadMany(input.folios.map((folio) => parseFolio(folio)));
-      for (const certificate of known) {
+      // Unknown folios are left to the Office (NOT_FOUND); another municipality's read exactly the same.
+      const folios = input.folios.map((folio) => parseFolio(folio));
+      const known = await context.loaders.certificates.loadMany(folios);
+      known.forEach((certificate, i) => {
         if (certificate instanceof Error) throw certificate;
-        if (certificate) assertInScope(context.viewer, certificate);
-      }
+        if (certificate && !inScope(context.viewer, certificate)) throw new NotFoundError(`Certificate ${folios[i]} does not exist`);
+      });
     }
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.deliverCertificates(command, ctx));
     const certificates = await Promise.all(

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseCurp, requireId } from '../../domain/shared/validation.js';
 import type { CertificationView, ServantFilter as ServantFilterView, ServantView } from '../../projections/read-model.js';
-import { ADMINS, ANY_ROLE, REGISTRARS, assertInScope, maySeeCurp, requireViewer, type Viewer } from '../auth.js';
+import { ADMINS, ANY_ROLE, CURP_READERS, REGISTRARS, assertInScope, maySeeCurp, requireViewer, type Viewer } from '../auth.js';
 import { Certification } from '../certifications/certification.type.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
@@ -41,11 +41,14 @@ export class ServantResolver {
     return visibleServant(context, await context.loaders.servants.load(requireId(id, 'id')));
   }
 
-  @Authorized(ANY_ROLE)
+  /** Only callers who may see the CURP may test one: an answer confirms it (api.md); each hit is recorded. */
+  @Authorized(CURP_READERS)
   @Query(() => Servant, { nullable: true })
   async servantByCurp(@Arg('curp', () => String) curp: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
     const digest = context.deps.vault.curpDigest(parseCurp(curp));
-    return visibleServant(context, await context.deps.readModel.servantByCurpDigest(digest));
+    const servant = visibleServant(context, await context.deps.readModel.servantByCurpDigest(digest));
+    if (servant) context.personalDataShown.add(servant.id);
+    return servant;
   }
 
   @Authorized(ANY_ROLE)
@@ -71,8 +74,10 @@ export class ServantResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'CURP. Null for callers who may not see personal data.' })
-  curp(@Root() servant: ServantView, @Ctx() { viewer }: GraphQLContext): string | null {
-    return maySeeCurp(viewer, servant) ? servant.curp : null;
+  curp(@Root() servant: ServantView, @Ctx() context: GraphQLContext): string | null {
+    if (!maySeeCurp(context.viewer, servant) || servant.curp === null) return null;
+    context.personalDataShown.add(servant.id);
+    return servant.curp;
   }
 
   @FieldResolver(() => [Certification])

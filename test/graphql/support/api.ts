@@ -76,6 +76,7 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     clock: options.clock ?? systemClock,
     logger,
     transparency: app.transparency,
+    accessRecord: app.accessRecord,
   };
   const server = await startHttpServer({
     deps,
