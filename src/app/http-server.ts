@@ -227,7 +227,10 @@ async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestI
     await writeGraphQLResponse(res, response);
   } catch (error) {
     if (!(error instanceof HttpRefusal)) throw error;
-    h.metrics.observeRequest('unknown', 'error', Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    h.metrics.observeRequest('unknown', 'error', seconds);
+    // The same line a request that reached GraphQL gets (apollo-plugins.ts requestLogPlugin): who is unknown yet.
+    h.options.logger.info({ requestId, operation: null, role: null, sub: null, status: error.status, durationMs: seconds * 1e3, cost: null, refused: error.code }, 'graphql request');
     if (error.closeConnection) res.setHeader('connection', 'close');
     sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
   }

@@ -1,15 +1,16 @@
 /**
  * Re-hashes stored events and walks each stream's chain and (SQL backends) the
  * global chain over the whole log, then holds the log against its head record
- * and every signed checkpoint, so an auditor learns whether anything was
- * changed, removed (including the newest events of a stream or of the whole
- * log) or reordered after it was recorded. Streams through the log in batches;
- * keeps only each stream's last link.
+ * (and the legacy checkpoints of databases from before the transparency log),
+ * so an auditor learns whether anything was changed, removed (including the
+ * newest events of a stream or of the whole log) or reordered after it was
+ * recorded, by someone who did not recompute the chains. Someone who did is
+ * caught by the transparency log's signed checkpoints (src/transparency/audit.ts).
+ * Streams through the log in batches; keeps only each stream's last link.
  */
-import type { CheckpointSigner } from './checkpoints.js';
 import { eventHash, globalChainHash } from './hashing.js';
 import { readLogUpTo } from './log-reader.js';
-import type { EventStore, LogCheckpoint, RecordedEvent } from './types.js';
+import type { EventStore, RecordedEvent } from './types.js';
 
 export interface IntegrityReport {
   ok: boolean;
@@ -19,7 +20,7 @@ export interface IntegrityReport {
   /** Global position where the log breaks (the event named above, or where the log should have gone on). */
   brokenPosition: bigint | null;
   reason: string | null;
-  /** Head record and checkpoints the log was held against (whole-log checks only). */
+  /** Head record and legacy checkpoints the log was held against (whole-log checks only). */
   checkedCheckpoints: number;
 }
 
@@ -28,10 +29,6 @@ export interface VerifyIntegrityOptions {
   streamId?: string;
   /** Called after each batch with the number of events checked so far. */
   onProgress?: (checked: number) => void;
-  /** Checks the signature of every checkpoint (one forged or altered in the database is reported). */
-  signer?: CheckpointSigner;
-  /** Checkpoints an auditor kept outside the system, held against the log like the stored ones. */
-  checkpoints?: LogCheckpoint[];
 }
 
 const BATCH_SIZE = 1_000;
@@ -71,7 +68,7 @@ export async function verifyIntegrity(store: EventStore, options: VerifyIntegrit
       }
     } else {
       // Read before the head position: neither can then be ahead of the log we walk.
-      const expectations = await expectationsOf(store, options);
+      const expectations = await expectationsOf(store);
       checkedCheckpoints = expectations.length;
       const head = await store.headPosition();
       const walk = new ChainWalk(store.logHead !== undefined, expectations);
@@ -99,26 +96,19 @@ export async function verifyIntegrity(store: EventStore, options: VerifyIntegrit
   return { ok: true, checkedEvents, brokenStreamId: null, brokenRevision: null, brokenPosition: null, reason: null, checkedCheckpoints };
 }
 
-/** The head record and every checkpoint (stored, then the auditor's), signatures checked when a signer is given. */
-async function expectationsOf(store: EventStore, options: VerifyIntegrityOptions): Promise<Expectation[]> {
+/**
+ * The head record and every legacy checkpoint a database from before the
+ * transparency log still holds (HMAC-signed; their signatures are checked, and
+ * they are re-signed as C2SP checkpoints, by src/transparency/legacy.ts).
+ */
+async function expectationsOf(store: EventStore): Promise<Expectation[]> {
   const expectations: Expectation[] = [];
   if (store.logHead) {
     const head = await store.logHead();
     if (head.position > 0n) expectations.push({ ...head, what: "The store's head record" });
   }
-  const stored = (await store.readCheckpoints?.()) ?? [];
-  const sources = [
-    ...stored.map((checkpoint) => ({ checkpoint, where: 'stored' })),
-    ...(options.checkpoints ?? []).map((checkpoint) => ({ checkpoint, where: "the auditor's" })),
-  ];
-  for (const { checkpoint, where } of sources) {
-    const what = `The checkpoint signed at ${checkpoint.signedAt} (${where})`;
-    if (options.signer && !options.signer.isGenuine(checkpoint)) {
-      throw new Broken(
-        `${what} does not carry a valid signature: it was forged or altered, or MASTER_KEY is not the one that signed it.`,
-        checkpoint.position,
-      );
-    }
+  for (const checkpoint of (await store.readCheckpoints?.()) ?? []) {
+    const what = `The legacy checkpoint signed at ${checkpoint.signedAt}`;
     if (checkpoint.position > 0n) expectations.push({ position: checkpoint.position, globalHash: checkpoint.globalHash, what });
   }
   return expectations;

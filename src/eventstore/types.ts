@@ -116,7 +116,11 @@ export interface LogHead {
   globalHash: string;
 }
 
-/** A log head signed with a key derived from MASTER_KEY, kept in the store and by auditors outside it. */
+/**
+ * Legacy: a log head signed with an HMAC keyed from MASTER_KEY, as databases from
+ * before the transparency log keep them (read-only now; src/transparency/legacy.ts
+ * re-signs the genuine ones as C2SP checkpoints).
+ */
 export interface LogCheckpoint extends LogHead {
   /** ISO-8601 time it was signed. */
   signedAt: string;
@@ -179,9 +183,9 @@ export interface EventStore {
   readAudit?(filter: AuditFilter, page: AuditPage): Promise<RecordedEvent[]>;
   /** SQL backends: the head record of the global chain (updated by every append). */
   logHead?(): Promise<LogHead>;
-  /** SQL backends: keep a signed checkpoint in the log_checkpoints table. */
+  /** SQL backends: keep a legacy checkpoint in the log_checkpoints table (tests of the migration only). */
   saveCheckpoint?(checkpoint: LogCheckpoint): Promise<void>;
-  /** SQL backends: every stored checkpoint, oldest first. */
+  /** SQL backends: every legacy checkpoint stored, oldest first. */
   readCheckpoints?(): Promise<LogCheckpoint[]>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  * same way. A tree that no longer extends the last checkpoint is never signed:
  * that is logged as an error, every time it is seen.
  */
+import type { LegacyAdoption } from './legacy.js';
 import type { TransparencyLog } from './log.js';
 
 export interface KeeperLogger {
@@ -18,12 +19,26 @@ export interface CheckpointKeeper {
   stop(): Promise<void>;
 }
 
-export function startCheckpointKeeper(log: TransparencyLog, logger: KeeperLogger, intervalMs = 5_000): CheckpointKeeper {
+export interface KeeperOptions {
+  intervalMs?: number;
+  /** Re-signs a database's legacy HMAC checkpoints (legacy.ts); called each tick until none is pending. */
+  adoptLegacy?: () => Promise<LegacyAdoption>;
+}
+
+export function startCheckpointKeeper(log: TransparencyLog, logger: KeeperLogger, options: KeeperOptions = {}): CheckpointKeeper {
+  const intervalMs = options.intervalMs ?? 5_000;
+  let adoptLegacy = options.adoptLegacy;
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = (): Promise<void> => {
     running ??= (async () => {
       try {
+        if (adoptLegacy) {
+          const adoption = await adoptLegacy();
+          if (adoption.adopted.length > 0) logger.info({ treeSizes: adoption.adopted }, 'Re-signed legacy checkpoints as C2SP checkpoints');
+          for (const reason of adoption.refused) logger.error({ reason }, 'A legacy checkpoint was not re-signed');
+          if (adoption.pending === 0) adoptLegacy = undefined;
+        }
         const [head, latest] = await Promise.all([log.treeHead(), log.latestCheckpoint()]);
         if (latest && head.size <= latest.size) return;
         const signed = await log.signCheckpoint();

@@ -121,15 +121,33 @@ export class TransparencyLog {
       const recomputed = await this.rootAt(latest.size);
       if (!recomputed.equals(latest.root) || proof === null) throw new TreeDivergedError(latest.size);
     }
-    const body = formatCheckpointBody({ origin: this.origin, size: head.size, root: head.root });
-    const checkpoint: StoredCheckpoint = {
-      size: head.size,
-      root: head.root,
-      note: formatNote({ text: body, signatures: [this.signer.sign(body)] }),
-      signedAt: this.now().toISOString(),
-    };
+    return this.keep(head.size, head.root);
+  }
+
+  /** Signs the checkpoint of `size` and `root` and keeps it (the first one kept at a size stays). */
+  private async keep(size: number, root: Buffer): Promise<StoredCheckpoint> {
+    const body = formatCheckpointBody({ origin: this.origin, size, root });
+    const checkpoint: StoredCheckpoint = { size, root, note: formatNote({ text: body, signatures: [this.signer.sign(body)] }), signedAt: this.now().toISOString() };
     await inWriteTransaction(this.writeDb, this.writeLock, (trx) => saveCheckpoint(trx, checkpoint));
-    return (await checkpointOfSize(this.db, head.size)) ?? checkpoint;
+    return (await checkpointOfSize(this.db, size)) ?? checkpoint;
+  }
+
+  /**
+   * Signs the tree's first `size` leaves (a prefix of the tree it holds) and
+   * keeps it, unless a checkpoint of that size is kept already; for re-signing
+   * legacy checkpoints at the points in history they were made (legacy.ts).
+   */
+  async signAt(size: number): Promise<StoredCheckpoint> {
+    const kept = await checkpointOfSize(this.db, size);
+    if (kept) return kept;
+    const head = await this.treeHead();
+    if (size > head.size) throw new NotInLogError(`The tree holds ${head.size} leaves, not ${size}`);
+    return this.keep(size, await this.rootAt(size));
+  }
+
+  /** The leaf index of the event at `position`, or null when the tree has not taken it. */
+  leafIndexOf(position: bigint): Promise<number | null> {
+    return leafIndexOf(this.db, position);
   }
 
   /** The checkpoint of `size`, or the latest when size is undefined; NotInLogError when none was signed at that size. */

@@ -2,11 +2,11 @@
  * Tamper evidence on SQLite and PostgreSQL: changed data, a deleted middle
  * event, a deleted newest event of a stream, reordered events, a truncated log
  * tail, a chain rewritten by someone holding the database, and the in-place
- * upgrade of a log written before the global chain.
+ * upgrade of a log written before the global chain. What no chain can see (a
+ * rewrite with every hash recomputed) the transparency log's signed
+ * checkpoints catch: test/transparency/log.test.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointSigner, createCheckpoint, formatCheckpoint, parseCheckpoints } from '../../src/eventstore/checkpoints.js';
 import { eventHash, globalChainHash } from '../../src/eventstore/hashing.js';
 import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
@@ -20,7 +20,6 @@ const backends: SqlBackend[] = probe === null ? ['sqlite'] : ['sqlite', 'postgre
 
 describe.each(backends)('tamper evidence (%s)', (backend) => {
   let kit: TamperKit;
-  const signer = new CheckpointSigner(randomBytes(32));
 
   beforeEach(async () => {
     kit = (await openTamperKit(backend))!;
@@ -34,8 +33,7 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
 
   const all = async (): Promise<RecordedEvent[]> => kit.store.readAll({ limit: 100 });
 
-  it('an untouched log verifies, global chain, head record and checkpoint included', async () => {
-    await createCheckpoint(kit.store, signer);
+  it('an untouched log verifies, global chain and head record included', async () => {
     const events = await all();
     expect(events.map((event) => event.position)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
     let globalHash = '';
@@ -44,14 +42,14 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
       expect(event.globalHash).toBe(globalHash);
     }
     expect(await kit.store.logHead()).toEqual({ position: 8n, globalHash });
-    expect(await verifyIntegrity(kit.store, { signer })).toEqual({
+    expect(await verifyIntegrity(kit.store)).toEqual({
       ok: true,
       checkedEvents: 8,
       brokenStreamId: null,
       brokenRevision: null,
       brokenPosition: null,
       reason: null,
-      checkedCheckpoints: 2,
+      checkedCheckpoints: 1,
     });
   });
 
@@ -109,30 +107,27 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
       );
     });
 
-    it('with the head record rewritten too: seen against a stored signed checkpoint, not by any chain', async () => {
-      const checkpoint = await createCheckpoint(kit.store, signer);
+    it('with the head record rewritten too: no chain sees it (the signed checkpoints of test/transparency do)', async () => {
       await truncate();
       await coverTracks();
-      const report = await verifyIntegrity(kit.store, { signer });
-      expect(report).toMatchObject({ ok: false, brokenPosition: 8n });
-      expect(report.reason).toBe(
-        `The checkpoint signed at ${checkpoint.signedAt} (stored) says the log reached position 8, but it ends at position 6: the newest events of the log were deleted (tail truncation).`,
-      );
+      expect(await verifyIntegrity(kit.store)).toMatchObject({ ok: true, checkedEvents: 6 });
     });
 
-    it('with the stored checkpoints deleted too: seen only against the line an auditor kept outside', async () => {
-      const kept = formatCheckpoint(await createCheckpoint(kit.store, signer));
+    it('a legacy HMAC checkpoint a database from before the transparency log still holds is held against the log', async () => {
+      await kit.sql(`insert into {log_checkpoints} (position, global_hash, signed_at, signature) values (8, $1, $2, $3)`, [
+        (await kit.store.logHead()).globalHash,
+        '2026-01-01T00:00:00.000Z',
+        '0'.repeat(64),
+      ]);
       await truncate();
       await coverTracks();
-      await kit.sql(`delete from {log_checkpoints}`);
-      expect(await verifyIntegrity(kit.store, { signer })).toMatchObject({ ok: true, checkedEvents: 6 });
-      const report = await verifyIntegrity(kit.store, { signer, checkpoints: parseCheckpoints(kept) });
+      const report = await verifyIntegrity(kit.store);
       expect(report).toMatchObject({ ok: false, brokenPosition: 8n });
-      expect(report.reason).toMatch(/\(the auditor's\) says the log reached position 8, but it ends at position 6/);
+      expect(report.reason).toMatch(/The legacy checkpoint signed at 2026-01-01T00:00:00.000Z says the log reached position 8, but it ends at position 6/);
     });
   });
 
-  describe('a chain rewritten by someone holding the database but not MASTER_KEY', () => {
+  describe('a chain rewritten by someone holding the database', () => {
     /** Changes certification-a revision 1 and recomputes every hash after it, as an attacker with SQL access can. */
     async function rewrite(): Promise<void> {
       const events = await all();
@@ -155,27 +150,9 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
       await kit.sql(`update {log_head} set global_hash = $1`, [globalHash]);
     }
 
-    it('passes every chain, and is seen against a checkpoint signed before', async () => {
-      const checkpoint = await createCheckpoint(kit.store, signer);
+    it('passes every chain (the signed checkpoints of test/transparency catch it)', async () => {
       await rewrite();
-      await kit.sql(`delete from {log_checkpoints}`);
       expect(await verifyIntegrity(kit.store)).toMatchObject({ ok: true, checkedEvents: 8 });
-      const report = await verifyIntegrity(kit.store, { signer, checkpoints: [checkpoint] });
-      expect(report).toMatchObject({ ok: false, brokenStreamId: 'servant-c', brokenRevision: 1, brokenPosition: 8n });
-      expect(report.reason).toMatch(/says the log had global hash [0-9a-f]{12}… at this position; it now has [0-9a-f]{12}…: the log was rewritten up to here/);
-    });
-
-    it('cannot forge a checkpoint to match: a signature made without MASTER_KEY is refused', async () => {
-      await createCheckpoint(kit.store, signer);
-      await rewrite();
-      const head = await kit.store.logHead();
-      await kit.sql(`update {log_checkpoints} set global_hash = $1`, [head.globalHash]);
-      const report = await verifyIntegrity(kit.store, { signer });
-      expect(report).toMatchObject({ ok: false, brokenPosition: 8n, checkedEvents: 0 });
-      expect(report.reason).toMatch(/\(stored\) does not carry a valid signature: it was forged or altered/);
-      await kit.sql(`delete from {log_checkpoints}`);
-      await kit.store.saveCheckpoint(new CheckpointSigner(randomBytes(32)).sign(head));
-      expect((await verifyIntegrity(kit.store, { signer })).reason).toMatch(/does not carry a valid signature/);
     });
   });
 
@@ -201,19 +178,5 @@ describe.each(backends)('tamper evidence (%s)', (backend) => {
     await store.append('servant-d', numberedEvents(1));
     const report = await verifyIntegrity(store);
     expect(report).toMatchObject({ ok: true, checkedEvents: 21 });
-  });
-});
-
-describe('checkpoint lines', () => {
-  it('print on one line, read back, and hold only for the MASTER_KEY that signed them', () => {
-    const signer = new CheckpointSigner(randomBytes(32));
-    const checkpoint = signer.sign({ position: 410n, globalHash: 'ab'.repeat(32) }, new Date('2018-09-18T17:00:00.000Z'));
-    const line = formatCheckpoint(checkpoint);
-    expect(line).toMatch(/^acredita-checkpoint v1 position=410 globalHash=(ab){32} signedAt=2018-09-18T17:00:00.000Z hmac=[0-9a-f]{64}$/);
-    expect(parseCheckpoints(`# kept by the auditor\n\n${line}\n`)).toEqual([checkpoint]);
-    expect(signer.isGenuine(checkpoint)).toBe(true);
-    expect(signer.isGenuine({ ...checkpoint, position: 411n })).toBe(false);
-    expect(new CheckpointSigner(randomBytes(32)).isGenuine(checkpoint)).toBe(false);
-    expect(() => parseCheckpoints(`${line}\nposition=5`)).toThrow(/Line 2 is not a checkpoint line/);
   });
 });

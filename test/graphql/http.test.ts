@@ -259,6 +259,24 @@ describe('bad requests: the documented code, never a 500, nothing written', () =
     }
   });
 
+  it('logs one line per request, refusals included: who, what, how it ended, its cost; never the variables', async () => {
+    const secret = 'Ana Secreta Ruiz';
+    const variables = { input: { curp: nextCurp(), fullName: secret, ...TIJUANA, department: 'D', regime: 'BASE', unionized: true } };
+    const ok = await post(JSON.stringify({ query: `mutation Register($input: RegisterServantInput!) { registerServant(input: $input) { position } }`, variables }), {
+      authorization: `Bearer ${admin}`,
+      'x-request-id': 'req-log-1',
+    });
+    expect(ok.status).toBe(200);
+    const refused = await post('{"query": "{ standards { code } }"', { 'x-request-id': 'req-log-2' });
+    expect(refused.status).toBe(400);
+    const line = (id: string) => api.logs.find((entry) => entry.requestId === id && entry.msg === 'graphql request');
+    expect(line('req-log-1')).toMatchObject({ level: 30, operation: 'Register', role: 'ADMIN', sub: 'test-admin', status: 200, errors: 0 });
+    expect(line('req-log-1')?.cost).toBeGreaterThan(0);
+    expect(line('req-log-1')?.durationMs).toBeGreaterThan(0);
+    expect(line('req-log-2')).toMatchObject({ status: 400, refused: 'BAD_REQUEST', role: null });
+    expect(JSON.stringify(api.logs)).not.toContain(secret);
+  });
+
   it('masks unexpected errors and logs them with the request id', async () => {
     const broken = (await startTestApi('sqlite', { readModel: failing('standards', new Error('disk I/O error at /var/secret.db')) }))!;
     try {

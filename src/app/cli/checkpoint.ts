@@ -11,6 +11,7 @@ import type { EventStore } from '../../eventstore/types.js';
 import { checkLogExtends, readSavedCheckpoints, splitNotes } from '../../transparency/audit.js';
 import type { TreeHead } from '../../transparency/checkpoint.js';
 import { TransparencyInputError } from '../../transparency/errors.js';
+import { adoptLegacyCheckpoints } from '../../transparency/legacy.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../transparency/note.js';
 import { progressBar } from './progress.js';
 import { CliError, EXIT, type Runtime, withApplication } from './runtime.js';
@@ -63,6 +64,9 @@ export async function checkpoint(runtime: Runtime, options: { key?: boolean; new
   }
   await withApplication(runtime, { project: true }, async (app) => {
     await app.readModel.waitFor(await app.store.headPosition(), 120_000);
+    const legacy = await adoptLegacyCheckpoints(app.store, app.transparency, runtime.config.masterKey);
+    if (legacy.adopted.length > 0) process.stderr.write(`Re-signed ${legacy.adopted.length} legacy checkpoint(s) as C2SP checkpoints (tree sizes ${legacy.adopted.join(', ')}).\n`);
+    for (const reason of legacy.refused) process.stderr.write(`Not re-signed: ${reason}.\n`);
     const signed = await app.transparency.signCheckpoint();
     process.stderr.write(`Checkpoint of tree size ${signed.size}; keep it outside the system and pass it back with acredita verify --checkpoint FILE:\n`);
     process.stdout.write(signed.note);
