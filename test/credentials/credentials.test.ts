@@ -13,6 +13,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { importJWK, jwtVerify, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialService } from '../../src/credentials/setup.js';
+import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { M } from '../graphql/support/documents.js';
 import { BACKENDS } from '../graphql/support/api.js';
 import { must } from '../graphql/support/scenario.js';
@@ -251,5 +252,25 @@ describe.each(BACKENDS)('credentials on %s', (backend) => {
     expect(html).toContain('Vigente');
     const admin = must(await api.gql(CERTIFICATE_CREDENTIAL, { folio: erasedFolio }, await api.token('ADMIN')));
     expect(admin.certificate.credential).toBeNull();
+  });
+
+  it('a rebuild of credential_status, in batches of 2 events, gives every certificate the index and every credential the bytes it had', async (ctx) => {
+    if (!api) return ctx.skip();
+    const folios = [folio, `UTT-${backend}-EC0105-2018-0002`];
+    const served = async () => Promise.all(folios.map(async (f) => (await getJson(`${api.origin}/credentials/${f}`)).body));
+    const before = await served();
+    const listBefore = (await getJson(`${api.origin}/credentials/status/0`)).body.credentialSubject.encodedList;
+    const result = await rebuildProjections({
+      store: api.app.store,
+      db: api.app.projectionDb,
+      dialect: backend,
+      projections: api.app.projections,
+      names: ['credential_status'],
+      writeLock: api.app.writeLock,
+      batchSize: 2,
+    });
+    expect(result.projections).toEqual(['credential_status']);
+    expect(await served()).toEqual(before);
+    expect((await getJson(`${api.origin}/credentials/status/0`)).body.credentialSubject.encodedList).toBe(listBefore);
   });
 });
