@@ -62,7 +62,9 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.bigInt().map((n) => n.toString()),
   fc.constantFrom(null, true, false, [], {}, [[[]]], { $gt: '' }, { __proto__: { admin: true } }),
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom('x'.repeat(70_000), 'Ñ'.repeat(5_000), '\u202e'.repeat(100), '😀'.repeat(1_000)),
+  fc.constantFrom('x'.repeat(70_000), 'a'.repeat(480_000), 'Ñ'.repeat(5_000), '\u202e'.repeat(100), '😀'.repeat(1_000)),
+  // Positions and counts past 64 bits, as strings (cursors) and as numbers.
+  fc.constantFrom('18446744073709551616', '9'.repeat(30), '-1', '0x10', 2 ** 64, -(2 ** 63)),
 );
 
 /** The request arbitrary: a seed for the structure plus sixteen hostile values to draw from. */
@@ -307,6 +309,13 @@ export class HostileDocuments {
       () => ({ kind: 'graphql', mutations: 0, body: { query: 'subscription { certificateIssued { folio } }' } }),
       () => ({ kind: 'raw', mutations: 0, body: `{"query": "{ standards { code } }"${r.pick(['', ',', '}}', ', "variables": {'])}` }),
       () => ({ kind: 'raw', mutations: 0, body: '\u0000\u0001\u0002' }),
+      // Variables nested far deeper than any input type, used or not: sent raw, since JSON.stringify would overflow first.
+      () => {
+        const depth = r.pick([100, 10_000, 400_000]);
+        const nested = r.chance(0.5) ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+        const query = r.chance(0.5) ? '{ standards { code } }' : 'query($filter: ServantFilter) { servants(filter: $filter) { totalCount } }';
+        return { kind: 'raw', mutations: 0, body: `{"query": ${JSON.stringify(query)}, "variables": {"x": ${nested}, "filter": ${nested}}}` };
+      },
     ];
     return r.pick(options)();
   }
