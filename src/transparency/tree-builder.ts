@@ -7,7 +7,7 @@
  */
 import { EMPTY_ROOT, HASH_BYTES } from './hashing.js';
 import { rangeHash } from './merkle.js';
-import { hashUp, nodeFromTiles, TILE_WIDTH, tileKey, type TileId } from './tiles.js';
+import { hashUp, nodeFromTiles, TILE_WIDTH, type TileId } from './tiles.js';
 
 /** A tile as stored: concatenated hashes. */
 export interface StoredTile extends TileId {
@@ -18,8 +18,10 @@ export class TreeBuilder {
   private treeSize: number;
   /** Entries of the partial tile per level (index = level). */
   private readonly edge: Buffer[][];
-  /** Tiles changed since the last takeChanges(), by key. */
-  private changed = new Map<string, StoredTile>();
+  /** Tiles completed since the last takeChanges(). */
+  private completed: StoredTile[] = [];
+  /** Levels whose partial tile changed since then (written as they stand when taken). */
+  private dirty = new Set<number>();
 
   /** `edgeTiles`: the tree's partial tiles as stored (at most one per level), for a tree of `size` leaves. */
   constructor(size: number, edgeTiles: readonly StoredTile[]) {
@@ -45,36 +47,42 @@ export class TreeBuilder {
     for (let level = 0; ; level++) {
       const entries = (this.edge[level] ??= []);
       entries.push(entry);
-      const index = Math.floor(this.treeSize / TILE_WIDTH ** (level + 1));
       if (entries.length < TILE_WIDTH) {
-        this.changed.set(tileKey(level, index), { level, index, hashes: Buffer.concat(entries) });
+        this.dirty.add(level);
         break;
       }
+      // Complete: kept as a full tile, its root goes up a level.
       const full = Buffer.concat(entries);
-      this.changed.set(tileKey(level, index), { level, index, hashes: full });
+      this.completed.push({ level, index: Math.floor(this.treeSize / TILE_WIDTH ** (level + 1)), hashes: full });
       this.edge[level] = [];
+      this.dirty.delete(level);
       entry = hashUp(full, 0, TILE_WIDTH);
     }
     this.treeSize += 1;
   }
 
-  /** The tiles written since the last call: completed tiles and the edge as it now stands. */
+  /** The tiles to write since the last call: those completed, and the partial ones as they now stand. */
   takeChanges(): StoredTile[] {
-    // A partial tile recorded at an earlier width is replaced by its latest width (same key).
-    const changes = [...this.changed.values()];
-    this.changed = new Map();
+    const changes = this.completed;
+    for (const level of this.dirty) {
+      changes.push({ level, index: Math.floor(this.treeSize / TILE_WIDTH ** (level + 1)), hashes: Buffer.concat(this.edge[level]) });
+    }
+    this.completed = [];
+    this.dirty = new Set();
     return changes;
   }
 
   root(): Buffer {
     if (this.treeSize === 0) return EMPTY_ROOT;
-    return rangeHash({ start: 0, end: this.treeSize }, (node) => nodeFromTiles(node, (level, index) => this.edgeTile(level, index)));
-  }
-
-  private edgeTile(level: number, index: number): Buffer | undefined {
-    if (index !== Math.floor(this.treeSize / TILE_WIDTH ** (level + 1))) return undefined;
-    const entries = this.edge[level];
-    return entries && entries.length > 0 ? Buffer.concat(entries) : undefined;
+    const tiles = new Map<number, Buffer>();
+    const edgeTile = (level: number, index: number): Buffer | undefined => {
+      if (index !== Math.floor(this.treeSize / TILE_WIDTH ** (level + 1))) return undefined;
+      const entries = this.edge[level];
+      if (!entries || entries.length === 0) return undefined;
+      if (!tiles.has(level)) tiles.set(level, Buffer.concat(entries));
+      return tiles.get(level);
+    };
+    return rangeHash({ start: 0, end: this.treeSize }, (node) => nodeFromTiles(node, edgeTile));
   }
 }
 
