@@ -18,6 +18,8 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
   type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type AppendResult as AppendToStreamResult,
   type Position,
   type ReadStreamOptions as ClientReadStreamOptions,
 } from '@eventstore/db-client';
@@ -34,8 +36,10 @@ import {
   toClientConnectionString,
   toEventData,
   versionOf,
+  type Envelope,
   type KurrentRecordedEvent,
 } from './kurrentdb-mapping.js';
+import type { StreamHead } from './append-rules.js';
 import { KnownPositions, logPosition, safeStart } from './kurrentdb-positions.js';
 import { catchUpThenLive, MAX_WALK_PAGE, walkAll, type LiveFeed } from './kurrentdb-subscription.js';
 import type {
@@ -44,6 +48,7 @@ import type {
   AuditFilter,
   AuditPage,
   EventStore,
+  ExpectedVersion,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -61,7 +66,9 @@ import {
 } from './validation.js';
 
 /** Appends that lose a race re-read and try again, this many times in all ('any' and 'exists' only; see append). */
-const MAX_APPEND_ATTEMPTS = 20;
+const MAX_APPEND_ATTEMPTS = 30;
+/** Longest pause between two attempts (ms): pauses grow from 2 ms, doubling, each a random part of its bound. */
+const MAX_RETRY_PAUSE_MS = 100;
 /** Records read by the first backwards page when looking for our newest event. */
 const HEAD_PAGE_SIZE = 64;
 
@@ -88,6 +95,8 @@ class KurrentDbEventStore implements EventStore {
   /** Aborted by close(): ends every open subscription. */
   private readonly closing = new AbortController();
   private readonly known = new KnownPositions();
+  /** Where each stream ended after this store object's last append to it (see append). */
+  private readonly heads = new StreamHeads();
   private readonly decode = (recorded: KurrentRecordedEvent): RecordedEvent => {
     const event = fromKurrentEvent(recorded, this.names);
     this.known.add(event.position);
@@ -108,30 +117,33 @@ class KurrentDbEventStore implements EventStore {
     }
     const stream = this.names.kurrentStream(input.streamId);
     const claimed = new Set<string>();
-    const earlier = async () => earlierAppendIn((await this.readRecorded(stream, {})).map(this.decode), input.streamId, input.events);
+    /** These events as stored in the stream by an earlier append (from `fromVersion` on), if one did. */
+    const earlier = async (fromVersion = 0) =>
+      earlierAppendIn((await this.readRecorded(stream, { fromRevision: BigInt(fromVersion) })).map(this.decode), input.streamId, input.events);
 
     let actualVersion = 0;
-    // After a lost race a twin request may have stored these very events: look before trying again.
-    let lostRace = false;
+    // After a lost race a twin request may have stored these very events after the head we had: look there first.
+    let lostRaceAfter: number | undefined;
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
-      if (lostRace) {
-        const stored = await earlier();
+      if (lostRaceAfter !== undefined) {
+        const stored = await earlier(lostRaceAfter);
         if (stored) return stored;
       }
-      // Only the last event is read: its revision and hash are all a new link needs (a whole
-      // stream per append made appends O(stream length); the double showed it on long streams).
-      const [lastRecorded] = await this.readRecorded(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
-      const last = lastRecorded ? this.decode(lastRecorded) : undefined;
-      const currentVersion = last ? last.revision + 1 : 0;
-      let expectedRevision: ReturnType<typeof expectedRevisionFor>;
-      try {
-        // Checked before claiming, so a plain conflict leaves no claims behind.
-        expectedRevision = expectedRevisionFor(input.streamId, input.expectedVersion, currentVersion);
-      } catch (conflict) {
-        // Unless these same events went in before (a retry): then the earlier result, whatever the expectation.
+      // Where the stream ends: what this store object last wrote there, else its last event (a new
+      // link needs only that revision and hash; reading whole streams made appends O(stream length),
+      // which the protocol double showed on long streams). A stale head only costs a refused append.
+      let head = this.heads.get(stream) ?? (await this.readHead(stream));
+      let expectedRevision = expectedRevisionOrNull(input.streamId, input.expectedVersion, head.version);
+      if (expectedRevision === null && head.cached) {
+        head = await this.readHead(stream);
+        expectedRevision = expectedRevisionOrNull(input.streamId, input.expectedVersion, head.version);
+      }
+      if (expectedRevision === null) {
+        // Checked before claiming, so a plain conflict leaves no claims behind; unless these same
+        // events went in before (a retry): then the earlier result, whatever the expectation.
         const stored = await earlier();
         if (stored) return stored;
-        throw conflict;
+        throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, head.version);
       }
       // KurrentDB deduplicates ids itself only when a retry carries the first attempt's expected
       // revision, which we cannot know. An id already claimed for this stream may be stored in it: look.
@@ -139,26 +151,32 @@ class KurrentDbEventStore implements EventStore {
         const stored = await earlier();
         if (stored) return stored;
       }
-      const head = { version: currentVersion, lastHash: last?.hash ?? null };
       const eventData = toEventData(input.streamId, head, new Date().toISOString(), input.events);
+      let written: AppendToStreamResult;
       try {
-        await this.client.appendToStream(stream, eventData, { expectedRevision });
+        written = await this.client.appendToStream(stream, eventData, { expectedRevision });
       } catch (error) {
         if (!(error instanceof ClientWrongExpectedVersionError)) throw error;
         // Lost a race. The next attempt returns this very append if a twin won, throws our conflict
         // for a numeric or 'no_stream' expectation, and tries again for 'any' and 'exists'.
+        this.heads.delete(stream);
         actualVersion = versionOf(error.actualVersion);
-        lostRace = true;
-        await sleep(Math.random() * 5 * attempt);
+        lostRaceAfter = head.version;
+        // Exponential back-off with full jitter: 16 writers on one stream with 'any' exhausted
+        // 20 attempts at a linear 0-5 ms x attempt (seen on the protocol double).
+        await sleep(Math.random() * Math.min(MAX_RETRY_PAUSE_MS, 2 ** attempt));
         continue;
       }
-      // The result comes from reading the events back, not from the reply: KurrentDB also answers
-      // "success" when it takes this as a repeat of a twin request's identical append. The exact
-      // expected revision puts them at currentVersion onwards either way.
-      const written = (await this.readRecorded(stream, { fromRevision: BigInt(currentVersion), maxCount: input.events.length })).map(this.decode);
-      const stored = earlierAppendIn(written, input.streamId, input.events);
-      if (!stored) throw new Error(`KurrentDB acknowledged the append to ${input.streamId}, but its events are not in the stream`);
-      return stored;
+      // The reply names the last event's revision and log position, also when KurrentDB takes this
+      // as a repeat of a twin's identical append (then the twin's, which are these same events at
+      // these same revisions): StorageChaser.cs commits at the last prepare, IndexWriter.cs answers
+      // a repeat with its last event's position.
+      if (!written.position || written.nextExpectedRevision !== BigInt(head.version + input.events.length - 1)) {
+        throw new Error(`KurrentDB acknowledged the append to ${input.streamId} without the position or revision of its last event`);
+      }
+      const lastHash = (eventData.at(-1)!.metadata as unknown as Envelope).hash;
+      this.heads.set(stream, { version: head.version + input.events.length, lastHash, cached: true });
+      return { nextVersion: head.version + input.events.length, position: written.position.commit };
     }
     throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, actualVersion);
   }
@@ -273,6 +291,13 @@ class KurrentDbEventStore implements EventStore {
     return claimedBefore;
   }
 
+  /** A stream's version and last hash, read from its last event. */
+  private async readHead(stream: string): Promise<CachedHead> {
+    const [lastRecorded] = await this.readRecorded(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const last = lastRecorded ? this.decode(lastRecorded) : undefined;
+    return { version: last ? last.revision + 1 : 0, lastHash: last?.hash ?? null, cached: false };
+  }
+
   private readonly readAllPage = async (from: Position | undefined, maxCount: number): Promise<AllStreamResolvedEvent[]> => {
     const page = await this.collect(this.client.readAll({ direction: FORWARDS, fromPosition: from ?? START, maxCount }));
     for (const { event } of page) if (event) this.known.add(event.position.commit);
@@ -310,6 +335,41 @@ class KurrentDbEventStore implements EventStore {
     const items: T[] = [];
     for await (const item of read) items.push(item);
     return items;
+  }
+}
+
+interface CachedHead extends StreamHead {
+  /** True when it comes from this store object's own last append, not from a read: it may be stale. */
+  cached: boolean;
+}
+
+/** Heads of streams this store object appended to, bounded: cleared when full (another read is all a miss costs). */
+class StreamHeads {
+  private readonly heads = new Map<string, CachedHead>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(stream: string): CachedHead | undefined {
+    return this.heads.get(stream);
+  }
+
+  set(stream: string, head: CachedHead): void {
+    if (this.heads.size >= this.capacity) this.heads.clear();
+    this.heads.set(stream, head);
+  }
+
+  delete(stream: string): void {
+    this.heads.delete(stream);
+  }
+}
+
+/** The exact revision to append at when the caller's expectation holds at `version`, else null. */
+function expectedRevisionOrNull(streamId: string, expected: ExpectedVersion, version: number): AppendExpectedRevision | null {
+  try {
+    return expectedRevisionFor(streamId, expected, version);
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return null;
+    throw error;
   }
 }
 
