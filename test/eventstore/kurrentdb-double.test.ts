@@ -5,6 +5,7 @@
  * names the server rule). The adapter's own suite is kurrentdb.test.ts.
  */
 import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
 import {
   AccessDeniedError,
@@ -26,7 +27,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKurrentDbDouble, DOUBLE_SERVER_VERSION, type KurrentDbDouble } from '../support/kurrentdb-double/server.js';
+import { DOUBLE_SERVER_VERSION, protocol, startKurrentDbDouble, type KurrentDbDouble } from '../support/kurrentdb-double/server.js';
 
 let double: KurrentDbDouble;
 let client: EventStoreDBClient;
@@ -170,6 +171,72 @@ describe('KurrentDB protocol double: reads', () => {
     expect((error as Error).message).toMatch(/InvalidPosition/);
     // Past the end is not an error: nothing is there yet.
     expect(await collect(client.readAll({ fromPosition: { commit: double.log.end + 10n, prepare: double.log.end + 10n } }))).toEqual([]);
+  });
+});
+
+describe('KurrentDB protocol double: filtered reads of $all (Enumerator.ReadAllForwardsFiltered)', () => {
+  /** Types of the events a filtered forward read of $all returns, asked for below the client (its readAll sends no filter). */
+  function filteredRead(configure: (filter: InstanceType<typeof protocol.streamsPb.ReadReq.Options.FilterOptions>) => void, count = 100): Promise<string[]> {
+    const { streamsPb, streamsGrpc, sharedPb } = protocol;
+    const options = new streamsPb.ReadReq.Options();
+    const all = new streamsPb.ReadReq.Options.AllOptions();
+    all.setStart(new sharedPb.Empty());
+    options.setAll(all);
+    options.setReadDirection(streamsPb.ReadReq.Options.ReadDirection.FORWARDS);
+    options.setCount(String(count));
+    const uuid = new streamsPb.ReadReq.Options.UUIDOption();
+    uuid.setString(new sharedPb.Empty());
+    options.setUuidOption(uuid);
+    const filter = new streamsPb.ReadReq.Options.FilterOptions();
+    filter.setCount(new sharedPb.Empty());
+    filter.setCheckpointintervalmultiplier(1);
+    configure(filter);
+    options.setFilter(filter);
+    const request = new streamsPb.ReadReq();
+    request.setOptions(options);
+    const raw = new streamsGrpc.StreamsClient(`127.0.0.1:${double.port}`, grpc.credentials.createInsecure());
+    return new Promise((resolve, reject) => {
+      const names: string[] = [];
+      const call = raw.read(request);
+      call.on('data', (response: InstanceType<typeof streamsPb.ReadResp>) => {
+        const recorded = response.getEvent()?.getEvent();
+        if (recorded) names.push(`${Buffer.from(recorded.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8')}/${recorded.getMetadataMap().get('type')}`);
+      });
+      call.on('error', (error) => {
+        raw.close();
+        reject(error);
+      });
+      call.on('end', () => {
+        raw.close();
+        resolve(names);
+      });
+    });
+  }
+
+  it('keeps only the streams with a prefix, or the event types a regular expression matches, and counts what it returns', async () => {
+    const prefix = `filtered-${randomUUID()}-`;
+    await client.appendToStream(`${prefix}a`, events(2, 'Kept'));
+    await client.appendToStream(stream('other'), events(2, 'Kept'));
+    await client.appendToStream(`${prefix}b`, events(1, 'Dropped'));
+    const byPrefix = await filteredRead((filter) => {
+      const expression = new protocol.streamsPb.ReadReq.Options.FilterOptions.Expression();
+      expression.setPrefixList([prefix]);
+      filter.setStreamIdentifier(expression);
+    });
+    expect(byPrefix).toEqual([`${prefix}a/Kept`, `${prefix}a/Kept`, `${prefix}b/Dropped`]);
+    const byType = await filteredRead((filter) => {
+      const expression = new protocol.streamsPb.ReadReq.Options.FilterOptions.Expression();
+      expression.setRegex('^Drop');
+      filter.setEventType(expression);
+    });
+    expect(byType).toContain(`${prefix}b/Dropped`);
+    expect(byType.every((name) => name.endsWith('/Dropped'))).toBe(true);
+    const limited = await filteredRead((filter) => {
+      const expression = new protocol.streamsPb.ReadReq.Options.FilterOptions.Expression();
+      expression.setPrefixList([prefix]);
+      filter.setStreamIdentifier(expression);
+    }, 2);
+    expect(limited).toHaveLength(2);
   });
 });
 

@@ -203,6 +203,20 @@ function describeKurrentDb(where: string, connect: () => Promise<Server>): void 
       expect((await verifyIntegrity(reader)).ok).toBe(true);
     });
 
+    it('a head one store object remembers goes stale when another appends: it re-reads, and the chain stays whole', async () => {
+      const [first, second] = [await open(true), await open()];
+      await first.append('stale-1', numberedEvents(1));
+      await second.append('stale-1', numberedEvents(2, 1));
+      // first remembers version 1; the stream is at 3.
+      expect((await first.append('stale-1', numberedEvents(1, 3), { expectedVersion: 3 })).nextVersion).toBe(4);
+      await second.append('stale-1', numberedEvents(1, 4));
+      expect((await first.append('stale-1', numberedEvents(1, 5))).nextVersion).toBe(6);
+      await expect(first.append('stale-1', numberedEvents(1), { expectedVersion: 5 })).rejects.toMatchObject({ code: 'CONFLICT', actual: 6 });
+      const stream = await second.readStream('stale-1');
+      expect(stream.map((event) => event.data.n)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await verifyIntegrity(second, { streamId: 'stale-1' })).ok).toBe(true);
+    });
+
     it('an event id is claimed by exactly one stream when 16 store objects race for it', async () => {
       const stores = await Promise.all(Array.from({ length: 16 }, (_, w) => open(w === 0)));
       const event = newEvent('CertificateIssued', { folio: 'TIJ-2018-0179' });

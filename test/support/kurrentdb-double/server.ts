@@ -38,6 +38,9 @@ const featuresGrpc = requireFromClient('../generated/serverfeatures_grpc_pb.js')
 const { Any } = requireFromClient('google-protobuf/google/protobuf/any_pb.js') as typeof import('google-protobuf/google/protobuf/any_pb.js');
 const { Empty } = requireFromClient('google-protobuf/google/protobuf/empty_pb.js') as typeof import('google-protobuf/google/protobuf/empty_pb.js');
 
+/** The generated protocol classes, for tests that speak to the double below the client (e.g. filtered reads, which the 6.x client does not offer). */
+export const protocol = { streamsPb, streamsGrpc, sharedPb };
+
 type ReadReq = InstanceType<typeof streamsPb.ReadReq>;
 type ReadResp = InstanceType<typeof streamsPb.ReadResp>;
 type Operation = 'read' | 'write' | 'delete';
