@@ -79,6 +79,8 @@ export class CredentialService {
   readonly signer: CredentialSigner;
   private readonly signed = new LRUCache<string, JsonObject>({ max: 2_000 });
   private readonly lists = new LRUCache<string, JsonObject>({ max: 64 });
+  /** Checks of documents we signed: the same bytes under the same keys check the same, and the page is public. */
+  private readonly checks = new LRUCache<string, SignatureCheck>({ max: 4_000 });
 
   constructor(private readonly options: CredentialServiceOptions) {
     this.issuer = options.issuer;
@@ -178,11 +180,21 @@ export class CredentialService {
     if (lookup.kind === 'not_found') return { folio, askedPrintedFolio, lookup, statusNow: null, signature: null, statusList: null, proof: null };
     const statusNow = certificateStatus(lookup.certificate, this.options.clock.now());
     const [signature, statusList, proof] = await Promise.all([
-      lookup.kind === 'found' ? this.credentialOf(lookup.facts).then((credential) => this.signer.verifySignature(credential)) : Promise.resolve(null),
+      lookup.kind === 'found' ? this.credentialOf(lookup.facts).then((credential) => this.checkSignature(credential)) : Promise.resolve(null),
       lookup.status ? this.checkStatusBit(lookup.status) : Promise.resolve(null),
       this.options.proofs && lookup.status ? this.options.proofs.issuanceProof(lookup.status.issuedPosition) : Promise.resolve(null),
     ]);
     return { folio, askedPrintedFolio, lookup, statusNow, signature, statusList, proof };
+  }
+
+  /** The signature check of a document, kept by its digest and the DID document's keys (8 ms of CPU each otherwise). */
+  async checkSignature(document: JsonObject): Promise<SignatureCheck> {
+    const key = `${this.signer.keys.publicKeys.map((k) => k.id).join(' ')} ${digest(document)}`;
+    const kept = this.checks.get(key);
+    if (kept) return kept;
+    const check = await this.signer.verifySignature(document);
+    this.checks.set(key, check);
+    return check;
   }
 
   /** Reads the bit from the signed list, as a verifier holding only the credential would. */
@@ -190,7 +202,7 @@ export class CredentialService {
     const list = await this.statusList(entry.list);
     if (!list) return null;
     const subject = list.credentialSubject as { encodedList: string };
-    const listCheck = await this.signer.verifySignature(list);
+    const listCheck = await this.checkSignature(list);
     return { revoked: statusBit(subject.encodedList, entry.index), listVerified: listCheck.verified, url: String(list.id) };
   }
 }
