@@ -65,10 +65,6 @@ export class InvalidPositionError extends Error {
   }
 }
 
-export interface EventPredicate {
-  (record: DoubleRecord): boolean;
-}
-
 export class DoubleLog extends EventEmitter {
   /** Every record in log order (positions strictly increase). */
   readonly records: DoubleRecord[] = [];
@@ -130,7 +126,7 @@ export class DoubleLog extends EventEmitter {
     if (expected < current) {
       // Strong idempotency: the events must sit exactly at expected + 1, expected + 2, ...
       for (let index = 0; index < events.length; index += 1) {
-        const at = state!.events.find((record) => record.eventNumber === expected + 1n + BigInt(index));
+        const at = state!.events[Number(expected + 1n) + index];
         if (at?.id === events[index].id) continue;
         if (index > 0) return { kind: 'wrong-expected-version', current };
         // Writing to a soft-deleted stream as 'no stream' undeletes it.
@@ -138,7 +134,7 @@ export class DoubleLog extends EventEmitter {
         return { kind: 'wrong-expected-version', current };
       }
       if (events.length === 0) return { kind: 'wrong-expected-version', current };
-      const last = state!.events.find((record) => record.eventNumber === expected + BigInt(events.length))!;
+      const last = state!.events[Number(expected) + events.length];
       return { kind: 'success', lastEventNumber: last.eventNumber, position: last.position };
     }
     if (expected > current) return { kind: 'wrong-expected-version', current };
@@ -178,17 +174,18 @@ export class DoubleLog extends EventEmitter {
     const state = this.streams.get(stream);
     if (!state || state.last < 0n) return { kind: 'not-found' };
     if (state.last === DELETED_STREAM) return { kind: 'deleted' };
-    const visible = this.visibleEvents(stream, state);
-    if (visible === null) return { kind: 'not-found' };
-    let events: DoubleRecord[];
+    const floor = this.firstVisible(stream, state);
+    if (floor === null) return { kind: 'not-found' };
+    // A stream's events sit at their event numbers (numbering never restarts, even after a soft delete).
+    const limit = count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count);
     if (direction === 'forwards') {
-      const start = from === 'start' ? 0n : from === 'end' ? state.last + 1n : from;
-      events = visible.filter((record) => record.eventNumber >= start);
-    } else {
-      const start = from === 'end' ? state.last : from === 'start' ? 0n : from;
-      events = visible.filter((record) => record.eventNumber <= start).reverse();
+      const start = max(floor, from === 'start' ? 0n : from === 'end' ? state.last + 1n : from);
+      return { kind: 'events', events: state.events.slice(Number(start), Number(start) + limit) };
     }
-    return { kind: 'events', events: events.slice(0, Number(count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : count)) };
+    const start = from === 'end' ? state.last : from === 'start' ? 0n : from > state.last ? state.last : from;
+    if (start < floor) return { kind: 'events', events: [] };
+    const low = Math.max(Number(floor), Number(start) - limit + 1);
+    return { kind: 'events', events: state.events.slice(low, Number(start) + 1).reverse() };
   }
 
   /**
@@ -305,14 +302,13 @@ export class DoubleLog extends EventEmitter {
     return typeof tb === 'number' && BigInt(Math.trunc(tb)) >= DELETED_STREAM - 1024n;
   }
 
-  /** Events a read may show: after $tb and within the last $maxCount (IndexReader.cs); null when truncated away entirely by a soft delete. */
-  private visibleEvents(stream: string, state: StreamState): DoubleRecord[] | null {
+  /** The first event number a read may show: after $tb and within the last $maxCount (IndexReader.cs); null when a soft delete truncated everything. */
+  private firstVisible(stream: string, state: StreamState): bigint | null {
     if (this.isSoftDeleted(stream)) return null;
     const metadata = this.metadataOf(stream);
     const truncateBefore = typeof metadata.$tb === 'number' ? BigInt(Math.trunc(metadata.$tb)) : 0n;
     const maxCount = typeof metadata.$maxCount === 'number' ? BigInt(Math.trunc(metadata.$maxCount)) : undefined;
-    const floor = maxCount === undefined ? truncateBefore : max(truncateBefore, state.last + 1n - maxCount);
-    return state.events.filter((record) => record.eventNumber >= floor);
+    return maxCount === undefined ? truncateBefore : max(truncateBefore, state.last + 1n - maxCount);
   }
 }
 

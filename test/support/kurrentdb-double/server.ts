@@ -221,6 +221,14 @@ function uuidOf(uuid: InstanceType<typeof sharedPb.UUID> | undefined): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** The expected revision a request names, as the server's ExpectedVersion (Streams.Append.cs, Streams.BatchAppend.cs, Streams.Delete.cs; AnyStreamRevision.cs). */
+function expectedOf(revision: string | undefined, options: { hasNoStream(): boolean; hasStreamExists(): boolean }): bigint {
+  if (revision !== undefined) return BigInt(revision);
+  if (options.hasNoStream()) return EXPECTED_NO_STREAM;
+  if (options.hasStreamExists()) return EXPECTED_STREAM_EXISTS;
+  return EXPECTED_ANY;
+}
+
 /** Streams.Append.cs: options first, then the proposed messages; the reply is Success or WrongExpectedVersion, other failures are RpcExceptions. */
 function handleAppend(
   log: DoubleLog,
@@ -255,15 +263,7 @@ function handleAppend(
     if (failed || !options) return fail(rpcError(grpc.status.UNKNOWN, 'Exception was thrown by handler.'));
     const stream = streamNameOf(options.getStreamIdentifier());
     if (!allowed('write', stream)) return fail(accessDenied());
-    const Case = streamsPb.AppendReq.Options.ExpectedStreamRevisionCase;
-    const expected =
-      options.getExpectedStreamRevisionCase() === Case.REVISION
-        ? BigInt(options.getRevision())
-        : options.getExpectedStreamRevisionCase() === Case.NO_STREAM
-          ? EXPECTED_NO_STREAM
-          : options.getExpectedStreamRevisionCase() === Case.STREAM_EXISTS
-            ? EXPECTED_STREAM_EXISTS
-            : EXPECTED_ANY;
+    const expected = expectedOf(options.hasRevision() ? options.getRevision() : undefined, options);
     const result = log.write(stream, expected, events);
     const response = new streamsPb.AppendResp();
     if (result.kind === 'stream-deleted') return fail(streamDeleted(stream));
@@ -347,15 +347,7 @@ function handleBatchAppend(
         if (deadline && deadline.toDate().getTime() <= Date.now()) {
           return respond((r) => r.setError(batchStatus(4, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout')), identifier);
         }
-        const Case = streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase;
-        const expected =
-          options.getExpectedStreamPositionCase() === Case.STREAM_POSITION
-            ? BigInt(options.getStreamPosition())
-            : options.getExpectedStreamPositionCase() === Case.NO_STREAM
-              ? EXPECTED_NO_STREAM
-              : options.getExpectedStreamPositionCase() === Case.STREAM_EXISTS
-                ? EXPECTED_STREAM_EXISTS
-                : EXPECTED_ANY;
+        const expected = expectedOf(options.hasStreamPosition() ? options.getStreamPosition() : undefined, options);
         if (!pending.has(key)) pending.set(key, { stream, identifier, expected, events: [] });
       }
       const write = pending.get(key);
@@ -418,13 +410,7 @@ function handleDelete<Response extends { setPosition(p: never): unknown; setNoPo
 ): void {
   const stream = streamNameOf(options.getStreamIdentifier());
   if (!allowed('delete', stream)) return callback(accessDenied());
-  const expected = options.hasRevision()
-    ? BigInt(options.getRevision())
-    : options.hasNoStream()
-      ? EXPECTED_NO_STREAM
-      : options.hasStreamExists()
-        ? EXPECTED_STREAM_EXISTS
-        : EXPECTED_ANY;
+  const expected = expectedOf(options.hasRevision() ? options.getRevision() : undefined, options);
   const result = log.delete(stream, expected, hard);
   if (result.kind === 'stream-deleted') return callback(streamDeleted(stream));
   if (result.kind === 'wrong-expected-version') return callback(wrongExpectedVersion('Delete', stream, expected, result.current));
