@@ -154,22 +154,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else if (production) {
     problems.push('MASTER_KEY: required when NODE_ENV=production');
   }
-  const credentials = credentialsSettings(given, {
+  // Where dev keys are made (the SQLite file's folder) and the default public address, for every key-holding part.
+  const keyContext = {
     production,
     dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
     host: vars.HOST,
     port: vars.PORT,
-  });
+  };
+  const credentials = credentialsSettings(given, keyContext);
   problems.push(...credentials.problems);
   warnings.push(...credentials.warnings);
   const webhookConfig = webhookSettingsFrom(given);
   problems.push(...webhookConfig.problems);
-  const log = transparencySettings(given, {
-    production,
-    dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
-    host: vars.HOST,
-    port: vars.PORT,
-  });
+  const log = transparencySettings(given, keyContext);
   problems.push(...log.problems);
   warnings.push(...log.warnings);
   if (problems.length > 0 || !log.settings) throw new ConfigError(problems);
