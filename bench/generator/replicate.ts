@@ -159,6 +159,8 @@ async function copyGroup(
   // Place, department and regime stay the template's (they are in the copied data); only the person is new.
   const person = people.next();
   const seal = await vault.sealerFor(newId);
+  // Claims live next to the data keys (an erased copy's goes with its key); a template from before keeps its curp-* stream.
+  await vault.claimCurp(person.curp, newId, new Date());
   const suffix = `-C${copy}`;
   const rename = (text: string, folios: string[]) => {
     let out = text.split(oldId).join(newId);

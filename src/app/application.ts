@@ -13,6 +13,7 @@ import type { EventStore } from '../eventstore/types.js';
 import type { DataKeyStore } from '../privacy/data-key-store.js';
 import { PostgresKeyStore } from '../privacy/postgres-key-store.js';
 import { SqliteKeyStore } from '../privacy/sqlite-key-store.js';
+import { importLegacyCurpClaims } from '../privacy/legacy-curp-claims.js';
 import { PersonalDataAccessRecord } from '../privacy/access-record.js';
 import { EnvelopeVault } from '../privacy/vault.js';
 import { createAllProjections } from '../projections/all.js';
@@ -64,7 +65,7 @@ export interface ApplicationOptions {
   project?: boolean;
 }
 
-/** Where the data keys live: next to the read models, never in the event log. */
+/** Where the data keys and CURP claims live: next to the read models, never in the event log. */
 function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: WriteLock | undefined): { keys: DataKeyStore; close(): Promise<void> } {
   if (store instanceof SqliteEventStore) return { keys: new SqliteKeyStore(store.database, (fn) => store.withWriteLock(fn)), close: async () => {} };
   if (store instanceof PostgresEventStore) return { keys: new PostgresKeyStore(store.pool, store.schema), close: async () => {} };
@@ -79,7 +80,7 @@ function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: W
   // A connection the database ends (restart, failover) must fail the next query, not crash the process.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return { keys: new PostgresKeyStore(pool, config.databaseSchema), close: () => pool.end() };
+  return { keys: new PostgresKeyStore(pool, config.databaseSchema, { eventsElsewhere: true }), close: () => pool.end() };
 }
 
 /** The file of a `sqlite:` URL (sqlite:x, sqlite:/abs/x, sqlite:///abs/x), as openReadDatabase reads it. */
@@ -99,6 +100,8 @@ export async function createApplication(config: ApplicationConfig, options: Appl
     store instanceof SqliteEventStore ? (fn) => store.withWriteLock(fn) : sqlitePathOf(config.readStoreUrl) ? separateFileLock() : undefined;
   const { keys, close: closeKeys } = openKeyStore(store, config, writeLock);
   await keys.migrate();
+  // Before any registration: the claims of databases written when they were CurpClaimed events.
+  await importLegacyCurpClaims(store, keys);
   const vault = new EnvelopeVault(config.masterKey, keys);
   const projections = createAllProjections({ dialect: readStore.dialect, vault });
   const projectionDb =

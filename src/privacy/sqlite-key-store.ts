@@ -1,13 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BusinessRuleError } from '../domain/shared/errors.js';
-import type { DataKeyStore } from './data-key-store.js';
+import type { CurpClaim } from '../domain/servants/personal-data.js';
+import type { DataKeyStore, LegacyClaimBatch } from './data-key-store.js';
 
 type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /**
- * Data keys in the SQLite file, in their own tables (never in the event log).
+ * Data keys and CURP claims in the SQLite file, in their own tables (never in the event log).
  * Writes go through the store's write lock so they never wait on a read-model
- * transaction of this process; secure_delete overwrites erased keys on disk.
+ * transaction of this process; secure_delete overwrites erased keys and claims on disk.
  */
 export class SqliteKeyStore implements DataKeyStore {
   /** Prepared once the tables exist (migrate). */
@@ -24,6 +25,9 @@ export class SqliteKeyStore implements DataKeyStore {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS personal_data_keys (servant_id TEXT PRIMARY KEY, wrapped_key BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS erased_personal_data_keys (servant_id TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS curp_claims (curp_digest TEXT PRIMARY KEY, servant_id TEXT NOT NULL, claimed_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS curp_claims_by_servant ON curp_claims (servant_id);
+        CREATE TABLE IF NOT EXISTS legacy_curp_claims_import (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL, done INTEGER NOT NULL);
       `);
     });
     this.statements = prepare(this.db);
@@ -56,11 +60,48 @@ export class SqliteKeyStore implements DataKeyStore {
     await this.withWriteLock(async () => {
       this.db.transaction(() => {
         statements.delete.run(servantId);
+        statements.deleteClaims.run(servantId);
         statements.markErased.run(servantId, new Date().toISOString());
       })();
       // Push the overwritten pages out of the WAL into the main file now.
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     });
+  }
+
+  async claimCurp(curpDigest: string, servantId: string, at: Date): Promise<CurpClaim> {
+    const statements = this.prepared();
+    return this.withWriteLock(async () => {
+      statements.claim.run(curpDigest, servantId, at.toISOString(), servantId);
+      const holder = statements.holder.get(curpDigest);
+      if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
+      return { servantId: holder.servant_id, claimedAt: new Date(holder.claimed_at) };
+    });
+  }
+
+  async takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean> {
+    const statements = this.prepared();
+    return this.withWriteLock(async () => statements.takeOver.run(servantId, at.toISOString(), curpDigest, holder).changes === 1);
+  }
+
+  async importLegacyClaims(batch: LegacyClaimBatch): Promise<void> {
+    const statements = this.prepared();
+    await this.withWriteLock(async () => {
+      // IMMEDIATE: another process's erasure cannot slip between the erased check and the insert.
+      this.db
+        .transaction(() => {
+          for (const claim of batch.claims) {
+            statements.importClaim.run(claim.curpDigest, claim.servantId, claim.claimedAt.toISOString(), claim.servantId);
+          }
+          for (const servantId of batch.erased) statements.deleteClaims.run(servantId);
+          statements.saveImport.run(String(batch.position), batch.done ? 1 : 0);
+        })
+        .immediate();
+    });
+  }
+
+  async legacyImportProgress(): Promise<{ position: bigint; done: boolean } | null> {
+    const row = this.prepared().importProgress.get();
+    return row ? { position: BigInt(row.position), done: row.done === 1 } : null;
   }
 
   private prepared() {
@@ -83,5 +124,25 @@ function prepare(db: BetterSqlite3.Database) {
     erased: db.prepare<[string], number>('SELECT 1 FROM erased_personal_data_keys WHERE servant_id = ?').pluck(),
     delete: db.prepare<[string]>('DELETE FROM personal_data_keys WHERE servant_id = ?'),
     markErased: db.prepare<[string, string]>('INSERT OR IGNORE INTO erased_personal_data_keys (servant_id, erased_at) VALUES (?, ?)'),
+    claim: db.prepare<[string, string, string, string]>(
+      `INSERT INTO curp_claims (curp_digest, servant_id, claimed_at)
+       SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM erased_personal_data_keys WHERE servant_id = ?)
+       ON CONFLICT (curp_digest) DO NOTHING`,
+    ),
+    holder: db.prepare<[string], { servant_id: string; claimed_at: string }>('SELECT servant_id, claimed_at FROM curp_claims WHERE curp_digest = ?'),
+    takeOver: db.prepare<[string, string, string, string]>('UPDATE curp_claims SET servant_id = ?, claimed_at = ? WHERE curp_digest = ? AND servant_id = ?'),
+    deleteClaims: db.prepare<[string]>('DELETE FROM curp_claims WHERE servant_id = ?'),
+    // A later claim of the same CURP in the log took an abandoned one over: the latest wins.
+    importClaim: db.prepare<[string, string, string, string]>(
+      `INSERT INTO curp_claims (curp_digest, servant_id, claimed_at)
+       SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM erased_personal_data_keys WHERE servant_id = ?)
+       ON CONFLICT (curp_digest) DO UPDATE SET servant_id = excluded.servant_id, claimed_at = excluded.claimed_at
+       WHERE excluded.claimed_at >= curp_claims.claimed_at`,
+    ),
+    saveImport: db.prepare<[string, number]>(
+      `INSERT INTO legacy_curp_claims_import (id, position, done) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET position = excluded.position, done = excluded.done`,
+    ),
+    importProgress: db.prepare<[], { position: string; done: number }>('SELECT position, done FROM legacy_curp_claims_import WHERE id = 1'),
   };
 }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { PersonalData } from '../domain/servants/events.js';
-import type { PersonalDataVault, SealedPersonalData } from '../domain/servants/personal-data.js';
+import type { CurpClaim, PersonalDataVault, SealedPersonalData } from '../domain/servants/personal-data.js';
 import type { DataKeyStore } from './data-key-store.js';
 
 const KEY_BYTES = 32;
@@ -69,6 +69,14 @@ export class EnvelopeVault implements PersonalDataVault {
   async erase(servantId: string): Promise<void> {
     this.keyCache.delete(servantId);
     await this.keys.erase(servantId);
+  }
+
+  claimCurp(curp: string, servantId: string, at: Date): Promise<CurpClaim> {
+    return this.keys.claimCurp(this.curpDigest(curp), servantId, at);
+  }
+
+  takeOverCurp(curp: string, holder: string, servantId: string, at: Date): Promise<boolean> {
+    return this.keys.takeOverCurp(this.curpDigest(curp), holder, servantId, at);
   }
 
   curpDigest(curp: string): string {

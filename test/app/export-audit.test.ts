@@ -22,7 +22,7 @@ import { at } from '../support/office.js';
 const run = promisify(execFile);
 const CURP = 'OAAM800101MBCLNR0' + curpCheckDigit('OAAM800101MBCLNR0');
 const FULL_NAME = 'María de los Ángeles Olague Muñoz';
-const EXPECTED_TYPES = ['StandardPublished', 'CurpClaimed', 'ServantRegistered', 'PersonalDataErased'];
+const EXPECTED_TYPES = ['StandardPublished', 'ServantRegistered', 'PersonalDataErased'];
 
 interface Outcome {
   code: number;
@@ -98,7 +98,7 @@ describe.each(backends)('acredita export-audit, verify and checkpoint (%s)', (ba
   it("exports an erased servant's events with nothing readable, and the export still verifies", async () => {
     const out = join(dir, 'complete.jsonl');
     const exported = await acredita(['export-audit', '--out', out], t.env);
-    expect(exported.stderr).toMatch(/^Exported 4 events \(the complete log, up to position \d+\) to /);
+    expect(exported.stderr).toMatch(/^Exported 3 events \(the complete log, up to position \d+\) to /);
     expect(exported.code).toBe(0);
     const text = await readFile(out, 'utf8');
     const events = text.trim().split('\n').slice(1).map((line) => JSON.parse(line));
@@ -110,7 +110,7 @@ describe.each(backends)('acredita export-audit, verify and checkpoint (%s)', (ba
     }
     const verified = await verifyExport(out);
     expect(verified.stderr).toBe('');
-    expect(verified.stdout).toMatch(/^OK: 4 events in \d+ streams, every hash recomputed; complete log up to position \d+, global chain intact/);
+    expect(verified.stdout).toMatch(/^OK: 3 events in \d+ streams, every hash recomputed; complete log up to position \d+, global chain intact/);
   });
 
   it('filters by stream and recorded time, and exits 2 on bad dates', async () => {

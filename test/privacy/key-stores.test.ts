@@ -101,6 +101,10 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
       getMany: (ids) => (reads.push([...ids]), opened!.keys.getMany(ids)),
       putIfAbsent: (id, wrapped) => opened!.keys.putIfAbsent(id, wrapped),
       erase: (id) => opened!.keys.erase(id),
+      claimCurp: (digest, id, at) => opened!.keys.claimCurp(digest, id, at),
+      takeOverCurp: (digest, holder, id, at) => opened!.keys.takeOverCurp(digest, holder, id, at),
+      importLegacyClaims: (batch) => opened!.keys.importLegacyClaims(batch),
+      legacyImportProgress: () => opened!.keys.legacyImportProgress(),
     };
     const reader = new EnvelopeVault(masterKey, counted);
     expect(await reader.openMany([items[2], items[0], items[1], items[0]])).toEqual([people[2].data, people[0].data, null, people[0].data]);

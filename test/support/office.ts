@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { AcreditaError } from '../../src/domain/shared/errors.js';
 import { createCertificationOffice } from '../../src/domain/handlers/certification-office.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
 import { eventStreamsOf } from '../../src/app/event-streams.js';
@@ -38,4 +40,14 @@ export function at(occurredAt?: string, extra: Partial<CommandContext> = {}): Co
     correlationId: null,
     ...extra,
   };
+}
+
+/** The typed error a command was refused with (fails the test if it was not refused). */
+export async function rejection(promise: Promise<unknown>): Promise<AcreditaError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AcreditaError);
+  return error as AcreditaError;
 }

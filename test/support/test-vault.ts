@@ -4,12 +4,14 @@
  * without the SQL key stores.
  */
 import { randomBytes } from 'node:crypto';
-import type { PersonalDataVault } from '../../src/domain/servants/personal-data.js';
-import type { DataKeyStore } from '../../src/privacy/data-key-store.js';
+import type { CurpClaim, PersonalDataVault } from '../../src/domain/servants/personal-data.js';
+import type { DataKeyStore, LegacyClaimBatch } from '../../src/privacy/data-key-store.js';
 import { EnvelopeVault } from '../../src/privacy/vault.js';
 
 class InMemoryDataKeyStore implements DataKeyStore {
   private readonly keys = new Map<string, Buffer>();
+  private readonly claims = new Map<string, CurpClaim>();
+  private imported: { position: bigint; done: boolean } | null = null;
   async migrate(): Promise<void> {}
   async getMany(servantIds: readonly string[]): Promise<Map<string, Buffer>> {
     return new Map(servantIds.flatMap((id) => (this.keys.has(id) ? [[id, this.keys.get(id)!] as const] : [])));
@@ -20,6 +22,27 @@ class InMemoryDataKeyStore implements DataKeyStore {
   }
   async erase(servantId: string): Promise<void> {
     this.keys.delete(servantId);
+    this.releaseClaims(servantId);
+  }
+  private releaseClaims(servantId: string): void {
+    for (const [digest, claim] of this.claims) if (claim.servantId === servantId) this.claims.delete(digest);
+  }
+  async claimCurp(digest: string, servantId: string, claimedAt: Date): Promise<CurpClaim> {
+    if (!this.claims.has(digest)) this.claims.set(digest, { servantId, claimedAt });
+    return this.claims.get(digest)!;
+  }
+  async takeOverCurp(digest: string, holder: string, servantId: string, claimedAt: Date): Promise<boolean> {
+    if (this.claims.get(digest)?.servantId !== holder) return false;
+    this.claims.set(digest, { servantId, claimedAt });
+    return true;
+  }
+  async importLegacyClaims(batch: LegacyClaimBatch): Promise<void> {
+    for (const { curpDigest, ...claim } of batch.claims) this.claims.set(curpDigest, claim);
+    for (const servantId of batch.erased) this.releaseClaims(servantId);
+    this.imported = { position: batch.position, done: batch.done };
+  }
+  async legacyImportProgress() {
+    return this.imported;
   }
 }
 

@@ -193,6 +193,5 @@ function hiddenLeads(raw: string): Map<number, string> {
 export function reasonFromError(error: AcreditaError): string {
   const field = typeof error.details?.field === 'string' ? error.details.field : null;
   const column = field ? COLUMN_OF_FIELD[field] : undefined;
-  if (error.code === 'CONFLICT') return 'this CURP is already registered to another servant';
   return field && column && error.message.startsWith(field) ? column + error.message.slice(field.length) : error.message;
 }

@@ -1,25 +1,21 @@
 /**
  * HR roster import: a UTF-8 CSV streamed row by row into office.registerServant.
- * Bad rows are reported by line and skipped; good rows are kept. The commandId
- * of a row is derived from the keyed digest of its CURP (never the CURP: command
- * ids are stored in clear in every event), so importing the same file again
- * replays instead of appending, and those rows count as already present.
+ * Bad rows are reported by line and skipped; good rows are kept. A row whose
+ * CURP is registered already (CONFLICT) counts as already present, so
+ * importing the same file again appends nothing. Command ids owe nothing to
+ * the CURP: they are stored in clear in every event, and one derived from it
+ * (even keyed) would link an erased servant to the CURP for good.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError } from 'csv-parse';
 import type { Office } from '../../domain/office.js';
-import type { PersonalDataVault } from '../../domain/servants/personal-data.js';
-import { AcreditaError, BadUserInputError, NotFoundError, WrongExpectedVersionError } from '../../domain/shared/errors.js';
+import { AcreditaError, BadUserInputError, ConflictError, NotFoundError, WrongExpectedVersionError } from '../../domain/shared/errors.js';
 import { formulaProblem, parseRow, readHeader, reasonFromError } from './columns.js';
 
 export interface RosterImportDeps {
   office: Office;
-  /** Keyed CURP digest for the commandIds. */
-  vault: Pick<PersonalDataVault, 'curpDigest'>;
-  /** Read once at the start: a row whose command reports a position at or below it was there before. */
-  store: { headPosition(): Promise<bigint> };
 }
 
 export interface RosterImportProgress {
@@ -72,7 +68,6 @@ export async function importRoster(
   options: RosterImportOptions,
 ): Promise<RosterImportResult> {
   const totalBytes = await fileSize(filePath);
-  const baseline = await deps.store.headPosition();
   const correlationId = `roster-import-${randomUUID()}`;
   const result: RosterImportResult = { imported: 0, alreadyPresent: 0, rejected: [] };
   /** CURP -> line of the row that registered it in this file. */
@@ -115,7 +110,7 @@ export async function importRoster(
         continue;
       }
       rows++;
-      await importRow(deps, { fields, raw }, header, start, { options, correlationId, baseline, seen, result });
+      await importRow(deps, { fields, raw }, header, start, { options, correlationId, seen, result });
       options.onProgress?.({ rows, bytesRead: input.bytesRead, totalBytes });
     }
   } finally {
@@ -136,7 +131,6 @@ export async function importRoster(
 interface RowContext {
   options: RosterImportOptions;
   correlationId: string;
-  baseline: bigint;
   seen: Map<string, number>;
   result: RosterImportResult;
 }
@@ -146,7 +140,7 @@ async function importRow(
   { fields, raw }: { fields: string[]; raw: string },
   header: Map<string, number>,
   line: number,
-  { options, correlationId, baseline, seen, result }: RowContext,
+  { options, correlationId, seen, result }: RowContext,
 ): Promise<void> {
   const parsed = parseRow(fields, header);
   const formula = parsed.ok ? formulaProblem(fields, raw, header) : null;
@@ -162,17 +156,23 @@ async function importRow(
   }
   const now = new Date();
   try {
-    const { position } = await deps.office.registerServant(command, {
+    await deps.office.registerServant(command, {
       occurredAt: registeredAt ?? now,
       now,
       actor: options.actor,
-      commandId: `roster-${deps.vault.curpDigest(command.curp)}`,
+      commandId: `${correlationId}-line-${line}`,
       correlationId,
     });
     seen.set(command.curp, line);
-    if (position > baseline) result.imported++;
-    else result.alreadyPresent++;
+    result.imported++;
   } catch (error) {
+    // The only CONFLICT a registration meets is a CURP registered before (a
+    // stale version is a WrongExpectedVersionError, handled below).
+    if (error instanceof ConflictError && !(error instanceof WrongExpectedVersionError)) {
+      seen.set(command.curp, line);
+      result.alreadyPresent++;
+      return;
+    }
     // A refused row is reported; anything else (the store is down...) stops the import.
     if (!(error instanceof AcreditaError) || error instanceof WrongExpectedVersionError) throw error;
     result.rejected.push({ line, reason: reasonFromError(error) });

@@ -1,11 +1,12 @@
 import type { ChangeEmployment, ErasePersonalData, RegisterServant, SeparateServant } from '../office.js';
 import { servantDecider } from '../servants/decide.js';
 import type { ServantState } from '../servants/state.js';
-import { curpStreamId, servantStreamId } from '../servants/events.js';
+import { servantStreamId } from '../servants/events.js';
 import type { CommandContext } from '../shared/event.js';
 import { newAggregateId } from '../shared/ids.js';
 import { parseCurp, requireId } from '../shared/validation.js';
-import { claimGuard } from './guards.js';
+import { ConflictError } from '../shared/errors.js';
+import { ABANDONED_CLAIM_MS } from './guards.js';
 import { command, type HandlerKit } from './kit.js';
 
 const refuseToSeal = (): string => {
@@ -13,17 +14,15 @@ const refuseToSeal = (): string => {
 };
 
 /**
- * Registration claims the CURP's guard stream, after a dry run of the decision
- * so a rejected registration never holds a CURP. On a store that appends to
- * several streams at once, a CURP seen free is claimed in the registration's
- * own transaction, its data key stored just before (a key must exist before
- * anything is sealed with it); otherwise the claim comes first.
+ * Registration claims the CURP, after a dry run of the decision so a rejected
+ * registration never holds one. The claim is kept by the vault next to the
+ * data keys, not in the log: erasure deletes it with the servant's key, so the
+ * CURP is free again and nothing an auditor reads links it to the erased
+ * servant (the CurpClaimed events of older databases stay, and no longer count).
  */
 export async function registerServant(kit: HandlerKit, input: RegisterServant, context: CommandContext) {
   const servantId = input.id ? requireId(input.id, 'id') : newAggregateId(context.commandId, 'servant');
   const curp = parseCurp(input.curp);
-  const guardStreamId = curpStreamId(kit.vault.curpDigest(curp));
-  const claim = { type: 'CurpClaimed', data: { servantId } };
   const request = {
     streamId: servantStreamId(servantId),
     decider: servantDecider,
@@ -31,33 +30,27 @@ export async function registerServant(kit: HandlerKit, input: RegisterServant, c
     context,
     loadDeps: async (state: ServantState) => ({ seal: state.exists ? refuseToSeal : await kit.vault.sealerFor(servantId) }),
   };
-  const [prechecked, guard] = await Promise.all([
-    kit.handler.precheck({ ...request, loadDeps: async () => ({ seal: () => '' }) }),
-    kit.handler.readStream(guardStreamId),
-  ]);
-  if (prechecked) {
-    if (guard.length === 0 && kit.streams.appendBatch) {
-      // The dry run passed, so the stream is new: this servant's key, then claim and registration together.
-      const deps = { seal: await kit.vault.sealerFor(servantId) };
-      const registered = await kit.handler.handleClaiming({ ...request, prechecked: { loaded: prechecked.loaded, deps } }, { streamId: guardStreamId, event: claim });
-      if (registered) return { position: registered.position, servantId };
-    }
-    await claimGuard(
-      kit,
-      {
-        streamId: guardStreamId,
-        event: claim,
-        owner: servantId,
-        ownerOf: (event) => String(event.data.servantId),
-        isAbandoned: async (holder) => (await kit.handler.readStream(servantStreamId(holder))).length === 0,
-        conflictMessage: 'A servant with this CURP is already registered',
-      },
-      context,
-    );
-  }
+  const prechecked = await kit.handler.precheck({ ...request, loadDeps: async () => ({ seal: () => '' }) });
+  if (prechecked) await claimCurp(kit, curp, servantId, context);
   // The precheck's stream, not its stand-in sealer.
   const result = await kit.handler.handle({ ...request, prechecked: prechecked ? { loaded: prechecked.loaded } : undefined });
   return { position: result.position, servantId };
+}
+
+/**
+ * The first claim wins; the same servant may claim again (a retry after a
+ * crash). A claim whose holder never registered within ABANDONED_CLAIM_MS was
+ * left by a crash between claim and registration, and is taken over.
+ */
+async function claimCurp(kit: HandlerKit, curp: string, servantId: string, context: CommandContext): Promise<void> {
+  const holder = await kit.vault.claimCurp(curp, servantId, context.now);
+  if (holder.servantId === servantId) return;
+  const stale = context.now.getTime() - holder.claimedAt.getTime() > ABANDONED_CLAIM_MS;
+  const abandoned = stale && (await kit.handler.readStream(servantStreamId(holder.servantId))).length === 0;
+  // A concurrent taker makes the take-over fail: one of them registers.
+  if (abandoned && (await kit.vault.takeOverCurp(curp, holder.servantId, servantId, context.now))) return;
+  // Never who holds it, nor where.
+  throw new ConflictError('A servant with this CURP is already registered');
 }
 
 type ServantInput = {

@@ -44,7 +44,11 @@ export type PersonalDataErased = Event<'PersonalDataErased', { servantId: string
 
 export type ServantEvent = ServantRegistered | EmploymentChanged | ServantSeparated | PersonalDataErased;
 
-/** Stream `curp-{hmac}`: appended with 'no_stream' so a CURP is registered once. */
+/**
+ * Stream `curp-{hmac}`: how databases written before CURP claims moved next to
+ * the data keys claimed a CURP. No longer written; those in the log are read
+ * once, at start, into the key store (src/privacy/legacy-curp-claims.ts).
+ */
 export type CurpClaimed = Event<'CurpClaimed', { servantId: string }>;
 
 export const servantStreamId = (servantId: string): string => `servant-${servantId}`;

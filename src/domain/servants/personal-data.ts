@@ -21,8 +21,22 @@ export interface PersonalDataVault {
   open(servantId: string, sealed: string): Promise<PersonalData | null>;
   /** `open` for many servants at once, in their order, reading the keys it lacks in one go. */
   openMany(items: readonly SealedPersonalData[]): Promise<Array<PersonalData | null>>;
-  /** Destroys the servant's key. Idempotent. */
+  /** Destroys the servant's key and frees its CURP (see claimCurp). Idempotent. */
   erase(servantId: string): Promise<void>;
-  /** Keyed hash of a CURP, used for the `curp-*` guard stream and look-ups; never the CURP itself. */
+  /**
+   * Claims the CURP for the servant, kept next to the data keys and never in
+   * the log: erasing the servant deletes the claim with its key, so the CURP is
+   * free again and nothing left links it to the erased servant. Returns who
+   * holds the claim now: this servant (claimed now or before) or another one.
+   */
+  claimCurp(curp: string, servantId: string, at: Date): Promise<CurpClaim>;
+  /** Hands the CURP's claim from `holder` to `servantId`, only if `holder` still has it. */
+  takeOverCurp(curp: string, holder: string, servantId: string, at: Date): Promise<boolean>;
+  /** Keyed hash of a CURP, used for claims and look-ups; never the CURP itself. */
   curpDigest(curp: string): string;
+}
+
+export interface CurpClaim {
+  servantId: string;
+  claimedAt: Date;
 }

@@ -9,20 +9,11 @@ import { eventStreamsOf } from '../../../src/app/event-streams.js';
 import { verifyIntegrity } from '../../../src/eventstore/integrity.js';
 import type { SqliteEventStore } from '../../../src/eventstore/sqlite.js';
 import type { EnvelopeVault } from '../../../src/privacy/vault.js';
-import { at, sqliteOffice } from '../../support/office.js';
+import { at, rejection, sqliteOffice } from '../../support/office.js';
 
 const curpOf = (first17: string) => first17 + curpCheckDigit(first17);
 const CURP = curpOf('OAAM800101MBCLNR0');
 const NAME = 'María de los Ángeles Olague Núñez';
-
-async function rejection(promise: Promise<unknown>): Promise<AcreditaError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AcreditaError);
-  return error as AcreditaError;
-}
 
 describe('certification office over a real SQLite store', () => {
   let env: Awaited<ReturnType<typeof sqliteOffice>>;
@@ -79,7 +70,9 @@ describe('certification office over a real SQLite store', () => {
     expect(await vault.open(servantId, sealed)).toEqual({ curp: CURP, fullName: NAME });
     const bytes = await readFile(env.path);
     expect(bytes.includes(Buffer.from(CURP))).toBe(false);
-    expect((await store.readStream(`curp-${vault.curpDigest(CURP)}`)).map((e) => e.type)).toEqual(['CurpClaimed']);
+    // The CURP's claim is kept next to the data keys, not in the log.
+    expect(await store.readStream(`curp-${vault.curpDigest(CURP)}`)).toEqual([]);
+    expect(store.database.prepare('select curp_digest, servant_id from curp_claims').all()).toEqual([{ curp_digest: vault.curpDigest(CURP), servant_id: servantId }]);
   });
 
   it('refuses a second servant with the same CURP, and a rejected registration holds no CURP', async () => {
@@ -92,14 +85,6 @@ describe('certification office over a real SQLite store', () => {
     expect(duplicate.code).toBe('CONFLICT');
     // Neither refusal made a data key.
     expect(store.database.prepare('select count(*) from personal_data_keys').pluck().get()).toBe(1);
-  });
-
-  it('claims the CURP and registers in one transaction on a store that appends to several streams at once', async () => {
-    const { servantId, position } = await register();
-    const [claim] = await store.readStream(`curp-${vault.curpDigest(CURP)}`);
-    const [registered] = await store.readStream(`servant-${servantId}`);
-    expect(registered!.position).toBe(position);
-    expect(claim).toMatchObject({ position: position - 1n, recordedAt: registered!.recordedAt, data: { servantId } });
   });
 
   it('answers the same commandId with the first result and appends nothing', async () => {

@@ -37,7 +37,7 @@ const Q = {
 export const EVENTS_OF: Record<keyof typeof M, string[]> = {
   publishStandard: ['StandardPublished'],
   accreditEvaluator: ['EvaluatorAccredited'],
-  registerServant: ['CurpClaimed', 'ServantRegistered'],
+  registerServant: ['ServantRegistered'],
   changeEmployment: ['EmploymentChanged'],
   enrollInTraining: ['TrainingEnrolled'],
   completeTraining: ['TrainingCompleted'],
