@@ -74,6 +74,19 @@ describe('KurrentDB protocol double: connection', () => {
     expect(capabilities.serverVersion).toBe(DOUBLE_SERVER_VERSION);
   });
 
+  it('stops at once even while a client still holds calls open', async () => {
+    const other = await startKurrentDbDouble();
+    const lingering = EventStoreDBClient.connectionString(other.url);
+    await lingering.appendToStream(stream(), events(1));
+    const subscription = lingering.subscribeToAll();
+    subscription.on('error', () => {});
+    await new Promise((resolve) => subscription.once('confirmation', resolve));
+    const started = performance.now();
+    await other.stop();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await lingering.dispose();
+  });
+
   it('is appended to by BatchAppend, as a 24.10 server is, and by Append when the client sends credentials', async () => {
     const name = stream();
     const appendsBefore = double.calls.get('Append') ?? 0;

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
   DELETED_STREAM,
@@ -125,7 +126,8 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
     calls,
     stop: async () => {
       for (const subscription of open) subscription.stop();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Calls a client left open (a BatchAppend stream of a client never disposed) would hold a graceful shutdown forever.
+      await Promise.race([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), sleep(500)]);
       server.forceShutdown();
     },
   };
