@@ -4,7 +4,7 @@ import { envelope } from '../shared/command-handler.js';
 import type { HandlerKit } from './kit.js';
 
 export interface GuardClaim {
-  /** The guard stream, e.g. `curp-{digest}` or `folio-{folio}`. */
+  /** The guard stream, e.g. `folio-{folio}`. */
   streamId: string;
   /** The event that records the claim. */
   event: Event;
@@ -16,14 +16,15 @@ export interface GuardClaim {
   conflictMessage: string;
 }
 
-/** A claim this old whose command never completed was left by a crash, not by a command in flight. */
+/** A claim (a folio's guard stream, a CURP's claim) this old whose command never completed was left by a crash, not by a command in flight. */
 export const ABANDONED_CLAIM_MS = 60_000;
 
 /**
- * Cross-stream uniqueness (CURP, folio): the first append to the guard stream
+ * Cross-stream uniqueness in the log (folios; a CURP is claimed next to the
+ * data keys instead, see servants.ts): the first append to the guard stream
  * wins ('no_stream'). A claim whose holder never completed within
  * ABANDONED_CLAIM_MS is taken over, so a crash between the two appends does
- * not lock a CURP or folio forever.
+ * not lock a folio forever.
  */
 export async function claimGuard(kit: HandlerKit, claim: GuardClaim, context: CommandContext): Promise<void> {
   const events = envelope(claim.streamId, [claim.event], context);

@@ -158,7 +158,7 @@ export class CommandHandler {
 
   /**
    * Decides without appending, so a command is refused before it claims a guard
-   * stream (CURP, folio). Null when its commandId was handled already; otherwise
+   * (a folio's guard stream, or a CURP's claim). Null when its commandId was handled already; otherwise
    * what it read, for `handle`'s first attempt.
    */
   async precheck<State, Command, E extends Event, Deps>(
@@ -225,7 +225,7 @@ export class CommandHandler {
 
   /**
    * The first attempt of `handle` after a precheck, appending a guard claim
-   * (CURP, folio: a stream that must not exist yet) in the same transaction as
+   * (a folio: a stream that must not exist yet) in the same transaction as
    * the decided events, on a store that appends to several streams at once.
    * Null when it cannot be done that way (no such store, guard taken, stream
    * moved, caller's version not met): the caller then claims and handles one
