@@ -257,7 +257,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: Handlers): P
     return;
   }
   // /credentials/*, /certificates/*.pdf, /verify/*, /.well-known/did.json, /achievements/* (src/credentials).
-  if (await handleCredentialRequest(req, res, h.options.deps.credentials, () => h.options.deps.clock.now())) return;
+  if (await handleCredentialRequest(req, res, h.options.deps.credentials, () => h.options.deps.clock.now(), h.options.publicRateLimit)) return;
   if (await handleLogRequest(pathname, res, h.options.deps.transparency)) return;
   const asset = await explorerAsset(pathname);
   if (asset) return sendStatic(res, asset);

@@ -4,6 +4,7 @@
  * holds no personal data once the holder's data is erased.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RateLimiter, type RateLimitOptions } from '../app/rate-limit.js';
 import { AcreditaError } from '../domain/shared/errors.js';
 import { parseFolio } from '../domain/shared/validation.js';
 import { type PageLanguage, PAGE_CSP, renderVerifyPage } from './page.js';
@@ -102,7 +103,15 @@ export interface CredentialRoutes {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
-export function credentialRoutes(service: CredentialService, now: () => Date = () => new Date()): CredentialRoutes {
+/**
+ * Paths that answer whether a folio exists: like verifyCertificate, each is a
+ * guess at a folio, so they take a token from the caller's bucket
+ * (PUBLIC_RATE_LIMIT). Status lists, the DID document and achievements name no
+ * folio and stay unlimited: verifiers fetch them often.
+ */
+const FOLIO_LOOKUP = /^\/(credentials\/(?!status\/)[^/]+|certificates\/[^/]+\.pdf|verify\/[^/]+)$/;
+
+export function credentialRoutes(service: CredentialService, now: () => Date = () => new Date(), limiter: RateLimiter | null = null): CredentialRoutes {
   return {
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -113,6 +122,16 @@ export function credentialRoutes(service: CredentialService, now: () => Date = (
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(JSON.stringify({ error: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' }));
         return true;
+      }
+      if (limiter && FOLIO_LOOKUP.test(url.pathname)) {
+        const decision = limiter.take(req.socket.remoteAddress ?? 'unknown');
+        if (!decision.allowed) {
+          res.statusCode = 429;
+          res.setHeader('retry-after', String(decision.retryAfterSeconds));
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify({ error: `Too many folio look-ups; try again in ${decision.retryAfterSeconds} s`, code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds }));
+          return true;
+        }
       }
       let reply: Reply | null;
       try {
@@ -135,7 +154,25 @@ export function credentialRoutes(service: CredentialService, now: () => Date = (
   };
 }
 
-/** For the HTTP server: true when the request was one of ours and is answered. */
-export function handleCredentialRequest(req: IncomingMessage, res: ServerResponse, service: CredentialService | undefined, now: () => Date): Promise<boolean> {
-  return service ? credentialRoutes(service, now).handle(req, res) : Promise.resolve(false);
+/** One limiter per service and setting, so every request of a server draws from the same buckets. */
+const limiters = new WeakMap<CredentialService, RateLimiter>();
+
+/**
+ * For the HTTP server: true when the request was one of ours and is answered.
+ * `perAddress` is PUBLIC_RATE_LIMIT (none when null or absent).
+ */
+export function handleCredentialRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  service: CredentialService | undefined,
+  now: () => Date,
+  perAddress?: RateLimitOptions | null,
+): Promise<boolean> {
+  if (!service) return Promise.resolve(false);
+  let limiter: RateLimiter | null = null;
+  if (perAddress) {
+    limiter = limiters.get(service) ?? new RateLimiter(perAddress);
+    limiters.set(service, limiter);
+  }
+  return credentialRoutes(service, now, limiter).handle(req, res);
 }
