@@ -46,7 +46,9 @@ export function subscribe<T>(
 ): Subscriber<T> {
   const client =
     options.client ??
-    createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, retryAttempts: 0, lazy: false });
+    createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: token ? { authorization: `Bearer ${token}` } : {}, retryAttempts: 0, lazy: false,
+      // The close is recorded on each subscriber (failure); graphql-ws would also print it.
+      onNonLazyError: () => {} });
   const field = options.field ?? /subscription[^{]*\{\s*(\w+)/.exec(query)![1];
   const subscriber: Subscriber<T> = {
     received: [],
