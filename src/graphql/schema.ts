@@ -14,6 +14,7 @@ import { GoalResolver } from './goals/goal.resolver.js';
 import { LiveResolver } from './notifications/live.resolver.js';
 import { WebhookResolver } from './notifications/webhook.resolver.js';
 import { noResolverPublishing } from './pubsub.js';
+import { NodeResolver } from './nodes/node.resolver.js';
 import { PersonalDataAccessResolver } from './privacy/personal-data-access.resolver.js';
 import { ProjectionsResolver } from './projections/projections.resolver.js';
 import { ServantResolver } from './servants/servant.resolver.js';
@@ -59,6 +60,7 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
       AuditResolver,
       ProjectionsResolver,
       PersonalDataAccessResolver,
+      NodeResolver,
       TransparencyResolver,
       CertificateProofsResolver,
     ],

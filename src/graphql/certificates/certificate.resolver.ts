@@ -3,6 +3,7 @@ import {
   Authorized,
   Ctx,
   FieldResolver,
+  ID,
   Mutation,
   Query,
   Resolver,
@@ -20,9 +21,15 @@ import { CompetencyStandard } from '../standards/standard.type.js';
 import { DeliverCertificatesInput, RevokeCertificateInput } from './certificate.input.js';
 import { Certificate, CertificatePayload, CertificateVerification, DeliveryPayload } from './certificate.type.js';
 import { holderInitials } from './holder-initials.js';
+import { certificateNodeId } from '../nodes/node.type.js';
 
 @Resolver(() => Certificate)
 export class CertificateResolver {
+  @FieldResolver(() => ID, { description: 'Global id: `Certificate:<folio>`.' })
+  id(@Root() certificate: CertificateView): string {
+    return certificateNodeId(certificate.folio);
+  }
+
   @Authorized(ANY_ROLE)
   @Query(() => Certificate, { nullable: true })
   async certificate(@Arg('folio', () => String) folio: string, @Ctx() context: GraphQLContext): Promise<CertificateView | null> {

@@ -2,9 +2,10 @@ import { Field, ObjectType } from 'type-graphql';
 import type { CertificateStatus, CertificateView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CertificateStatusEnum } from '../shared/enums.js';
+import { Node } from '../nodes/node.type.js';
 
 /** servant and standard are resolved in CertificateResolver through the loaders. */
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'A certificate issued through the certification body, named by its CONOCER folio.', simpleResolvers: true, implements: Node })
 export class Certificate {
   @Field(() => String)
   folio!: string;

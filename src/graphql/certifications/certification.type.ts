@@ -3,6 +3,7 @@ import type { Modality, Verdict } from '../../domain/shared/vocabulary.js';
 import type { CertificateView, CertificationStage, CertificationView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CertificationStageEnum, ModalityEnum, VerdictEnum } from '../shared/enums.js';
+import { Node } from '../nodes/node.type.js';
 
 /**
  * What Certification fields resolve from: the read model's view, or a state
@@ -11,7 +12,7 @@ import { CertificationStageEnum, ModalityEnum, VerdictEnum } from '../shared/enu
 export type CertificationRoot = CertificationView & { certificateAsOf?: CertificateView | null };
 
 /** servant, standard, certificate and history are resolved in CertificationResolver. */
-@ObjectType({ description: "One servant's path in one standard: training, evaluations, certificate.", simpleResolvers: true })
+@ObjectType({ description: "One servant's path in one standard: training, evaluations, certificate.", simpleResolvers: true, implements: Node })
 export class Certification {
   @Field(() => ID)
   id!: string;

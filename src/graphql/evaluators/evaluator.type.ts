@@ -1,8 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { EvaluatorView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
+import { Node } from '../nodes/node.type.js';
 
-@ObjectType({ description: 'An accredited evaluator (evaluador) working for a certification body (ECE/OC).', simpleResolvers: true })
+@ObjectType({ description: 'An accredited evaluator (evaluador) working for a certification body (ECE/OC).', simpleResolvers: true, implements: Node })
 export class Evaluator implements EvaluatorView {
   @Field(() => ID)
   id!: string;

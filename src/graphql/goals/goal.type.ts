@@ -1,8 +1,9 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { GoalView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
+import { Node } from '../nodes/node.type.js';
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'A goal (meta): so many certified servants in a municipality between two dates.', simpleResolvers: true, implements: Node })
 export class Goal implements GoalView {
   @Field(() => ID)
   id!: string;

@@ -3,9 +3,10 @@ import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
 import { DateTimeScalar } from '../scalars.js';
 import { EmploymentRegimeEnum } from '../shared/enums.js';
 import { PageInfo } from '../shared/page-info.type.js';
+import { Node } from '../nodes/node.type.js';
 
 /** curp and certifications are resolved in ServantResolver (visibility, loaders). */
-@ObjectType({ description: 'A public servant (servidor publico).', simpleResolvers: true })
+@ObjectType({ description: 'A public servant (servidor publico).', simpleResolvers: true, implements: Node })
 export class Servant {
   @Field(() => ID)
   id!: string;

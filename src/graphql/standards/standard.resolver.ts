@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseStandardCode } from '../../domain/shared/validation.js';
 import type { StandardView } from '../../projections/read-model.js';
 import { ADMINS } from '../auth.js';
@@ -8,6 +8,7 @@ import { mustExist, runCommand } from '../shared/command.js';
 import { PublishStandardInput, WithdrawStandardInput } from './standard.input.js';
 import { StandardPayload } from './standard-payload.type.js';
 import { CompetencyStandard } from './standard.type.js';
+import { standardNodeId } from '../nodes/node.type.js';
 
 @Resolver(() => CompetencyStandard)
 export class StandardResolver {
@@ -19,6 +20,11 @@ export class StandardResolver {
   @Query(() => CompetencyStandard, { nullable: true })
   standard(@Arg('code', () => String) code: string, @Ctx() { loaders }: GraphQLContext): Promise<StandardView | null> {
     return loaders.standards.load(parseStandardCode(code, 'code'));
+  }
+
+  @FieldResolver(() => ID, { description: 'Global id: `CompetencyStandard:<code>`.' })
+  id(@Root() standard: StandardView): string {
+    return standardNodeId(standard.code);
   }
 
   @FieldResolver(() => Int, { description: 'Distinct servants holding a VALID certificate in this standard now.' })

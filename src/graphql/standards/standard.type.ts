@@ -1,8 +1,9 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { StandardStatus, StandardView } from '../../projections/read-model.js';
 import { StandardStatusEnum } from '../shared/enums.js';
+import { Node } from '../nodes/node.type.js';
 
-@ObjectType({ description: 'A competency standard (Estandar de Competencia), e.g. EC0105.', simpleResolvers: true })
+@ObjectType({ description: 'A competency standard (Estandar de Competencia), e.g. EC0105.', simpleResolvers: true, implements: Node })
 export class CompetencyStandard implements StandardView {
   @Field(() => String)
   code!: string;

@@ -4,6 +4,7 @@ import type { CertificationStatsView, MunicipalityRankView } from '../../project
 import type { GraphQLContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CertificationStats, MunicipalityRank } from './statistics.type.js';
+import { statsNodeId } from '../nodes/node.type.js';
 
 /** Mexico has about 2,500 municipalities. */
 const MAX_RANKING = 3000;
@@ -23,13 +24,14 @@ class RankingArgs {
 @Resolver()
 export class StatisticsResolver {
   @Query(() => CertificationStats, { description: 'Public aggregates. asOf is business time (default now).' })
-  certificationStats(
+  async certificationStats(
     @Arg('state', () => String, { nullable: true }) state: string | null,
     @Arg('municipality', () => String, { nullable: true }) municipality: string | null,
     @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf: Date | null,
     @Ctx() { deps, now }: GraphQLContext,
-  ): Promise<CertificationStatsView> {
-    return deps.readModel.certificationStats({ state, municipality }, asOf ?? now);
+  ): Promise<CertificationStatsView & { id: string }> {
+    const stats = await deps.readModel.certificationStats({ state, municipality }, asOf ?? now);
+    return { ...stats, id: statsNodeId({ state, municipality, asOf }) };
   }
 
   @Query(() => [MunicipalityRank], { description: 'Public ranking of municipalities by certified servants.' })

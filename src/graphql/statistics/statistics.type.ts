@@ -1,5 +1,6 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Count as CountView } from '../../projections/read-model.js';
+import { Node } from '../nodes/node.type.js';
 
 @ObjectType({ simpleResolvers: true })
 export class Count implements CountView {
@@ -10,8 +11,11 @@ export class Count implements CountView {
   count!: number;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'Public aggregates of certification in a place, as of an instant.', simpleResolvers: true, implements: Node })
 export class CertificationStats {
+  @Field(() => ID, { description: 'Stable for the same arguments (state, municipality, asOf), so clients can cache it.' })
+  id!: string;
+
   @Field(() => Int, { description: 'Distinct servants holding at least one VALID certificate (as of the asked time).' })
   certifiedServants!: number;
 
