@@ -44,7 +44,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startCredentialsApi(backend: Backend, options: { issuerKey?: Buffer; retiredIssuerKeys?: string[] } = {}): Promise<CredentialsApi | null> {
+export async function startCredentialsApi(
+  backend: Backend,
+  options: { issuerKey?: Buffer; retiredIssuerKeys?: string[]; publicRateLimit?: { perMinute: number; burst: number } } = {},
+): Promise<CredentialsApi | null> {
   const opened = await openTestApplication(backend);
   if (!opened) return null;
   const { app } = opened;
@@ -65,6 +68,7 @@ export async function startCredentialsApi(backend: Backend, options: { issuerKey
     port,
     jwtSecret: JWT_SECRET,
     logger,
+    publicRateLimit: options.publicRateLimit,
     health: () => app.healthy(),
   });
   const token = (role: Role, claims: Record<string, string> = {}) =>

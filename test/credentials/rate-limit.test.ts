@@ -1,0 +1,31 @@
+/**
+ * Folio look-ups over HTTP draw from the caller's PUBLIC_RATE_LIMIT bucket,
+ * as verifyCertificate does: past the burst, 429 RATE_LIMITED with
+ * Retry-After; the status list and the DID document stay open to verifiers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCredentialsApi, type CredentialsApi } from './support.js';
+
+describe('credential routes under PUBLIC_RATE_LIMIT', () => {
+  let api: CredentialsApi;
+  const folio = 'UTT-EC0105-2018-0400';
+  beforeAll(async () => {
+    // A slow refill: the burst is all a client gets during the test.
+    api = (await startCredentialsApi('sqlite', { publicRateLimit: { perMinute: 1, burst: 4 } }))!;
+    await api.certify(folio);
+  }, 60_000);
+  afterAll(async () => api?.close());
+
+  it('answers the burst, then 429 with Retry-After for every folio route; status list and DID document still answer', async () => {
+    const paths = [`/credentials/${folio}`, `/credentials/${folio}.jwt`, `/certificates/${folio}.pdf`, `/verify/${folio}`];
+    for (const path of paths) expect((await fetch(`${api.origin}${path}`)).status, path).toBe(200);
+    for (const path of [...paths, '/verify/NO-SUCH-FOLIO']) {
+      const response = await fetch(`${api.origin}${path}`);
+      expect(response.status, path).toBe(429);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await response.json()) as { code: string }).code).toBe('RATE_LIMITED');
+    }
+    expect((await fetch(`${api.origin}/credentials/status/0`)).status).toBe(200);
+    expect((await fetch(`${api.origin}/.well-known/did.json`)).status).toBe(200);
+  });
+});
