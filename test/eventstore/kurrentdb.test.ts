@@ -67,6 +67,29 @@ if (KURRENTDB_URL) {
   it.skip('EventStore contract (kurrentdb on a real server) needs KURRENTDB_URL');
 }
 
+describe('KurrentDB adapter on a server before 23.10 (protocol double)', () => {
+  it('follows live events on a server that never says "caught up" (before 23.10): the adapter decides that itself', async () => {
+    const old = await startKurrentDbDouble({ sendsCaughtUp: false });
+    const store = await createKurrentDbEventStore(old.url, { namespace: 'old-' });
+    try {
+      const { position } = await store.append('old-1', numberedEvents(2));
+      const controller = new AbortController();
+      const iterator = store.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();
+      const next = async () => (await iterator.next()).value as SubscriptionItem;
+      expect([(await next()).kind, (await next()).kind, await next()]).toEqual(['event', 'event', { kind: 'caught-up', position }]);
+      const pending = next();
+      const live = await store.append('old-2', numberedEvents(1, 9));
+      expect(await pending).toMatchObject({ kind: 'event', event: { data: { n: 9 } } });
+      expect(await next()).toEqual({ kind: 'caught-up', position: live.position });
+      controller.abort();
+      expect((await iterator.next()).done).toBe(true);
+    } finally {
+      await store.close();
+      await old.stop();
+    }
+  });
+});
+
 /** The shared contract and the KurrentDB-specific tests, through the real client, against what `connect` gives each test. */
 function describeKurrentDb(where: string, connect: () => Promise<Server>): void {
   describeEventStoreContract(`kurrentdb, ${where}`, async () => {

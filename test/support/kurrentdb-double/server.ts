@@ -55,6 +55,8 @@ const DEFAULT_READ_BATCH_SIZE = 32;
 export interface KurrentDbDoubleOptions {
   /** Access control: false refuses the operation with the server's AccessDenied (default: everything allowed). */
   authorize?: (operation: Operation, stream: string) => boolean;
+  /** False: subscriptions never say "caught up", as servers before 23.10 (default true). */
+  sendsCaughtUp?: boolean;
 }
 
 export interface KurrentDbDouble {
@@ -94,7 +96,7 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
     },
     read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => {
       count('Read');
-      handleRead(log, allowed, call, open);
+      handleRead(log, allowed, call, open, options.sendsCaughtUp ?? true);
     },
     delete: (call: grpc.ServerUnaryCall<InstanceType<typeof streamsPb.DeleteReq>, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count('Delete');
@@ -491,6 +493,7 @@ function handleRead(
   allowed: (operation: Operation, stream: string) => boolean,
   call: grpc.ServerWritableStream<ReadReq, ReadResp>,
   open: Set<{ stop: () => void }>,
+  sendsCaughtUp: boolean,
 ): void {
   const fail = (error: grpc.ServiceError) => call.emit('error', error);
   try {
@@ -529,7 +532,7 @@ function handleRead(
     const all = options.getAll()!;
     if (subscription) {
       if (backwards) throw invalidArgument('The combination of (All, Subscription, Backwards) is invalid.');
-      subscribeToAll(log, call, all, filter, structuredIds, open);
+      subscribeToAll(log, call, all, filter, structuredIds, open, sendsCaughtUp);
       return;
     }
     const count = BigInt(options.getCount());
@@ -581,6 +584,7 @@ function subscribeToAll(
   filter: ReturnType<typeof filterOf>,
   structuredIds: boolean,
   open: Set<{ stop: () => void }>,
+  sendsCaughtUp: boolean,
 ): void {
   let next: number;
   if (all.hasPosition()) {
@@ -633,9 +637,11 @@ function subscribeToAll(
         caughtUp = true;
         const last = log.records.at(-1)!;
         if (filter) await send(checkpoint(last.position));
-        const response = new streamsPb.ReadResp();
-        response.setCaughtUp(new streamsPb.ReadResp.CaughtUp());
-        await send(response);
+        if (sendsCaughtUp) {
+          const response = new streamsPb.ReadResp();
+          response.setCaughtUp(new streamsPb.ReadResp.CaughtUp());
+          await send(response);
+        }
       }
     } finally {
       pumping = false;
