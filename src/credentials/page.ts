@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { PublicCheck } from './service.js';
 import { credentialUrl, pdfUrl, verifyPageUrl } from './open-badge.js';
+import { DISPLAY_TIME_ZONE } from './pdf.js';
 
 export type PageLanguage = 'es' | 'en';
 
@@ -111,7 +112,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 function dateOf(iso: string, lang: PageLanguage): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es-MX' : 'en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-MX' : 'en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: DISPLAY_TIME_ZONE }).format(new Date(iso));
 }
 
 function linkedInUrl(check: Extract<PublicCheck['lookup'], { kind: 'found' }>, issuerName: string, verifyUrl: string): string {

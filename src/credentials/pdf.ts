@@ -9,7 +9,9 @@ import QRCode from 'qrcode';
 import type { CredentialFacts, IssuerProfile } from './open-badge.js';
 import { verifyPageUrl } from './open-badge.js';
 
-const DATE = new Intl.DateTimeFormat('es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'America/Tijuana' });
+/** Dates on the PDF and the page are the deployment's local dates (the demo's city hall). */
+export const DISPLAY_TIME_ZONE = 'America/Tijuana';
+const DATE = new Intl.DateTimeFormat('es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: DISPLAY_TIME_ZONE });
 export const formatDateEs = (iso: string): string => DATE.format(new Date(iso));
 
 export async function certificatePdf(facts: CredentialFacts, issuer: IssuerProfile): Promise<Buffer> {
