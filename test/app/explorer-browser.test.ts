@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestApi, type TestApi } from '../graphql/support/api.js';
 import { M } from '../graphql/support/documents.js';
-import { must } from '../graphql/support/scenario.js';
+import { must, Scenario } from '../graphql/support/scenario.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -161,6 +161,9 @@ describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
     must(await api.gql(M.publishStandard, { input: { code: 'EC0105', title: 'Atencion al ciudadano', level: 2, validityYears: 5 } }, admin));
     browser = await Browser.launch();
   });
+  const listening = async (): Promise<number> =>
+    Number(/^acredita_graphql_subscriptions_active (\d+)$/m.exec(await (await fetch(`${api.origin}/metrics`)).text())?.[1] ?? -1);
+
   afterAll(async () => {
     await browser?.close();
     await api?.close();
@@ -187,6 +190,26 @@ describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
     const signedIn = await run(browser);
     expect(signedIn.errors).toBeUndefined();
     expect(signedIn.data).toEqual({ standards: [{ code: 'EC0105', title: 'Atencion al ciudadano' }], servants: { totalCount: 0 } });
+  });
+
+  it('runs a subscription over graphql-ws with the token typed into Headers, and shows what the log pushes', async () => {
+    const subscription = 'subscription { certificateIssued { folio status } }';
+    await browser.open(`${api.endpoint}?query=${encodeURIComponent(subscription)}`);
+    await browser.evaluate(`${HEADERS}.setValue(${JSON.stringify(JSON.stringify({ Authorization: `Bearer ${admin}` }))})`);
+    await browser.evaluate(`${RESPONSE}.setValue(''); document.querySelector('.graphiql-execute-button').click()`);
+    await poll(async () => (await listening()) === 1 || undefined);
+
+    const scenario = await Scenario.start(api);
+    const evaluator = await scenario.accreditEvaluator(['EC0105']);
+    const servant = await scenario.registerServant();
+    await scenario.competent(servant.id, 'EC0105', evaluator.id);
+    await scenario.issue(servant.id, 'EC0105', 'EXPLORER-0001');
+    const shown = await browser.waitFor<string>(`${RESPONSE}.getValue().includes('EXPLORER-0001') && ${RESPONSE}.getValue()`);
+    expect(JSON.parse(shown)).toEqual({ data: { certificateIssued: { folio: 'EXPLORER-0001', status: 'VALID' } } });
+
+    // Stopping it in the explorer ends the subscription on the server.
+    await browser.evaluate(`document.querySelector('.graphiql-execute-button').click()`);
+    await poll(async () => (await listening()) === 0 || undefined);
   });
 
   it('asked nothing of another host, had no request fail and logged no error or exception', () => {

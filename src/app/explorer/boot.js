@@ -2,7 +2,60 @@
 /* global React, ReactDOM, GraphiQL */
 (function () {
   var page = new URL(window.location.href);
-  var fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', page).href });
+  var httpFetcher = GraphiQL.createFetcher({ url: new URL('/graphql', page).href });
+  var wsUrl = new URL('/graphql', page).href.replace(/^http/, 'ws');
+  // graphql-ws's own browser client, served by this server as an ES module (explorer.ts).
+  var graphqlWs = import('/explorer/graphql-ws/client.js');
+  // One socket per Authorization value: the token travels in the connection params, not per operation.
+  var socket = { authorization: null, client: null };
+
+  function authorizationOf(headers) {
+    for (var name in headers || {}) if (name.toLowerCase() === 'authorization') return String(headers[name] || '');
+    return '';
+  }
+
+  function operationOf(documentAST, operationName) {
+    var operations = ((documentAST && documentAST.definitions) || []).filter(function (d) { return d.kind === 'OperationDefinition'; });
+    if (operationName) return operations.find(function (d) { return d.name && d.name.value === operationName; });
+    return operations.length === 1 ? operations[0] : undefined;
+  }
+
+  async function wsClient(authorization) {
+    if (socket.client && socket.authorization === authorization) return socket.client;
+    if (socket.client) socket.client.dispose();
+    var createClient = (await graphqlWs).createClient;
+    socket = {
+      authorization: authorization,
+      client: createClient({ url: wsUrl, connectionParams: authorization ? { authorization: authorization } : {}, retryAttempts: 0 }),
+    };
+    return socket.client;
+  }
+
+  // Subscriptions go over graphql-ws on the same /graphql path, everything else over HTTP.
+  function fetcher(params, options) {
+    var operation = operationOf(options && options.documentAST, params.operationName);
+    if (!operation || operation.operation !== 'subscription') return httpFetcher(params, options);
+    var authorization = authorizationOf(options && options.headers);
+    var source = null;
+    var ended = false;
+    // One iterator however often it is asked for: GraphiQL's stop button calls return() on a fresh request for it.
+    var results = {
+      next: async function () {
+        if (ended) return { done: true, value: undefined };
+        if (!source) source = (await wsClient(authorization)).iterate(params);
+        return source.next();
+      },
+      return: async function () {
+        ended = true;
+        if (source && source.return) await source.return();
+        return { done: true, value: undefined };
+      },
+    };
+    results[Symbol.asyncIterator] = function () {
+      return results;
+    };
+    return results;
+  }
   // The README's public queries: they run before any token is pasted. Lines fit the editor's half of the page.
   var defaultQuery = [
     '# Public: no token needed. Run it with ▶ (Ctrl-Enter).',

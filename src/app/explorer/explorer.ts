@@ -1,6 +1,7 @@
 /**
  * The offline GraphQL explorer: GraphiQL, React and ReactDOM served from
- * node_modules by this server (no CDN), plus our page and boot script.
+ * node_modules by this server (no CDN), plus our page and boot script, and
+ * graphql-ws's browser client (an ES module) for subscriptions.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -27,6 +28,15 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'explorer.css': { file: join(here, 'explorer.css'), type: CSS },
   'favicon.svg': { file: join(here, 'favicon.svg'), type: 'image/svg+xml' },
 };
+
+/** graphql-ws's browser build: client.js and the chunks it imports, nothing else of the package. */
+const GRAPHQL_WS_PREFIX = 'graphql-ws/';
+const GRAPHQL_WS_DIR = mainDir('graphql-ws');
+let graphqlWsFiles: Promise<Set<string>> | null = null;
+const graphqlWsModules = (): Promise<Set<string>> =>
+  (graphqlWsFiles ??= readFile(join(GRAPHQL_WS_DIR, 'client.js'), 'utf8').then(
+    (client) => new Set(['client.js', ...[...client.matchAll(/from\s*['"]\.\/([\w.-]+\.js)['"]/g)].map((match) => match[1])]),
+  ));
 
 const EXPLORER_PREFIX = '/explorer/';
 /** Browsers ask every origin for this; without an answer the explorer's console shows a 404. */
@@ -58,6 +68,10 @@ export async function explorerPage(): Promise<StaticFile> {
 export async function explorerAsset(pathname: string): Promise<StaticFile | null> {
   const name =
     pathname === FAVICON_PATH ? 'favicon.svg' : pathname.startsWith(EXPLORER_PREFIX) ? pathname.slice(EXPLORER_PREFIX.length) : '';
+  if (name.startsWith(GRAPHQL_WS_PREFIX)) {
+    const file = name.slice(GRAPHQL_WS_PREFIX.length);
+    return (await graphqlWsModules()).has(file) ? { body: await read(join(GRAPHQL_WS_DIR, file)), type: JS } : null;
+  }
   const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   return asset ? { body: await read(asset.file), type: asset.type } : null;
 }
