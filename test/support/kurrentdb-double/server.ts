@@ -100,21 +100,11 @@ export async function startKurrentDbDouble(options: KurrentDbDoubleOptions = {})
     },
     delete: (call: grpc.ServerUnaryCall<InstanceType<typeof streamsPb.DeleteReq>, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count('Delete');
-      handleDelete(log, allowed, false, call.request.getOptions()!, callback, () => new streamsPb.DeleteResp(), (p) => {
-        const position = new streamsPb.DeleteResp.Position();
-        position.setCommitPosition(String(p));
-        position.setPreparePosition(String(p));
-        return position;
-      });
+      handleDelete(log, allowed, false, call.request.getOptions()!, callback, streamsPb.DeleteResp, streamsPb.DeleteResp.Position);
     },
     tombstone: (call: grpc.ServerUnaryCall<InstanceType<typeof streamsPb.TombstoneReq>, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       count('Tombstone');
-      handleDelete(log, allowed, true, call.request.getOptions()!, callback, () => new streamsPb.TombstoneResp(), (p) => {
-        const position = new streamsPb.TombstoneResp.Position();
-        position.setCommitPosition(String(p));
-        position.setPreparePosition(String(p));
-        return position;
-      });
+      handleDelete(log, allowed, true, call.request.getOptions()!, callback, streamsPb.TombstoneResp, streamsPb.TombstoneResp.Position);
     },
   });
 
@@ -402,15 +392,20 @@ function handleBatchAppend(
   call.on('error', () => {});
 }
 
+interface DeletePosition {
+  setCommitPosition(value: string): unknown;
+  setPreparePosition(value: string): unknown;
+}
+
 /** Streams.Delete.cs: Delete (soft) and Tombstone (hard) answer with the position of what they wrote, or the errors a write gets. */
-function handleDelete<Response extends { setPosition(p: never): unknown; setNoPosition(e: InstanceType<typeof sharedPb.Empty>): unknown }>(
+function handleDelete<Position extends DeletePosition>(
   log: DoubleLog,
   allowed: (operation: Operation, stream: string) => boolean,
   hard: boolean,
   options: InstanceType<typeof streamsPb.DeleteReq.Options> | InstanceType<typeof streamsPb.TombstoneReq.Options>,
   callback: grpc.sendUnaryData<unknown>,
-  create: () => Response,
-  position: (p: bigint) => unknown,
+  Response: new () => { setPosition(position?: Position): unknown; setNoPosition(empty?: InstanceType<typeof sharedPb.Empty>): unknown },
+  PositionClass: new () => Position,
 ): void {
   const stream = streamNameOf(options.getStreamIdentifier());
   if (!allowed('delete', stream)) return callback(accessDenied());
@@ -418,9 +413,15 @@ function handleDelete<Response extends { setPosition(p: never): unknown; setNoPo
   const result = log.delete(stream, expected, hard);
   if (result.kind === 'stream-deleted') return callback(streamDeleted(stream));
   if (result.kind === 'wrong-expected-version') return callback(wrongExpectedVersion('Delete', stream, expected, result.current));
-  const response = create();
-  if (result.position >= 0n) response.setPosition(position(result.position) as never);
-  else response.setNoPosition(new sharedPb.Empty());
+  const response = new Response();
+  if (result.position >= 0n) {
+    const position = new PositionClass();
+    position.setCommitPosition(String(result.position));
+    position.setPreparePosition(String(result.position));
+    response.setPosition(position);
+  } else {
+    response.setNoPosition(new sharedPb.Empty());
+  }
   callback(null, response);
 }
 
