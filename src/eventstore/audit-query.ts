@@ -1,7 +1,7 @@
 /**
  * readAudit in SQL, one builder for SQLite and PostgreSQL. Every query is a
- * keyset page on the global position (`position > after order by position
- * limit n`, never OFFSET) driven by an index:
+ * keyset page on the global position (`position > after [and position <
+ * before] order by position [desc] limit n`, never OFFSET) driven by an index:
  * - types: one branch per type on (type, position), merged by position, so a
  *   page reads at most `limit` index entries per type;
  * - actor: the index on the metadata actor expression, (actor, position);
@@ -40,7 +40,7 @@ export function auditQuery(dialect: AuditSqlDialect, query: ValidAuditQuery): { 
     values.push(value);
     return dialect.param(values.length);
   };
-  const { filter, after, limit } = query;
+  const { filter, after, before, newestFirst, limit } = query;
   const { table, columns } = dialect;
   const afterPosition = bind(dialect.position(after));
   const conditions: string[] = [];
@@ -59,17 +59,20 @@ export function auditQuery(dialect: AuditSqlDialect, query: ValidAuditQuery): { 
       `${dialect.recordedAtFilter} <= ${to}`,
     );
   }
+  if (before !== null) conditions.push(`position < ${bind(dialect.position(before))}`);
   if (filter.streamId != null) conditions.push(`stream_id = ${bind(filter.streamId)}`);
   if (filter.actor != null) conditions.push(`${dialect.actor} = ${bind(filter.actor)}`);
   if (dialect.extraCondition) conditions.push(dialect.extraCondition(bind));
   const pageSize = bind(limit);
 
+  // Newest first walks the same indexes backwards from `before`.
+  const order = newestFirst ? 'position desc' : 'position';
   const select = (extra: string[]) =>
-    `select ${columns} from ${table} where ${[...conditions, ...extra].join(' and ')} order by position limit ${pageSize}`;
+    `select ${columns} from ${table} where ${[...conditions, ...extra].join(' and ')} order by ${order} limit ${pageSize}`;
   const types = filter.types ?? [];
   if (types.length <= 1) {
     return { text: select(types.map((type) => `type = ${bind(type)}`)), values };
   }
   const branches = types.map((type, index) => `select * from (${select([`type = ${bind(type)}`])}) as by_type_${index}`);
-  return { text: `${branches.join(' union all ')} order by position limit ${pageSize}`, values };
+  return { text: `${branches.join(' union all ')} order by ${order} limit ${pageSize}`, values };
 }

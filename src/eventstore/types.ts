@@ -106,6 +106,10 @@ export interface AuditFilter {
 export interface AuditPage {
   /** Exclusive: events with a position greater than this (default: from the start). */
   after?: bigint;
+  /** Exclusive: events with a position smaller than this (default: to the end). */
+  before?: bigint;
+  /** The newest `limit` matching events of the range, newest first (default: the oldest, oldest first). */
+  newestFirst?: boolean;
   limit: number;
 }
 

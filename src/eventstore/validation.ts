@@ -218,10 +218,10 @@ export function validateSubscribeOptions(options: SubscribeOptions | undefined):
   return { after, batchSize };
 }
 
-function validatePosition(after: unknown): bigint {
-  if (after === undefined) return 0n;
-  if (typeof after !== 'bigint' || after < 0n) throw new InvalidEventStoreInputError('after must be a non-negative bigint position');
-  return after;
+export function validatePosition(position: unknown, name = 'after'): bigint {
+  if (position === undefined) return 0n;
+  if (typeof position !== 'bigint' || position < 0n) throw new InvalidEventStoreInputError(`${name} must be a non-negative bigint position`);
+  return position;
 }
 
 function isNonNegativeInteger(value: unknown): value is number {

@@ -30,9 +30,18 @@ export class AuditLogArgs {
   @IsOptional()
   @Min(1)
   @Max(MAX_AUDIT_PAGE)
-  @Field(() => Int, { nullable: true, defaultValue: 50 })
+  @Field(() => Int, { nullable: true, description: `The oldest events after \`after\`, 1 to ${MAX_AUDIT_PAGE} (default 50 when last is not given either).` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'A cursor from this connection: a global position.' })
   after?: string | null;
+
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_AUDIT_PAGE)
+  @Field(() => Int, { nullable: true, description: `The newest events before \`before\` (or of the whole log), 1 to ${MAX_AUDIT_PAGE}; edges stay oldest first.` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor from this connection: pages back from this event.' })
+  before?: string | null;
 }

@@ -8,6 +8,8 @@ import { AuditLogArgs } from './audit.input.js';
 import { readAuditLog } from '../../eventstore/audit.js';
 import { parsePositionCursor } from './audit-log.js';
 import { IntegrityReport } from './integrity-report.type.js';
+import { BadUserInputError } from '../../domain/shared/errors.js';
+import { pageInfoOf } from '../shared/page-info.type.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -15,16 +17,26 @@ const DEFAULT_PAGE = 50;
 @Authorized(AUDITORS)
 @Resolver()
 export class AuditResolver {
-  @Query(() => AuditEventConnection, { description: 'Auditors: the global log, oldest first.' })
+  @Query(() => AuditEventConnection, { description: 'Auditors: the global log, oldest first; last/before pages back from the newest.' })
   async auditLog(@Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() { deps }: GraphQLContext): Promise<AuditEventConnection> {
-    const first = args.first ?? DEFAULT_PAGE;
-    // One more than asked tells whether another page exists.
-    const events = await readAuditLog(deps.store, args.filter ?? {}, { after: parsePositionCursor(args.after), limit: first + 1 });
-    const edges = events.slice(0, first).map((event) => {
+    if (args.first != null && args.last != null) throw new BadUserInputError('Give first or last, not both', 'last');
+    const backwards = args.last != null;
+    const size = (backwards ? args.last : args.first) ?? DEFAULT_PAGE;
+    const after = parsePositionCursor(args.after, 'after');
+    const before = args.before == null ? undefined : parsePositionCursor(args.before, 'before');
+    // One more than asked tells whether another page exists in the direction of travel.
+    const events = await readAuditLog(deps.store, args.filter ?? {}, { after, before, newestFirst: backwards, limit: size + 1 });
+    const page = events.slice(0, size);
+    const edges = (backwards ? page.reverse() : page).map((event) => {
       const node = toAuditEvent(event);
       return { cursor: node.position, node };
     });
-    return { edges, pageInfo: { hasNextPage: events.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    const more = events.length > size;
+    // The edge a cursor names exists on the other side, so a page reached through one has a neighbour there.
+    return {
+      edges,
+      pageInfo: pageInfoOf(edges, { hasNextPage: backwards ? args.before != null : more, hasPreviousPage: backwards ? more : args.after != null }),
+    };
   }
 
   @Query(() => [AuditEvent], { description: "Auditors: one stream's events, optionally only those recorded up to asOf." })

@@ -4,6 +4,7 @@ import { requireId } from '../../domain/shared/validation.js';
 import { WebhookRegistry, type WebhookDeliveryView, type WebhookView } from '../../notifications/webhooks/registry.js';
 import { ADMINS, requireViewer } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
+import { pageInfoOf } from '../shared/page-info.type.js';
 import {
   RegisterWebhookInput,
   Webhook,
@@ -30,10 +31,8 @@ export class WebhookResolver {
   @Query(() => WebhookDeliveryConnection, { description: "Admins: a webhook's deliveries, newest first." })
   async webhookDeliveries(@Args(() => WebhookDeliveriesArgs) args: WebhookDeliveriesArgs, @Ctx() context: GraphQLContext): Promise<WebhookDeliveryConnection> {
     const page = await registryOf(context).deliveries(requireId(args.webhookId, 'webhookId'), args.first ?? 50, args.after ?? null);
-    return {
-      edges: page.items.map((node) => ({ cursor: WebhookRegistry.cursorOf(node), node })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    const edges = page.items.map((node) => ({ cursor: WebhookRegistry.cursorOf(node), node }));
+    return { edges, pageInfo: pageInfoOf(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: args.after != null }) };
   }
 
   @Mutation(() => WebhookRegistration)

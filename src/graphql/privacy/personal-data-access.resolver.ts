@@ -5,6 +5,7 @@ import { requireId } from '../../domain/shared/validation.js';
 import { AUDITORS } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { PersonalDataAccessConnection } from './personal-data-access.type.js';
+import { pageInfoOf } from '../shared/page-info.type.js';
 
 const MAX_PAGE = 500;
 
@@ -39,6 +40,6 @@ export class PersonalDataAccessResolver {
     const servantId = args.servantId ? requireId(args.servantId, 'servantId') : null;
     const rows = await context.deps.accessRecord.list({ servantId }, { before: sequenceAfter(args.after), limit: first + 1 });
     const edges = rows.slice(0, first).map(({ sequence, ...node }) => ({ cursor: String(sequence), node }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: pageInfoOf(edges, { hasNextPage: rows.length > first, hasPreviousPage: args.after != null }) };
   }
 }

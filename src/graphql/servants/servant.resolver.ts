@@ -19,6 +19,7 @@ import {
 } from './servant.input.js';
 import { ServantPayload } from './servant-payload.type.js';
 import { Servant, ServantConnection } from './servant.type.js';
+import { pageInfoOf } from '../shared/page-info.type.js';
 
 const DEFAULT_PAGE = 20;
 
@@ -31,7 +32,7 @@ function scopedFilter(viewer: Viewer, filter: ServantFilterView): ServantFilterV
   return elsewhere ? null : { ...filter, state: viewer.state, municipality: viewer.municipality };
 }
 
-const EMPTY_CONNECTION: ServantConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+const EMPTY_CONNECTION: ServantConnection = { edges: [], pageInfo: pageInfoOf([], { hasNextPage: false, hasPreviousPage: false }), totalCount: 0 };
 
 @Resolver(() => Servant)
 export class ServantResolver {
@@ -68,7 +69,8 @@ export class ServantResolver {
     });
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      // An edge resumes paging forwards; a page reached with after has at least that edge before it.
+      pageInfo: pageInfoOf(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: args.after != null }),
       totalCount: page.totalCount,
     };
   }
