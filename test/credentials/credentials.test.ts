@@ -254,6 +254,22 @@ describe.each(BACKENDS)('credentials on %s', (backend) => {
     expect(admin.certificate.credential).toBeNull();
   });
 
+  it('an expired certificate (2018, valid 5 years): its signature still verifies as of issuance, not as of today; the page says Vencido', async (ctx) => {
+    if (!api) return ctx.skip();
+    const expiredFolio = `UTT-${backend}-EC0105-2018-0004`;
+    await api.certify(expiredFolio, 'Guadalupe Hernández', '2018-09-18T17:00:00.000Z');
+    const credential = (await getJson(`${api.origin}/credentials/${expiredFolio}`)).body;
+    expect(credential).toMatchObject({ validFrom: '2018-09-18T17:00:00.000Z', validUntil: '2023-09-18T17:00:00.000Z' });
+    expect(validateOb3(credential)).toBe(true);
+    const today = await verifier.verify(credential);
+    expect(today.verified).toBe(false);
+    expect(today.error).toMatch(/validUntil/);
+    expect(await verifier.verify(credential, new Date('2019-01-01T00:00:00Z'))).toMatchObject({ verified: true, status: { revoked: false } });
+    const page = await (await fetch(`${api.origin}/verify/${expiredFolio}`)).text();
+    expect(page).toContain('id="status">Vencido<');
+    expect(page).toMatch(/id="check-signature">[^<]*<span class="ok">✔ correcta/);
+  });
+
   it('a rebuild of credential_status, in batches of 2 events, gives every certificate the index and every credential the bytes it had', async (ctx) => {
     if (!api) return ctx.skip();
     const folios = [folio, `UTT-${backend}-EC0105-2018-0002`];

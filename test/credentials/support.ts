@@ -32,8 +32,8 @@ export interface CredentialsApi extends TestApplication {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResult<T>>;
   token(role: Role, claims?: Record<string, string>): Promise<string>;
   admin(document: string, input: Record<string, unknown>): Promise<Record<string, any>>;
-  /** A servant of Tijuana holding certificate `folio` in EC0105, issued now. */
-  certify(folio: string, fullName?: string): Promise<{ servantId: string; curp: string; fullName: string }>;
+  /** A servant of Tijuana holding certificate `folio` in EC0105, issued now or at `issuedAt`. */
+  certify(folio: string, fullName?: string, issuedAt?: string): Promise<{ servantId: string; curp: string; fullName: string }>;
 }
 
 async function freePort(): Promise<number> {
@@ -95,7 +95,7 @@ export async function startCredentialsApi(
     occurredAt: '2017-01-01T00:00:00.000Z',
   })).accreditEvaluator.evaluator.id as string;
 
-  const certify = async (folio: string, fullName = 'María de los Ángeles Ortiz Núñez') => {
+  const certify = async (folio: string, fullName = 'María de los Ángeles Ortiz Núñez', issuedAt?: string) => {
     const curp = nextCurp();
     const servantId = (await admin(M.registerServant, {
       curp,
@@ -107,12 +107,13 @@ export async function startCredentialsApi(
       unionized: true,
       occurredAt: '2017-01-01T00:00:00.000Z',
     })).registerServant.servant.id as string;
-    const day = (n: number) => new Date(Date.now() - (30 - n) * 86_400_000).toISOString();
+    const issued = issuedAt ? Date.parse(issuedAt) : Date.now();
+    const day = (n: number) => new Date(issued - (30 - n) * 86_400_000).toISOString();
     const code = STANDARD.code;
     await admin(M.enrollInTraining, { servantId, standardCode: code, provider: 'Ayuntamiento de Tijuana', modality: 'PRESENTIAL', occurredAt: day(0) });
     await admin(M.completeTraining, { servantId, standardCode: code, hours: 40, occurredAt: day(10) });
     await admin(M.recordVerdict, { servantId, standardCode: code, evaluatorId, verdict: 'COMPETENT', occurredAt: day(20) });
-    await admin(M.issueCertificate, { servantId, standardCode: code, folio });
+    await admin(M.issueCertificate, { servantId, standardCode: code, folio, ...(issuedAt ? { occurredAt: issuedAt } : {}) });
     return { servantId, curp, fullName };
   };
 
