@@ -20,9 +20,12 @@ export interface DataKeyStore {
   erase(servantId: string): Promise<void>;
   /**
    * Claims the CURP digest for the servant unless another servant holds it
-   * (an erased servant cannot claim); returns who holds it now.
+   * (an erased servant cannot claim); returns who holds it now. When the
+   * claim is the servant's, also stores `wrapped` as its key unless it has
+   * one, and returns the key stored (a registration's next need, in the same
+   * round trip); null otherwise.
    */
-  claimCurp(curpDigest: string, servantId: string, at: Date): Promise<CurpClaim>;
+  claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }>;
   /** Hands the claim from `holder` to `servantId` only if `holder` still has it; false otherwise. */
   takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean>;
   /**

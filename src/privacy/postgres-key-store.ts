@@ -99,23 +99,39 @@ export class PostgresKeyStore implements DataKeyStore {
    * Relaxed commit as putIfAbsent's, for the same reason: the claim matters
    * only once the registration after it commits, which flushes the WAL past it.
    */
-  async claimCurp(curpDigest: string, servantId: string, at: Date): Promise<CurpClaim> {
-    const { rows } = await this.pool.query<{ servant_id: string; claimed_at: Date }>(
-      `WITH inserted AS (
+  async claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
+    // One statement: the claim and, when it is the servant's, its key (one round trip for both).
+    const { rows } = await this.pool.query<{ servant_id: string; claimed_at: Date; wrapped_key: Buffer | null }>(
+      `WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', $5, true)),
+       inserted AS (
          INSERT INTO ${this.claims} (curp_digest, servant_id, claimed_at)
-         SELECT $1, $2, $3 FROM (SELECT set_config('synchronous_commit', $4, true)) AS relaxed
-         WHERE NOT EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $2)
+         SELECT $1, $2, $3 FROM relaxed WHERE NOT EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $2)
          ON CONFLICT (curp_digest) DO NOTHING
-         RETURNING servant_id, claimed_at)
-       SELECT servant_id, claimed_at FROM inserted
-       UNION ALL SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1
-       LIMIT 1`,
-      [curpDigest, servantId, at, this.commitMode],
+         RETURNING servant_id, claimed_at),
+       holder AS (
+         SELECT servant_id, claimed_at FROM inserted
+         UNION ALL SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1
+         LIMIT 1),
+       stored AS (
+         INSERT INTO ${this.keys} (servant_id, wrapped_key)
+         SELECT $2, $4 FROM holder WHERE holder.servant_id = $2
+         ON CONFLICT (servant_id) DO NOTHING
+         RETURNING wrapped_key)
+       SELECT servant_id, claimed_at,
+              CASE WHEN servant_id = $2 THEN COALESCE((SELECT wrapped_key FROM stored), (SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $2)) END AS wrapped_key
+       FROM holder`,
+      [curpDigest, servantId, at, wrapped, this.commitMode],
     );
-    // A concurrent claim committed after this statement's snapshot: read it now.
-    const holder = rows[0] ?? (await this.pool.query<{ servant_id: string; claimed_at: Date }>(`SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1`, [curpDigest])).rows[0];
+    const row = rows[0];
+    if (row) {
+      // A key a concurrent retry of this servant committed after this statement's snapshot: read it now.
+      const wrappedKey = row.servant_id !== servantId ? null : (row.wrapped_key ?? (await this.getMany([servantId])).get(servantId) ?? null);
+      return { servantId: row.servant_id, claimedAt: row.claimed_at, wrappedKey };
+    }
+    // A concurrent claim committed after this statement's snapshot: read it now (it is another servant's).
+    const holder = (await this.pool.query<{ servant_id: string; claimed_at: Date }>(`SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1`, [curpDigest])).rows[0];
     if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
-    return { servantId: holder.servant_id, claimedAt: holder.claimed_at };
+    return { servantId: holder.servant_id, claimedAt: holder.claimed_at, wrappedKey: null };
   }
 
   async takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean> {

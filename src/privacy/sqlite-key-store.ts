@@ -68,14 +68,19 @@ export class SqliteKeyStore implements DataKeyStore {
     });
   }
 
-  async claimCurp(curpDigest: string, servantId: string, at: Date): Promise<CurpClaim> {
+  async claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
     const statements = this.prepared();
-    return this.withWriteLock(async () => {
-      statements.claim.run(curpDigest, servantId, at.toISOString(), servantId);
-      const holder = statements.holder.get(curpDigest);
-      if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
-      return { servantId: holder.servant_id, claimedAt: new Date(holder.claimed_at) };
-    });
+    return this.withWriteLock(async () =>
+      // One transaction: the claim and, when it is the servant's, its key.
+      this.db.transaction(() => {
+        statements.claim.run(curpDigest, servantId, at.toISOString(), servantId);
+        const holder = statements.holder.get(curpDigest);
+        if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
+        const own = holder.servant_id === servantId;
+        const wrappedKey = own ? (statements.insertUnlessErased.get(servantId, wrapped, servantId) ?? statements.get.get(servantId) ?? null) : null;
+        return { servantId: holder.servant_id, claimedAt: new Date(holder.claimed_at), wrappedKey };
+      })(),
+    );
   }
 
   async takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean> {

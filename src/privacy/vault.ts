@@ -71,8 +71,12 @@ export class EnvelopeVault implements PersonalDataVault {
     await this.keys.erase(servantId);
   }
 
-  claimCurp(curp: string, servantId: string, at: Date): Promise<CurpClaim> {
-    return this.keys.claimCurp(this.curpDigest(curp), servantId, at);
+  /** Claims with a new data key at hand: a won claim stores it in the same round trip, so sealerFor finds it cached. */
+  async claimCurp(curp: string, servantId: string, at: Date): Promise<CurpClaim> {
+    const fresh = this.newDataKey(servantId);
+    const { wrappedKey, ...holder } = await this.keys.claimCurp(this.curpDigest(curp), servantId, at, fresh.wrapped);
+    if (wrappedKey) this.keepStored(servantId, fresh, wrappedKey);
+    return holder;
   }
 
   takeOverCurp(curp: string, holder: string, servantId: string, at: Date): Promise<boolean> {
@@ -94,17 +98,28 @@ export class EnvelopeVault implements PersonalDataVault {
     }
     if (missing.length === 0) return found;
     for (const [servantId, wrapped] of await this.keys.getMany(missing)) {
-      found.set(servantId, this.remember(servantId, decrypt(this.wrappingKey, wrapped.toString('utf8'), servantId)));
+      found.set(servantId, this.remember(servantId, this.unwrap(servantId, wrapped)));
     }
     return found;
   }
 
   private async createDataKey(servantId: string): Promise<Buffer> {
+    const fresh = this.newDataKey(servantId);
+    return this.keepStored(servantId, fresh, await this.keys.putIfAbsent(servantId, fresh.wrapped));
+  }
+
+  private newDataKey(servantId: string): { key: Buffer; wrapped: Buffer } {
     const key = randomBytes(KEY_BYTES);
-    const wrapped = Buffer.from(encrypt(this.wrappingKey, key, servantId));
-    // A concurrent registration may have stored its key first: use whichever won.
-    const stored = await this.keys.putIfAbsent(servantId, wrapped);
-    return this.remember(servantId, stored.equals(wrapped) ? key : decrypt(this.wrappingKey, stored.toString('utf8'), servantId));
+    return { key, wrapped: Buffer.from(encrypt(this.wrappingKey, key, servantId)) };
+  }
+
+  /** A concurrent registration may have stored its key first: use whichever won. */
+  private keepStored(servantId: string, fresh: { key: Buffer; wrapped: Buffer }, stored: Buffer): Buffer {
+    return this.remember(servantId, stored.equals(fresh.wrapped) ? fresh.key : this.unwrap(servantId, stored));
+  }
+
+  private unwrap(servantId: string, wrapped: Buffer): Buffer {
+    return decrypt(this.wrappingKey, wrapped.toString('utf8'), servantId);
   }
 
   private remember(servantId: string, key: Buffer): Buffer {

@@ -41,6 +41,27 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
     expect(await keys.getMany([servantId])).toEqual(new Map([[servantId, first]]));
   });
 
+  it('claimCurp: the first claim wins and stores its key with it; others get the holder and no key; erasure frees the CURP', async (ctx) => {
+    if (!opened) return ctx.skip();
+    const { keys } = opened;
+    const digest = randomBytes(32).toString('hex');
+    const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    const key = randomBytes(60);
+    expect(await keys.claimCurp(digest, first, at, key)).toEqual({ servantId: first, claimedAt: at, wrappedKey: key });
+    // A retry of the same servant keeps its claim and its first key.
+    expect(await keys.claimCurp(digest, first, new Date(), randomBytes(60))).toEqual({ servantId: first, claimedAt: at, wrappedKey: key });
+    expect(await keys.claimCurp(digest, second, new Date(), randomBytes(60))).toEqual({ servantId: first, claimedAt: at, wrappedKey: null });
+    expect(await keys.getMany([second])).toEqual(new Map());
+    // Take-over is compare-and-set on the holder.
+    expect(await keys.takeOverCurp(digest, second, third, new Date())).toBe(false);
+    await keys.erase(first);
+    const later = new Date('2026-01-02T00:00:00.000Z');
+    expect(await keys.claimCurp(digest, second, later, key)).toEqual({ servantId: second, claimedAt: later, wrappedKey: key });
+    // The erased servant can claim nothing again.
+    await expect(keys.claimCurp(randomBytes(32).toString('hex'), first, new Date(), key)).rejects.toMatchObject({ rule: 'PERSONAL_DATA_ERASED' });
+  });
+
   it('getMany answers only the servants that have a key, in one read', async (ctx) => {
     if (!opened) return ctx.skip();
     const { keys } = opened;
@@ -101,7 +122,7 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
       getMany: (ids) => (reads.push([...ids]), opened!.keys.getMany(ids)),
       putIfAbsent: (id, wrapped) => opened!.keys.putIfAbsent(id, wrapped),
       erase: (id) => opened!.keys.erase(id),
-      claimCurp: (digest, id, at) => opened!.keys.claimCurp(digest, id, at),
+      claimCurp: (digest, id, at, wrapped) => opened!.keys.claimCurp(digest, id, at, wrapped),
       takeOverCurp: (digest, holder, id, at) => opened!.keys.takeOverCurp(digest, holder, id, at),
       importLegacyClaims: (batch) => opened!.keys.importLegacyClaims(batch),
       legacyImportProgress: () => opened!.keys.legacyImportProgress(),

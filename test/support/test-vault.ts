@@ -27,9 +27,10 @@ class InMemoryDataKeyStore implements DataKeyStore {
   private releaseClaims(servantId: string): void {
     for (const [digest, claim] of this.claims) if (claim.servantId === servantId) this.claims.delete(digest);
   }
-  async claimCurp(digest: string, servantId: string, claimedAt: Date): Promise<CurpClaim> {
+  async claimCurp(digest: string, servantId: string, claimedAt: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
     if (!this.claims.has(digest)) this.claims.set(digest, { servantId, claimedAt });
-    return this.claims.get(digest)!;
+    const holder = this.claims.get(digest)!;
+    return { ...holder, wrappedKey: holder.servantId === servantId ? await this.putIfAbsent(servantId, wrapped) : null };
   }
   async takeOverCurp(digest: string, holder: string, servantId: string, claimedAt: Date): Promise<boolean> {
     if (this.claims.get(digest)?.servantId !== holder) return false;
