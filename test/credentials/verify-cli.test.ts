@@ -37,7 +37,7 @@ describe('docs/verify-credential.mjs', () => {
       await api.certify('UTT-EC0105-2018-0500');
       await api.certify('UTT-EC0105-2018-0501', 'José Ángel Peña');
       await api.admin(M.revokeCertificate, { folio: 'UTT-EC0105-2018-0501', reason: 'Evidencia apócrifa' });
-      const get = async (path: string) => (await fetch(`${api.origin}${path}`)).json();
+      const get = async (path: string) => (await (await fetch(`${api.origin}${path}`)).json()) as Record<string, unknown>;
       const good = await get('/credentials/UTT-EC0105-2018-0500');
       paths.good = file('good.json', good);
       paths.revoked = file('revoked.json', await get('/credentials/UTT-EC0105-2018-0501'));
