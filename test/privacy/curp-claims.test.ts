@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplication, type Application, type ApplicationConfig } from '../../src/app/application.js';
@@ -25,6 +26,7 @@ import { startTestApi, TIJUANA, type TestApi } from '../graphql/support/api.js';
 import { must } from '../graphql/support/scenario.js';
 import { at, rejection } from '../support/office.js';
 import { postgresTestSchema } from '../support/postgres.js';
+import { startKurrentDbDouble } from '../support/kurrentdb-double/server.js';
 import { temporarySqliteFile } from '../support/sqlite.js';
 
 const curpOf = (first17: string) => first17 + curpCheckDigit(first17);
@@ -35,6 +37,8 @@ const ALREADY_REGISTERED = 'A servant with this CURP is already registered';
 
 const probe = await postgresTestSchema();
 await probe?.drop();
+
+type Kind = 'sqlite' | 'postgres' | 'kurrentdb';
 
 /** A database that can be opened again (a restart), with the same MASTER_KEY. */
 interface Backend {
@@ -52,9 +56,39 @@ async function migrated(keys: DataKeyStore): Promise<DataKeyStore> {
   return keys;
 }
 
-async function openBackend(kind: 'sqlite' | 'postgres'): Promise<Backend> {
+async function openBackend(kind: Kind): Promise<Backend> {
   const masterKey = randomBytes(32);
   const logger = pino({ level: 'silent' });
+  if (kind === 'kurrentdb') {
+    // The events in KurrentDB (its protocol double), the keys and claims in READ_STORE_URL's SQLite file.
+    const [double, file] = await Promise.all([startKurrentDbDouble(), temporarySqliteFile()]);
+    const config = { eventStoreUrl: double.url, readStoreUrl: `sqlite:${file.path}`, databaseSchema: 'public', masterKey };
+    const connection = () => {
+      const db = new Database(file.path);
+      db.pragma('busy_timeout = 5000');
+      return db;
+    };
+    const opened: Database.Database[] = [];
+    return {
+      config,
+      open: () => createApplication(config, { logger }),
+      keysOf: () => {
+        const db = connection();
+        opened.push(db);
+        return migrated(new SqliteKeyStore(db, (fn) => fn()));
+      },
+      sql: async (_app, text) => {
+        const db = connection();
+        db.exec(text);
+        db.close();
+      },
+      remove: async () => {
+        for (const db of opened) db.close();
+        await double.stop();
+        await file.remove();
+      },
+    };
+  }
   if (kind === 'sqlite') {
     const file = await temporarySqliteFile();
     const url = `sqlite:${file.path}`;
@@ -133,7 +167,7 @@ function oldClaim(servantId: string): NewEvent {
   };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('CURP claims on %s', (kind) => {
+describe.each(['sqlite', 'postgres', 'kurrentdb'] as const)('CURP claims on %s', (kind) => {
   const skip = kind === 'postgres' && probe === null;
   let backend: Backend | undefined;
   let app: Application | undefined;
