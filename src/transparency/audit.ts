@@ -9,7 +9,7 @@ import { eventHash } from '../eventstore/hashing.js';
 import type { EventStore } from '../eventstore/types.js';
 import { parseCheckpointBody, type TreeHead } from './checkpoint.js';
 import { TransparencyInputError } from './errors.js';
-import { leafHash, leafInputOf } from './hashing.js';
+import { leafHashOfHex } from './hashing.js';
 import { type NoteVerifier, parseNote, verifiedSignatures } from './note.js';
 import { TreeBuilder } from './tree-builder.js';
 
@@ -94,7 +94,7 @@ export async function checkLogExtends(
     for (const event of batch) {
       // From the content, not the stored hash: a row changed without its hash is caught here too.
       const hash = eventHash(event.previousHash, event);
-      builder.append(leafHash(leafInputOf(hash)));
+      builder.append(leafHashOfHex(hash));
       events += 1;
       const failed = check();
       if (failed) return failed;

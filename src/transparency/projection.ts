@@ -8,7 +8,7 @@
  */
 import type { RecordedEvent } from '../eventstore/types.js';
 import type { Projection, ReadTransaction } from '../projections/projection.js';
-import { leafHash, leafInputOf } from './hashing.js';
+import { leafHashOfHex } from './hashing.js';
 import { TILE_WIDTH } from './tiles.js';
 import { edgeTilesOf, TreeBuilder } from './tree-builder.js';
 import { migrateTreeTables, readTiles, readTreeHead, resetTree, type TileRow, writeTiles, writeTreeHead } from './tree-store.js';
@@ -33,7 +33,7 @@ async function appendEvents(trx: ReadTransaction, events: readonly RecordedEvent
   const firstTile = Math.floor(size / TILE_WIDTH);
   const positions: bigint[] = [...(edge.find((tile) => tile.level === 0 && tile.index === firstTile)?.positions ?? [])];
   for (const event of events) {
-    builder.append(leafHash(leafInputOf(event.hash)));
+    builder.append(leafHashOfHex(event.hash));
     positions.push(event.position);
   }
   const tiles: TileRow[] = builder.takeChanges().map((tile) => ({
