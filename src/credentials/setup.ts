@@ -42,6 +42,22 @@ export interface CredentialApplication {
   transparency?: InclusionProver;
 }
 
+/**
+ * Printed folios resolved through the certificates read model: certificateCheck
+ * answers a printed folio with `askedPrintedFolio` once the read model records
+ * reprints (CertificateReissued); before that every printed folio is unknown.
+ */
+export function readModelPrintedFolios(readModel: Pick<ReadModel, 'certificateCheck'>, clock: Clock): PrintedFolioLookup {
+  return {
+    async resolve(printedFolio) {
+      const check = (await readModel.certificateCheck(printedFolio, clock.now())) as
+        | (Awaited<ReturnType<ReadModel['certificateCheck']>> & { askedPrintedFolio?: { printedFolio: string; replaced: boolean } | null })
+        | null;
+      return check?.askedPrintedFolio ? { folio: check.certificate.folio, replaced: check.askedPrintedFolio.replaced } : null;
+    },
+  };
+}
+
 /** The service `serve` hands the HTTP server and GraphQL. */
 export function credentialServiceFor(settings: CredentialsSettings, masterKey: Buffer, app: CredentialApplication, clock: Clock): Promise<CredentialService> {
   return createCredentialService(settings, {
@@ -50,5 +66,6 @@ export function credentialServiceFor(settings: CredentialsSettings, masterKey: B
     masterKey,
     clock,
     proofs: app.transparency ? transparencyLogProofs(app.transparency) : undefined,
+    printedFolios: readModelPrintedFolios(app.readModel, clock),
   });
 }

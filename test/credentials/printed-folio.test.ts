@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderVerifyPage } from '../../src/credentials/page.js';
-import { createCredentialService } from '../../src/credentials/setup.js';
+import { createCredentialService, readModelPrintedFolios } from '../../src/credentials/setup.js';
 import type { CredentialService } from '../../src/credentials/service.js';
 import { certificatePdf } from '../../src/credentials/pdf.js';
 import type { ReadModel } from '../../src/projections/read-model.js';
@@ -67,5 +67,11 @@ describe('printed folios', () => {
     expect(current).toContain(`Folio impreso ${printed.current}, vigente.`);
     const unknown = await render('Z-999999');
     expect(unknown).toContain('No encontramos ningún certificado con el folio Z-999999.');
+  });
+
+  it('the read-model lookup the server wires treats a CONOCER folio and an unknown one as no printed folio', async () => {
+    const lookup = readModelPrintedFolios(api.app.readModel, { now: () => new Date() });
+    expect(await lookup.resolve(folio)).toBeNull();
+    expect(await lookup.resolve('Z-999999')).toBeNull();
   });
 });
