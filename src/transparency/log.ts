@@ -77,10 +77,7 @@ export class TransparencyLog {
     this.origin = options.origin;
     this.witnesses = options.witnesses ?? [];
     this.now = options.now ?? (() => new Date());
-    if (this.signer.name !== this.origin) {
-      // Not required by the spec, but witnesses and Go's tooling expect the log's key name to be its origin.
-      throw new TransparencyInputError(`SIGNING_KEY is named "${this.signer.name}", not the log's origin "${this.origin}"`);
-    }
+    // A key named other than the origin still signs (C2SP: SHOULD match); config.ts warns about it.
   }
 
   /** The verifier key (signed-note form) every checkpoint can be checked with. */
