@@ -1,5 +1,5 @@
 /** The whole event catalogue, for projections and auditors (docs/events.md describes each). */
-import type { CertificationEvent, FolioAssigned } from './certifications/events.js';
+import type { CertificationEvent, FolioAssigned, PrintedFolioAssigned } from './certifications/events.js';
 import type { EvaluatorEvent } from './evaluators/events.js';
 import type { GoalEvent } from './goals/events.js';
 import type { CurpClaimed, ServantEvent } from './servants/events.js';
@@ -12,6 +12,7 @@ export type DomainEvent =
   | EvaluatorEvent
   | CertificationEvent
   | FolioAssigned
+  | PrintedFolioAssigned
   | GoalEvent;
 
 export type DomainEventType = DomainEvent['type'];

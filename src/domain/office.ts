@@ -54,6 +54,7 @@ export interface RecordVerdict {
 export interface IssueCertificate { servantId: string; standardCode: string; expectedVersion?: number | null; folio: string }
 export interface DeliverCertificates { folios: string[]; ceremony: string }
 export interface RevokeCertificate { folio: string; reason: string }
+export interface ReissueCertificate { folio: string; printedFolio: string; reason: string }
 export interface SetGoal {
   id?: string | null;
   state: string;
@@ -78,5 +79,6 @@ export interface Office {
   issueCertificate(cmd: IssueCertificate, ctx: CommandContext): Promise<CommandResult & { servantId: string; standardCode: string }>;
   deliverCertificates(cmd: DeliverCertificates, ctx: CommandContext): Promise<CommandResult & { folios: string[] }>;
   revokeCertificate(cmd: RevokeCertificate, ctx: CommandContext): Promise<CommandResult & { folio: string }>;
+  reissueCertificate(cmd: ReissueCertificate, ctx: CommandContext): Promise<CommandResult & { folio: string }>;
   setGoal(cmd: SetGoal, ctx: CommandContext): Promise<CommandResult & { goalId: string }>;
 }

@@ -22,7 +22,9 @@ export const CURRENT_SCHEMA_VERSION: Record<DomainEventType, number> = {
   CertificateIssued: 1,
   CertificateDelivered: 1,
   CertificateRevoked: 1,
+  CertificateReissued: 1,
   FolioAssigned: 1,
+  PrintedFolioAssigned: 1,
   GoalSet: 1,
 };
 

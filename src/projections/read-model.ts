@@ -69,6 +69,9 @@ export interface CertificateView {
   ceremony: string | null;
   revokedAt: string | null;
   revocationReason: string | null;
+  /** Folio preimpreso of the paper the holder has now; null until a reprint recorded one. */
+  printedFolio: string | null;
+  reissues: number;
 }
 
 /** What the public certificate check reads: the certificate, its standard's title and its holder's name. */
@@ -77,6 +80,8 @@ export interface CertificateCheckView {
   standardTitle: string | null;
   /** Null once the holder's personal data was erased. */
   holderName: string | null;
+  /** When the folio asked was a printed folio (of this certificate's paper): which, and whether a later reprint replaced it. */
+  askedPrintedFolio: { printedFolio: string; replaced: boolean } | null;
 }
 
 export interface EvaluatorView {
@@ -174,7 +179,7 @@ export interface ReadModel {
   certification(servantId: string, standardCode: string, at: Date): Promise<CertificationView | null>;
 
   certificatesByFolios(folios: readonly string[], at: Date): Promise<(CertificateView | null)[]>;
-  /** One query for verifyCertificate; null for an unknown folio. */
+  /** One query for verifyCertificate, by CONOCER folio or printed folio; null for an unknown folio. */
   certificateCheck(folio: string, at: Date): Promise<CertificateCheckView | null>;
 
   evaluators(): Promise<EvaluatorView[]>;

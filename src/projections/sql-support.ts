@@ -3,7 +3,7 @@
  * the two dialects, and RowCache, the batch pattern the projections use
  * (load the rows a batch touches in one query, fold in memory, upsert once).
  */
-import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction, sql } from 'kysely';
 import type { DomainEvent } from '../domain/events.js';
 import type { RecordedEvent } from '../eventstore/types.js';
 
@@ -183,4 +183,14 @@ export class RowCache<R extends object> {
 /** `reset` for a projection: empties its tables inside the rebuild's transaction. */
 export async function deleteAll(trx: AnyDb, tables: readonly string[]): Promise<void> {
   for (const table of tables) await trx.deleteFrom(table).execute();
+}
+
+/** The columns a read-model table has now: a table made by an older version may lack some. */
+export async function columnNames(db: AnyDb, dialect: 'sqlite' | 'postgres', table: string): Promise<Set<string>> {
+  const columns =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)
+      : await sql<{ name: string }>`select column_name as name from information_schema.columns
+          where table_schema = current_schema() and table_name = ${table}`.execute(db);
+  return new Set(columns.rows.map((column) => column.name));
 }

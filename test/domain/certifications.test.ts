@@ -4,6 +4,7 @@ import { certificationDecider, type CertificationDeps } from '../../src/domain/c
 import type {
   CertificateDelivered,
   CertificateIssued,
+  CertificateReissued,
   CertificateRevoked,
   CertificationEvent,
   TrainingCompleted,
@@ -427,6 +428,42 @@ describe('RevokeCertificate', () => {
     given(certificationDecider, certified2018, deps())
       .when({ ...base, data: { ...base.data, reason: ' ' } } as CertificationCommand)
       .thenThrows('BAD_USER_INPUT', { field: 'reason' });
+  });
+});
+
+describe('ReissueCertificate', () => {
+  const reissue = (at: string, printedFolio = 'P-000451', folio = 'UTT-2018-000179'): CertificationCommand => ({
+    type: 'ReissueCertificate',
+    data: { folio, printedFolio, reason: 'Lost in a move' },
+    occurredAt: t(at),
+    now,
+  });
+  const reissued = (at: string, printedFolio: string, replacedPrintedFolio: string | null): CertificateReissued => ({
+    type: 'CertificateReissued',
+    data: { ...key, folio: 'UTT-2018-000179', printedFolio, replacedPrintedFolio, reason: 'Lost in a move', reissuedAt: t(at).toISOString() },
+  });
+
+  it('records the new paper and the one it replaces; the certificate keeps its folio and validity', () => {
+    given(certificationDecider, certified2018, deps()).when(reissue('2019-03-01T00:00:00Z')).then([reissued('2019-03-01T00:00:00Z', 'P-000451', null)]);
+    given(certificationDecider, [...certified2018, reissued('2019-03-01T00:00:00Z', 'P-000451', null)], deps())
+      .when(reissue('2020-03-01T00:00:00Z', 'P-000900'))
+      .then([reissued('2020-03-01T00:00:00Z', 'P-000900', 'P-000451')]);
+    const state = fold([...certified2018, reissued('2019-03-01T00:00:00Z', 'P-000451', null), reissued('2020-03-01T00:00:00Z', 'P-000900', 'P-000451')]);
+    expect(state.certificate).toMatchObject({ folio: 'UTT-2018-000179', printedFolio: 'P-000900', reissues: 2, validUntil: '2023-09-18T17:00:00.000Z' });
+  });
+
+  it('refuses a revoked or an expired certificate (CERTIFICATE_NOT_DELIVERABLE), the same paper again, and an unknown folio', () => {
+    given(certificationDecider, [...certified2018, revoked('2019-01-10T00:00:00Z')], deps())
+      .when(reissue('2019-03-01T00:00:00Z'))
+      .thenThrows('BUSINESS_RULE', 'CERTIFICATE_NOT_DELIVERABLE');
+    given(certificationDecider, certified2018, deps()).when(reissue('2023-09-18T17:00:00.001Z')).thenThrows('BUSINESS_RULE', 'CERTIFICATE_NOT_DELIVERABLE');
+    given(certificationDecider, certified2018, deps()).when(reissue('2023-09-18T17:00:00Z')).then([reissued('2023-09-18T17:00:00Z', 'P-000451', null)]);
+    given(certificationDecider, [...certified2018, reissued('2019-03-01T00:00:00Z', 'P-000451', null)], deps())
+      .when(reissue('2020-03-01T00:00:00Z', 'P-000451'))
+      .thenThrows('BAD_USER_INPUT', { field: 'printedFolio' });
+    given(certificationDecider, certified2018, deps()).when(reissue('2019-03-01T00:00:00Z', 'UTT-2018-000179')).thenThrows('BAD_USER_INPUT', { field: 'printedFolio' });
+    given(certificationDecider, certified2018, deps()).when(reissue('2019-03-01T00:00:00Z', 'P-1', 'X-1')).thenThrows('NOT_FOUND');
+    given(certificationDecider, certified2018, deps()).when(reissue('2019-03-01T00:00:00Z', 'P 1')).thenThrows('BAD_USER_INPUT', { field: 'printedFolio' });
   });
 });
 

@@ -105,6 +105,8 @@ forEachDialect(
         ceremony: 'Entrega Tijuana 2018',
         revokedAt: '2019-03-01T00:00:00.000Z',
         revocationReason: 'Evidence was copied',
+        printedFolio: null,
+        reissues: 0,
       });
       const [after] = await readModel.certificatesByFolios(['F-1'], at('2019-03-01T00:00:00.000Z'));
       expect(after?.status).toBe('REVOKED');

@@ -4,7 +4,7 @@
  * them. `generateDomainLog` makes a long, seeded, valid history for replay tests.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { certificationStreamId, folioStreamId } from '../../src/domain/certifications/events.js';
+import { certificationStreamId, folioStreamId, printedFolioStreamId } from '../../src/domain/certifications/events.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import { evaluatorStreamId } from '../../src/domain/evaluators/events.js';
 import { goalStreamId } from '../../src/domain/goals/events.js';
@@ -37,9 +37,12 @@ export function streamOf(event: DomainEvent, curpDigest?: string): string {
     case 'CertificateIssued':
     case 'CertificateDelivered':
     case 'CertificateRevoked':
+    case 'CertificateReissued':
       return certificationStreamId(event.data.servantId, event.data.standardCode);
     case 'FolioAssigned':
       return folioStreamId(event.data.folio);
+    case 'PrintedFolioAssigned':
+      return printedFolioStreamId(event.data.printedFolio);
     case 'GoalSet':
       return goalStreamId(event.data.goalId);
   }
@@ -131,7 +134,7 @@ export async function servantRegistered(vault: PersonalDataVault, facts: Servant
 /** The business time a certification event carries in its data. */
 function businessTimeOf(event: DomainEvent): string {
   const data = event.data as Record<string, unknown>;
-  for (const field of ['enrolledAt', 'completedAt', 'evaluatedAt', 'issuedAt', 'deliveredAt', 'revokedAt']) {
+  for (const field of ['enrolledAt', 'completedAt', 'evaluatedAt', 'issuedAt', 'deliveredAt', 'revokedAt', 'reissuedAt']) {
     if (typeof data[field] === 'string') return data[field] as string;
   }
   throw new Error(`${event.type} carries no business time: pass occurredAt`);

@@ -20,10 +20,13 @@ export type DeliverCertificate = Command<'DeliverCertificate', { folio: string; 
 
 export type RevokeCertificate = Command<'RevokeCertificate', { folio: string; reason: string }>;
 
+export type ReissueCertificate = Command<'ReissueCertificate', { folio: string; printedFolio: string; reason: string }>;
+
 export type CertificationCommand =
   | EnrollInTraining
   | CompleteTraining
   | RecordVerdict
   | IssueCertificate
   | DeliverCertificate
-  | RevokeCertificate;
+  | RevokeCertificate
+  | ReissueCertificate;

@@ -19,7 +19,7 @@ import { MODALITIES, VERDICTS } from '../shared/vocabulary.js';
 import type { StandardState } from '../standards/state.js';
 import type { CertificationCommand } from './commands.js';
 import type { CertificationEvent } from './events.js';
-import { holdsValidCertificate } from './stage.js';
+import { certificateStatus, holdsValidCertificate } from './stage.js';
 import { evolve, findCertificate, initialState, type CertificateState, type CertificationState } from './state.js';
 
 /**
@@ -129,6 +129,26 @@ export function decide(
       requireNotRevoked(requireCertificate(state, folio, at));
       const { servantId, standardCode } = state;
       return [{ type: 'CertificateRevoked', data: { servantId, standardCode, folio, reason, revokedAt: time } }];
+    }
+    case 'ReissueCertificate': {
+      const folio = parseFolio(command.data.folio);
+      const printedFolio = parseFolio(command.data.printedFolio, 'printedFolio');
+      const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
+      const certificate = requireCertificate(state, folio, at);
+      const status = certificateStatus(certificate, at);
+      if (status !== 'VALID') {
+        throw new BusinessRuleError('CERTIFICATE_NOT_DELIVERABLE', `Certificate ${folio} is ${status.toLowerCase()}: it cannot be reprinted`);
+      }
+      if (printedFolio === certificate.printedFolio || printedFolio === folio) {
+        throw new BadUserInputError(`Certificate ${folio} already carries ${printedFolio}; a reprint needs the new paper's folio`, 'printedFolio');
+      }
+      const { servantId, standardCode } = state;
+      return [
+        {
+          type: 'CertificateReissued',
+          data: { servantId, standardCode, folio, printedFolio, replacedPrintedFolio: certificate.printedFolio, reason, reissuedAt: time },
+        },
+      ];
     }
     default:
       return assertNever(command);

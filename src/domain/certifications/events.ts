@@ -76,13 +76,38 @@ export type CertificateRevoked = Event<
   { servantId: string; standardCode: string; folio: string; reason: string; revokedAt: string }
 >;
 
+/**
+ * A reprint on new paper after loss or damage: the certificate (its CONOCER
+ * folio, dates, holder) stays; the paper in the holder's hands now carries
+ * `printedFolio`, and the one it replaces stops verifying as current.
+ */
+export type CertificateReissued = Event<
+  'CertificateReissued',
+  {
+    servantId: string;
+    standardCode: string;
+    folio: string;
+    /** Folio preimpreso of the new paper. */
+    printedFolio: string;
+    /** The paper it replaces; null when the first paper's folio was never recorded. */
+    replacedPrintedFolio: string | null;
+    reason: string;
+    /** ISO-8601 business time. */
+    reissuedAt: string;
+  }
+>;
+
 export type CertificationEvent =
   | TrainingEnrolled
   | TrainingCompleted
   | VerdictRecorded
   | CertificateIssued
   | CertificateDelivered
-  | CertificateRevoked;
+  | CertificateRevoked
+  | CertificateReissued;
+
+/** Stream `printed-folio-{printedFolio}`: appended with 'no_stream' so a printed folio names one paper. */
+export type PrintedFolioAssigned = Event<'PrintedFolioAssigned', { printedFolio: string; folio: string }>;
 
 /** Stream `folio-{folio}`: appended with 'no_stream' so a folio is used once. */
 export type FolioAssigned = Event<
@@ -93,3 +118,4 @@ export type FolioAssigned = Event<
 export const certificationStreamId = (servantId: string, standardCode: string): string =>
   `certification-${servantId}-${standardCode}`;
 export const folioStreamId = (folio: string): string => `folio-${folio}`;
+export const printedFolioStreamId = (printedFolio: string): string => `printed-folio-${printedFolio}`;

@@ -12,6 +12,10 @@ export interface CertificateState {
   ceremony: string | null;
   revokedAt: string | null;
   revocationReason: string | null;
+  /** Folio preimpreso of the paper the holder has now; null until a reissue records one. */
+  printedFolio: string | null;
+  /** Times it was reprinted. */
+  reissues: number;
 }
 
 /** The last step taken; certificationStage turns it into the public stage at a given time. */
@@ -102,6 +106,8 @@ export function evolve(state: CertificationState, event: CertificationEvent): Ce
         ceremony: null,
         revokedAt: null,
         revocationReason: null,
+        printedFolio: null,
+        reissues: 0,
       };
       return withCertificates(
         { ...base, trainingOpen: false, competentSinceLastIssue: false, phase: 'CERTIFIED', updatedAt: issuedAt },
@@ -113,6 +119,13 @@ export function evolve(state: CertificationState, event: CertificationEvent): Ce
       return withCertificates(
         { ...base, updatedAt: deliveredAt },
         state.certificates.map((c) => (c.folio === folio ? { ...c, deliveredAt, ceremony } : c)),
+      );
+    }
+    case 'CertificateReissued': {
+      const { folio, printedFolio, reissuedAt } = event.data;
+      return withCertificates(
+        { ...base, updatedAt: reissuedAt },
+        state.certificates.map((c) => (c.folio === folio ? { ...c, printedFolio, reissues: c.reissues + 1 } : c)),
       );
     }
     case 'CertificateRevoked': {

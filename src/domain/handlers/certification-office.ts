@@ -2,7 +2,7 @@ import type { Office } from '../office.js';
 import type { PersonalDataVault } from '../servants/personal-data.js';
 import { CommandHandler } from '../shared/command-handler.js';
 import type { EventStreams } from '../shared/event-streams.js';
-import { deliverCertificates, handleCertificationStep, issueCertificate, revokeCertificate } from './certifications.js';
+import { deliverCertificates, handleCertificationStep, issueCertificate, reissueCertificate, revokeCertificate } from './certifications.js';
 import { accreditEvaluator } from './evaluators.js';
 import { setGoal } from './goals.js';
 import type { HandlerKit } from './kit.js';
@@ -26,6 +26,7 @@ export function createCertificationOffice(streams: EventStreams, vault: Personal
     issueCertificate: (input, context) => issueCertificate(kit, input, context),
     deliverCertificates: (input, context) => deliverCertificates(kit, input, context),
     revokeCertificate: (input, context) => revokeCertificate(kit, input, context),
+    reissueCertificate: (input, context) => reissueCertificate(kit, input, context),
     setGoal: (input, context) => setGoal(kit, input, context),
   };
 }

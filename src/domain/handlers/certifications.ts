@@ -1,5 +1,5 @@
 import { certificationDecider, type CertificationDeps } from '../certifications/decide.js';
-import { certificationStreamId, folioStreamId } from '../certifications/events.js';
+import { certificationStreamId, folioStreamId, printedFolioStreamId } from '../certifications/events.js';
 import type { CertificationState } from '../certifications/state.js';
 import { evaluatorDecider } from '../evaluators/decide.js';
 import { evaluatorStreamId } from '../evaluators/events.js';
@@ -9,12 +9,13 @@ import type {
   EnrollInTraining,
   IssueCertificate,
   RecordVerdict,
+  ReissueCertificate,
   RevokeCertificate,
 } from '../office.js';
 import { servantDecider } from '../servants/decide.js';
 import { servantStreamId } from '../servants/events.js';
 import type { FoldedStreams, StreamRead } from '../shared/command-handler.js';
-import { NotFoundError } from '../shared/errors.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
 import type { CommandContext } from '../shared/event.js';
 import { parseFolio, parseStandardCode, requireId, requireText } from '../shared/validation.js';
 import { standardDecider } from '../standards/decide.js';
@@ -99,6 +100,9 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
   const request = certificationRequest(t, issuance as CertificationCommand, context);
   const prechecked = await kit.handler.precheck(request);
   if (prechecked) {
+    if ((await kit.handler.readStream(printedFolioStreamId(folio))).length > 0) {
+      throw new ConflictError(`${folio} is a printed folio already; a certificate's folio must differ from every printed folio`);
+    }
     const assignment = { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } };
     const issued = await kit.handler.handleClaiming({ ...request, expectedVersion: input.expectedVersion, prechecked }, { streamId: folioStreamId(folio), event: assignment });
     if (issued) return { position: issued.position, servantId: t.servantId, standardCode: t.standardCode };
@@ -139,6 +143,46 @@ export async function revokeCertificate(kit: HandlerKit, input: RevokeCertificat
   const revocation = command('RevokeCertificate', { ...input, folio }, context) as CertificationCommand;
   const result = await decideAndAppend(kit, t, certificationRequest(t, revocation, context));
   return { position: result.position, folio };
+}
+
+/**
+ * A reprint claims the new paper's printed folio (stream `printed-folio-…`,
+ * after a dry run, so a refused reprint uses none up). A printed folio never
+ * equals a CONOCER folio, so verifyCertificate's answer to either is never in
+ * doubt.
+ */
+export async function reissueCertificate(kit: HandlerKit, input: ReissueCertificate, context: CommandContext) {
+  const folio = parseFolio(input.folio);
+  const printedFolio = parseFolio(input.printedFolio, 'printedFolio');
+  const t = await targetOfFolio(kit, folio);
+  const reissue = command('ReissueCertificate', { ...input, folio, printedFolio }, context) as CertificationCommand;
+  const request = certificationRequest(t, reissue, context);
+  const prechecked = await kit.handler.precheck(request);
+  if (prechecked) {
+    if ((await kit.handler.readStream(folioStreamId(printedFolio))).length > 0) {
+      throw new ConflictError(`${printedFolio} is a certificate's folio; a printed folio must differ from every folio`);
+    }
+    await claimGuard(
+      kit,
+      {
+        streamId: printedFolioStreamId(printedFolio),
+        event: { type: 'PrintedFolioAssigned', data: { printedFolio, folio } },
+        owner: folio,
+        ownerOf: (event) => String(event.data.folio),
+        isAbandoned: async (holder) => !(await reprintedWith(kit, holder, printedFolio)),
+        conflictMessage: `Printed folio ${printedFolio} is already in use`,
+      },
+      context,
+    );
+  }
+  const result = await decideAndAppend(kit, t, request, { prechecked });
+  return { position: result.position, folio };
+}
+
+async function reprintedWith(kit: HandlerKit, folio: string, printedFolio: string): Promise<boolean> {
+  const t = await targetOfFolio(kit, folio);
+  const events = await kit.handler.readStream(t.streamId);
+  return events.some((e) => e.type === 'CertificateReissued' && e.data.printedFolio === printedFolio);
 }
 
 /**

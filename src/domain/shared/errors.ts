@@ -21,7 +21,8 @@ export type BusinessRule =
   | 'NO_COMPETENT_VERDICT'
   | 'CERTIFICATE_REVOKED'
   | 'ALREADY_DELIVERED'
-  | 'PERSONAL_DATA_ERASED';
+  | 'PERSONAL_DATA_ERASED'
+  | 'CERTIFICATE_NOT_DELIVERABLE';
 
 export class AcreditaError extends Error {
   constructor(

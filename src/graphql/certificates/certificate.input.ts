@@ -35,3 +35,21 @@ export class RevokeCertificateInput {
   @Field(() => DateTimeScalar, { nullable: true })
   occurredAt?: Date | null;
 }
+
+@InputType({ description: 'A reprint on new paper after loss or damage: the CONOCER folio and the validity stay.' })
+export class ReissueCertificateInput {
+  @Field(() => ID, { nullable: true, description: 'The same commandId again returns the first result and records nothing new.' })
+  commandId?: string | null;
+
+  @Field(() => String, { description: "The certificate's CONOCER folio." })
+  folio!: string;
+
+  @Field(() => String, { description: 'Folio preimpreso of the new paper.' })
+  printedFolio!: string;
+
+  @Field(() => String, { description: 'Why it is reprinted (loss, damage, a correction of the paper).' })
+  reason!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Business time of the reprint (default now).' })
+  occurredAt?: Date | null;
+}

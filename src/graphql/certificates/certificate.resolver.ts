@@ -18,7 +18,7 @@ import { positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
 import { mustExist, runCommand } from '../shared/command.js';
 import { CompetencyStandard } from '../standards/standard.type.js';
-import { DeliverCertificatesInput, RevokeCertificateInput } from './certificate.input.js';
+import { DeliverCertificatesInput, ReissueCertificateInput, RevokeCertificateInput } from './certificate.input.js';
 import { Certificate, CertificatePayload, CertificateVerification, DeliveryPayload } from './certificate.type.js';
 import { holderInitials } from './holder-initials.js';
 import { certificateNodeId } from '../nodes/node.type.js';
@@ -52,9 +52,11 @@ export class CertificateResolver {
         municipality: null,
         issuedAt: null,
         validUntil: null,
+        printedFolio: null,
+        printedFolioReplaced: false,
       };
     }
-    const { certificate, standardTitle, holderName } = check;
+    const { certificate, standardTitle, holderName, askedPrintedFolio } = check;
     return {
       folio: certificate.folio,
       found: true,
@@ -65,6 +67,8 @@ export class CertificateResolver {
       municipality: certificate.municipality,
       issuedAt: certificate.issuedAt,
       validUntil: certificate.validUntil,
+      printedFolio: certificate.printedFolio,
+      printedFolioReplaced: askedPrintedFolio?.replaced ?? false,
     };
   }
 
@@ -98,6 +102,17 @@ export class CertificateResolver {
       result.folios.map(async (folio) => mustExist(await context.loaders.certificates.load(folio), `Certificate ${folio}`)),
     );
     return { certificates, position: positionString(result.position) };
+  }
+
+  @Authorized(ADMINS)
+  @Mutation(() => CertificatePayload, { description: 'A reprint on new paper (folio preimpreso); the CONOCER folio and validity stay.' })
+  async reissueCertificate(
+    @Arg('input', () => ReissueCertificateInput) input: ReissueCertificateInput,
+    @Ctx() context: GraphQLContext,
+  ): Promise<CertificatePayload> {
+    const result = await runCommand(context, input, (command, ctx) => context.deps.office.reissueCertificate(command, ctx));
+    const certificate = mustExist(await context.loaders.certificates.load(result.folio), `Certificate ${result.folio}`);
+    return { certificate, position: positionString(result.position) };
   }
 
   @Authorized(ADMINS)

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { CertificateStatus, CertificateView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 import { CertificateStatusEnum } from '../shared/enums.js';
@@ -30,6 +30,12 @@ export class Certificate {
 
   @Field(() => String, { nullable: true })
   revocationReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Folio preimpreso of the paper currently in the holder\'s hands; changes when the certificate is reissued.' })
+  printedFolio!: string | null;
+
+  @Field(() => Int, { description: 'Times the certificate was reissued (reprinted).' })
+  reissues!: number;
 }
 
 @ObjectType({ description: "Public answer to 'is this certificate real?'. Holds no personal data but a masked name.", simpleResolvers: true })
@@ -60,6 +66,14 @@ export class CertificateVerification {
 
   @Field(() => DateTimeScalar, { nullable: true })
   validUntil!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Folio preimpreso of the paper the holder has now; null when none was recorded.' })
+  printedFolio!: string | null;
+
+  @Field(() => Boolean, {
+    description: 'True when the folio asked is the printed folio of a paper a reprint replaced: that paper no longer counts as the certificate.',
+  })
+  printedFolioReplaced!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -26,6 +26,8 @@ function certificateView(servantId: string, standardCode: string, certificate: C
     ceremony: certificate.ceremony,
     revokedAt: certificate.revokedAt,
     revocationReason: certificate.revocationReason,
+    printedFolio: certificate.printedFolio,
+    reissues: certificate.reissues,
   };
 }
 

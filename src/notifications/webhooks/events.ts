@@ -21,11 +21,12 @@ export const DELIVERABLE_TYPES = [
   'CertificateIssued',
   'CertificateDelivered',
   'CertificateRevoked',
+  'CertificateReissued',
   'GoalSet',
 ] as const satisfies readonly DomainEventType[];
 
 /** A new event type must be placed on one side or the other: this fails to compile until it is. */
-type Undecided = Exclude<DomainEventType, (typeof DELIVERABLE_TYPES)[number] | 'CurpClaimed' | 'FolioAssigned'>;
+type Undecided = Exclude<DomainEventType, (typeof DELIVERABLE_TYPES)[number] | 'CurpClaimed' | 'FolioAssigned' | 'PrintedFolioAssigned'>;
 const everyTypeDecided: [Undecided] extends [never] ? true : Undecided = true;
 void everyTypeDecided;
 

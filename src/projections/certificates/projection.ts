@@ -1,11 +1,11 @@
-/** Certificates by folio: issuance (with the holder snapshot), delivery, revocation. */
-import type { CertificateDelivered, CertificateIssued, CertificateRevoked } from '../../domain/certifications/events.js';
+/** Certificates by folio: issuance (with the holder snapshot), delivery, revocation, reprints (and every printed folio they had). */
+import type { CertificateDelivered, CertificateIssued, CertificateReissued, CertificateRevoked } from '../../domain/certifications/events.js';
 import type { Projection } from '../projection.js';
 import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
-import { CERTIFICATES_TABLE, type CertificateRow, migrateCertificates } from './tables.js';
+import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE, type PrintedFolioRow, migrateCertificates } from './tables.js';
 
-type CertificateFact = ProjectedEvent & (CertificateIssued | CertificateDelivered | CertificateRevoked);
-const CERTIFICATE_EVENTS = new Set<string>(['CertificateIssued', 'CertificateDelivered', 'CertificateRevoked']);
+type CertificateFact = ProjectedEvent & (CertificateIssued | CertificateDelivered | CertificateRevoked | CertificateReissued);
+const CERTIFICATE_EVENTS = new Set<string>(['CertificateIssued', 'CertificateDelivered', 'CertificateRevoked', 'CertificateReissued']);
 
 function evolve(row: CertificateRow | undefined, event: CertificateFact): CertificateRow | undefined {
   switch (event.type) {
@@ -28,8 +28,12 @@ function evolve(row: CertificateRow | undefined, event: CertificateFact): Certif
         ceremony: row?.ceremony ?? null,
         revoked_at: row?.revoked_at ?? null,
         revocation_reason: row?.revocation_reason ?? null,
+        printed_folio: row?.printed_folio ?? null,
+        reissues: row?.reissues ?? 0,
       };
     }
+    case 'CertificateReissued':
+      return row && { ...row, printed_folio: event.data.printedFolio, reissues: Number(row.reissues) + 1 };
     case 'CertificateDelivered':
       return row && { ...row, delivered_at: isoTime(event.data.deliveredAt), ceremony: event.data.ceremony };
     case 'CertificateRevoked':
@@ -42,18 +46,27 @@ export function createCertificatesProjection(): Projection {
     name: 'certificates',
     eventTypes: CERTIFICATE_EVENTS,
     readerIndexes: ['rm_certificates_servant', 'rm_certificates_place_issued', 'rm_certificates_valid_until'],
-    migrate: (db) => migrateCertificates(db),
-    reset: (trx) => deleteAll(trx, [CERTIFICATES_TABLE]),
+    migrate: (db, dialect) => migrateCertificates(db, dialect),
+    reset: (trx) => deleteAll(trx, [CERTIFICATES_TABLE, PRINTED_FOLIOS_TABLE]),
     async apply(trx, batch) {
       const events = projectedEvents(batch).filter((e): e is CertificateFact => CERTIFICATE_EVENTS.has(e.type));
       if (events.length === 0) return;
       const rows = new RowCache<CertificateRow>(trx, CERTIFICATES_TABLE, ['folio']);
       await rows.load(events.map((e) => e.data.folio));
+      const reprints = events.filter((e): e is ProjectedEvent & CertificateReissued => e.type === 'CertificateReissued');
+      const papers = new RowCache<PrintedFolioRow>(trx, PRINTED_FOLIOS_TABLE, ['printed_folio']);
+      await papers.load(reprints.flatMap((e) => [e.data.printedFolio, ...(e.data.replacedPrintedFolio ? [e.data.replacedPrintedFolio] : [])]));
       for (const event of events) {
         const after = evolve(rows.get(event.data.folio), event);
         if (after) rows.put(after);
+        if (event.type !== 'CertificateReissued') continue;
+        const { folio, printedFolio, replacedPrintedFolio, reissuedAt } = event.data;
+        const replaced = replacedPrintedFolio ? papers.get(replacedPrintedFolio) : undefined;
+        if (replaced) papers.put({ ...replaced, replaced_at: isoTime(reissuedAt) });
+        papers.put({ printed_folio: printedFolio, folio, replaced_at: null });
       }
       await rows.flush();
+      await papers.flush();
     },
   };
 }

@@ -4,7 +4,7 @@ import { SERVANTS_TABLE } from '../servants/tables.js';
 import { type AnyDb, fromFlag } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE } from '../standards/tables.js';
-import { CERTIFICATES_TABLE, type CertificateRow } from './tables.js';
+import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE, type PrintedFolioRow } from './tables.js';
 
 const toView = (row: CertificateRow, at: Date): CertificateView => ({
   folio: row.folio,
@@ -19,6 +19,8 @@ const toView = (row: CertificateRow, at: Date): CertificateView => ({
   ceremony: row.ceremony,
   revokedAt: row.revoked_at,
   revocationReason: row.revocation_reason,
+  printedFolio: row.printed_folio,
+  reissues: Number(row.reissues),
 });
 
 /** One query for any number of folios, answered in the order asked (null: unknown folio). */
@@ -35,8 +37,21 @@ export async function certificatesByFolios(
   return folios.map((folio) => byFolio.get(folio) ?? null);
 }
 
-/** The certificate with its standard's title and holder's name, joined in one query (a public, rate-limited hot path). */
+/**
+ * The certificate with its standard's title and holder's name, joined in one
+ * query (a public, rate-limited hot path); a folio no certificate has is then
+ * looked up among the printed folios.
+ */
 export async function certificateCheck(db: AnyDb, folio: string, at: Date): Promise<CertificateCheckView | null> {
+  const check = await checkByFolio(db, folio, at);
+  if (check) return check;
+  const paper = (await db.selectFrom(PRINTED_FOLIOS_TABLE).selectAll().where('printed_folio', '=', folio).executeTakeFirst()) as PrintedFolioRow | undefined;
+  if (!paper) return null;
+  const certificate = await checkByFolio(db, paper.folio, at);
+  return certificate && { ...certificate, askedPrintedFolio: { printedFolio: paper.printed_folio, replaced: paper.replaced_at !== null } };
+}
+
+async function checkByFolio(db: AnyDb, folio: string, at: Date): Promise<CertificateCheckView | null> {
   const row = (await db
     .selectFrom(`${CERTIFICATES_TABLE} as c`)
     .leftJoin(`${STANDARDS_TABLE} as st`, 'st.code', 'c.standard_code')
@@ -50,6 +65,7 @@ export async function certificateCheck(db: AnyDb, folio: string, at: Date): Prom
     certificate: toView(row, at),
     standardTitle: row.standard_title,
     holderName: row.holder_name === null || fromFlag(row.holder_erased) ? null : row.holder_name,
+    askedPrintedFolio: null,
   };
 }
 

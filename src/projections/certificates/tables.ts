@@ -1,7 +1,10 @@
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
-import type { ReadDatabase } from '../projection.js';
+import type { ReadDatabase, SqlDialect } from '../projection.js';
+import { columnNames } from '../sql-support.js';
 
 export const CERTIFICATES_TABLE = 'rm_certificates';
+/** Every printed folio a certificate's paper ever carried, so either folio verifies. */
+export const PRINTED_FOLIOS_TABLE = 'rm_printed_folios';
 
 /** One certificate by folio; holder columns are the CertificateIssued.holder snapshot. */
 export interface CertificateRow {
@@ -20,9 +23,18 @@ export interface CertificateRow {
   ceremony: string | null;
   revoked_at: string | null;
   revocation_reason: string | null;
+  printed_folio: string | null;
+  reissues: number;
 }
 
-export async function migrateCertificates(db: ReadDatabase): Promise<void> {
+export interface PrintedFolioRow {
+  printed_folio: string;
+  folio: string;
+  /** When a later reprint replaced this paper; null while it is the current one. */
+  replaced_at: string | null;
+}
+
+export async function migrateCertificates(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable(CERTIFICATES_TABLE)
     .ifNotExists()
@@ -41,6 +53,19 @@ export async function migrateCertificates(db: ReadDatabase): Promise<void> {
     .addColumn('ceremony', 'text')
     .addColumn('revoked_at', 'text')
     .addColumn('revocation_reason', 'text')
+    .addColumn('printed_folio', 'text')
+    .addColumn('reissues', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  // Tables made before reprints existed: no CertificateReissued was recorded then, so null and 0 are right for every row.
+  const columns = await columnNames(db, dialect, CERTIFICATES_TABLE);
+  if (!columns.has('printed_folio')) await db.schema.alterTable(CERTIFICATES_TABLE).addColumn('printed_folio', 'text').execute();
+  if (!columns.has('reissues')) await db.schema.alterTable(CERTIFICATES_TABLE).addColumn('reissues', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .createTable(PRINTED_FOLIOS_TABLE)
+    .ifNotExists()
+    .addColumn('printed_folio', 'text', (c) => c.primaryKey())
+    .addColumn('folio', 'text', (c) => c.notNull())
+    .addColumn('replaced_at', 'text')
     .execute();
   // The servants filter `certified` and the certifications' current certificate.
   await db.schema.createIndex('rm_certificates_servant').ifNotExists().on(CERTIFICATES_TABLE).column('servant_id').execute();

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { CertificationPhase, CertificationState } from '../../domain/certifications/state.js';
 import type { Modality, Verdict } from '../../domain/shared/vocabulary.js';
 import type { ReadDatabase, SqlDialect } from '../projection.js';
-import { toFlag } from '../sql-support.js';
+import { columnNames, toFlag } from '../sql-support.js';
 
 export const CERTIFICATIONS_TABLE = 'rm_certifications';
 
@@ -78,11 +77,7 @@ export async function migrateCertifications(db: ReadDatabase, dialect: SqlDialec
 
 /** A read model projected before the stage columns existed: add them and fill them from `state`, once. */
 async function addStageColumns(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
-  const columns = dialect === 'sqlite'
-    ? await sql<{ name: string }>`select name from pragma_table_info(${CERTIFICATIONS_TABLE})`.execute(db)
-    : await sql<{ name: string }>`select column_name as name from information_schema.columns
-        where table_schema = current_schema() and table_name = ${CERTIFICATIONS_TABLE}`.execute(db);
-  if (columns.rows.some((c) => c.name === 'phase')) return;
+  if ((await columnNames(db, dialect, CERTIFICATIONS_TABLE)).has('phase')) return;
   // Nullable when added to filled rows; every row is filled below, and every write sets them.
   for (const column of ['phase', 'competent_since_last_issue', 'valid_until', 'revoked_at'] as const) {
     await db.schema.alterTable(CERTIFICATIONS_TABLE).addColumn(column, column === 'competent_since_last_issue' ? 'integer' : 'text').execute();
