@@ -146,6 +146,25 @@ describe('the offline explorer', () => {
     expect(response.status).toBe(200);
   });
 
+  it('answers automatic persisted queries over GET: a hash alone once the query is known, refused without the CSRF header', async () => {
+    const { createHash } = await import('node:crypto');
+    const query = 'query PublicCheck($folio: String!) { verifyCertificate(folio: $folio) { found } }';
+    const hash = createHash('sha256').update(query).digest('hex');
+    const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
+    const variables = encodeURIComponent(JSON.stringify({ folio: 'APQ-0001' }));
+    const get = (withQuery: boolean, headers: Record<string, string> = { 'apollo-require-preflight': '1' }) =>
+      fetch(`${api.endpoint}?operationName=PublicCheck&variables=${variables}&extensions=${extensions}${withQuery ? `&query=${encodeURIComponent(query)}` : ''}`, { headers });
+    const unknown = await get(false);
+    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await get(true)).status).toBe(200);
+    const byHash = await get(false);
+    expect(byHash.status).toBe(200);
+    expect(await byHash.json()).toEqual({ data: { verifyCertificate: { found: false } } });
+    // A simple GET a browser would send cross-site (no custom header): refused before it runs.
+    const plain = await get(false, {});
+    expect(plain.status).toBe(400);
+  });
+
   it('still answers GraphQL over GET for non-browser clients', async () => {
     const query = encodeURIComponent('{ standard(code: "EC0105") { title } }');
     const response = await fetch(`${api.endpoint}?query=${query}`, { headers: { 'apollo-require-preflight': '1' } });
