@@ -68,9 +68,8 @@ export interface PublicCheck {
   proof: InclusionProofView | null;
 }
 
-export const printedFolioOf = (certificate: CertificateView): string | null =>
-  // The domain does not record printed folios yet (CertificateReissued); read them once the read model has them.
-  (certificate as CertificateView & { printedFolio?: string | null }).printedFolio ?? null;
+/** The folio preimpreso of the paper the holder has now (the latest CertificateReissued), if any. */
+export const printedFolioOf = (certificate: CertificateView): string | null => certificate.printedFolio;
 
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 

@@ -44,15 +44,13 @@ export interface CredentialApplication {
 
 /**
  * Printed folios resolved through the certificates read model: certificateCheck
- * answers a printed folio with `askedPrintedFolio` once the read model records
- * reprints (CertificateReissued); before that every printed folio is unknown.
+ * answers a printed folio (rm_printed_folios) with `askedPrintedFolio`, and
+ * whether a later reprint replaced that paper.
  */
 export function readModelPrintedFolios(readModel: Pick<ReadModel, 'certificateCheck'>, clock: Clock): PrintedFolioLookup {
   return {
     async resolve(printedFolio) {
-      const check = (await readModel.certificateCheck(printedFolio, clock.now())) as
-        | (Awaited<ReturnType<ReadModel['certificateCheck']>> & { askedPrintedFolio?: { printedFolio: string; replaced: boolean } | null })
-        | null;
+      const check = await readModel.certificateCheck(printedFolio, clock.now());
       return check?.askedPrintedFolio ? { folio: check.certificate.folio, replaced: check.askedPrintedFolio.replaced } : null;
     },
   };

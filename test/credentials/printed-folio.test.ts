@@ -1,10 +1,9 @@
 /**
- * Printed folios (folio preimpreso) are not in the domain yet (reissue is
- * another part's work): once the certificates read model carries
- * `printedFolio`, the credential, the PDF and the page show it, and a printed
- * folio a reprint replaced says so on the page. Here a read model that adds
- * the field stands for the future one, and an in-memory PrintedFolioLookup for
- * the reissue index.
+ * Printed folios (folio preimpreso): the credential, the PDF and the page show
+ * the current paper's folio, and a printed folio a reprint replaced says so on
+ * the page. First with a read model that adds the field and an in-memory
+ * lookup (the service's own seams), then through the real reissueCertificate
+ * and the certificates read model the server wires.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderVerifyPage } from '../../src/credentials/page.js';
@@ -73,5 +72,25 @@ describe('printed folios', () => {
     const lookup = readModelPrintedFolios(api.app.readModel, { now: () => new Date() });
     expect(await lookup.resolve(folio)).toBeNull();
     expect(await lookup.resolve('Z-999999')).toBeNull();
+  });
+
+  it('with the real reprints: after two reissues the credential, PDF and page name the current paper, and the first paper reads replaced', async () => {
+    const reissued = 'UTT-EC0105-2018-0301';
+    await api.certify(reissued, 'Noemí Álvarez Ruiz');
+    const REISSUE = `mutation($input: ReissueCertificateInput!) { reissueCertificate(input: $input) { position } }`;
+    await api.admin(REISSUE, { folio: reissued, printedFolio: 'IMP-2018-004512', reason: 'Extravío' });
+    await api.admin(REISSUE, { folio: reissued, printedFolio: 'IMP-2019-000077', reason: 'Daño' });
+    const credential = (await (await fetch(`${api.origin}/credentials/${reissued}`)).json()) as Record<string, unknown>;
+    expect(credential).toMatchObject({ folio: reissued, printedFolio: 'IMP-2019-000077' });
+    expect((await new TestVerifier(api.origin).verify(credential)).verified).toBe(true);
+    const { text } = await parsePdf(new Uint8Array(await (await fetch(`${api.origin}/certificates/${reissued}.pdf`)).arrayBuffer()));
+    expect(text).toContain('IMP-2019-000077');
+    const old = await fetch(`${api.origin}/verify/IMP-2018-004512`);
+    expect(old.status).toBe(200);
+    const oldPage = await old.text();
+    expect(oldPage).toContain('El folio impreso IMP-2018-004512 fue reemplazado');
+    expect(oldPage).toContain(`<dd id="folio">${reissued}</dd>`);
+    const currentPage = await (await fetch(`${api.origin}/verify/IMP-2019-000077`)).text();
+    expect(currentPage).toContain('Folio impreso IMP-2019-000077, vigente.');
   });
 });
