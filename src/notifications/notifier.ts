@@ -79,6 +79,8 @@ export class Notifier {
       live.publish(pending);
       pending = [];
     }
+    // Retried with backoff by run(), not at once: a closed store ends the iteration at every try.
+    if (!this.stopping.signal.aborted) throw new Error('The event store subscription ended (was the store closed?)');
   }
 
   /**

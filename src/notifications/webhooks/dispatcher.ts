@@ -120,6 +120,8 @@ export class WebhookDispatcher {
       pending = [];
       this.poke();
     }
+    // Retried with backoff by forever(), not at once: a closed store ends the iteration at every try.
+    if (!this.stopping.signal.aborted) throw new Error('The event store subscription ended (was the store closed?)');
   }
 
   /** One transaction: move the position from `from` past `events` and queue their deliveries. */
