@@ -11,6 +11,7 @@ import type { PersonalDataAccessRecord } from '../privacy/access-record.js';
 import type { WebhookRegistry } from '../notifications/webhooks/registry.js';
 import type { ReadModel } from '../projections/read-model.js';
 import type { TransparencyLog } from '../transparency/log.js';
+import type { ServantCursors } from './servants/servant-cursor.js';
 
 export interface Clock {
   now(): Date;
@@ -32,6 +33,8 @@ export interface GraphQLDeps {
   webhooks?: WebhookRegistry;
   /** Checkpoints and proofs (src/transparency); absent, their queries fail with a clear error. */
   transparency?: TransparencyLog;
+  /** Seals the servants connection's cursors (key from MASTER_KEY: every process accepts every other's); absent, a key of this process only. */
+  servantCursors?: ServantCursors;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -146,11 +146,27 @@ export interface ServantFilter {
   nameContains?: string | null;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque cursor of the last item, null for an empty page. */
-  endCursor: string | null;
+/**
+ * Which servants one keyset page reads: those registered strictly between
+ * `after` and `before` (global positions of their registration; never an offset).
+ */
+export interface ServantWindow {
+  /** Items to read, 0 to 500. */
+  size: number;
+  after?: bigint | null;
+  before?: bigint | null;
+  /** The newest `size` of the window (last/before) instead of the oldest; items still come oldest first. */
+  fromEnd?: boolean;
+}
+
+export interface ServantPage {
+  /** Oldest registration first, each with the position that keys it (what a cursor names). */
+  items: { servant: ServantView; position: bigint }[];
+  /** Matching servants registered after the last item (within `before`, when paging forwards). */
   hasNextPage: boolean;
+  /** Matching servants registered before the first item (within `after`, when paging back). */
+  hasPreviousPage: boolean;
+  /** The whole filtered list, whatever the window. */
   totalCount: number;
 }
 
@@ -171,8 +187,8 @@ export interface ReadModel {
 
   servantsByIds(ids: readonly string[]): Promise<(ServantView | null)[]>;
   servantByCurpDigest(curpDigest: string): Promise<ServantView | null>;
-  /** Keyset-paged, ordered by registration; throws BAD_USER_INPUT on a cursor it did not make. */
-  servants(filter: ServantFilter, first: number, after: string | null): Promise<Page<ServantView>>;
+  /** Keyset-paged, ordered by registration. */
+  servants(filter: ServantFilter, window: ServantWindow): Promise<ServantPage>;
 
   /** Certifications of each servant, in the order of `servantIds`. */
   certificationsByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationView[][]>;

@@ -18,11 +18,12 @@ import type {
   GoalProgressView,
   GoalView,
   MunicipalityRankView,
-  Page,
   ProjectionStatusView,
   ReadModel,
   ServantFilter,
+  ServantPage,
   ServantView,
+  ServantWindow,
   StandardView,
 } from './read-model.js';
 import { pageServants, servantByCurpDigest, servantsByIds } from './servants/queries.js';
@@ -74,8 +75,8 @@ export class SqlReadModel implements ReadModel {
     return servantByCurpDigest(this.db, curpDigest);
   }
 
-  servants(filter: ServantFilter, first: number, after: string | null): Promise<Page<ServantView>> {
-    return pageServants(this.db, filter, first, after, this.now());
+  servants(filter: ServantFilter, window: ServantWindow): Promise<ServantPage> {
+    return pageServants(this.db, filter, window, this.now());
   }
 
   certificationsByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationView[][]> {

@@ -188,7 +188,7 @@ describe('seedDemo on a real SQLite store', () => {
     const answers = async () => ({
       stats: await app.readModel.certificationStats({ municipality: TIJUANA.municipality }, ceremonyDay),
       goal: await app.readModel.goalProgress(GOAL.id),
-      firstPage: await app.readModel.servants({ municipality: TIJUANA.municipality }, 20, null),
+      firstPage: await app.readModel.servants({ municipality: TIJUANA.municipality }, { size: 20 }),
     });
     const before = { indexes: await indexes(), answers: await answers() };
     const declared = app.projections.flatMap((projection) => projection.readerIndexes ?? []);

@@ -142,7 +142,7 @@ describe.each<Backend>(['sqlite', 'postgres'])('the API on KurrentDB (protocol d
     await api.app.readModel.waitFor(await api.head(), 20_000);
     const answers = async () => ({
       stats: await api.app.readModel.certificationStats({ municipality: 'Tijuana' }, new Date()),
-      servants: await api.app.readModel.servants({ municipality: 'Tijuana' }, 20, null),
+      servants: await api.app.readModel.servants({ municipality: 'Tijuana' }, { size: 20 }),
       certificates: await api.app.readModel.certificatesByFolios(folios, new Date()),
     });
     const before = await answers();

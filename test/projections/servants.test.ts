@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { BadUserInputError } from '../../src/domain/shared/errors.js';
 import { createAllProjections } from '../../src/projections/all.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
+import type { ServantPage } from '../../src/projections/read-model.js';
 import { SERVANTS_TABLE } from '../../src/projections/servants/tables.js';
 import { EventLog, holderOf, make, servantRegistered, type ServantFacts } from '../support/event-factory.js';
 import { createTestVault } from '../support/test-vault.js';
@@ -88,7 +88,7 @@ forEachDialect(
         const [erased] = await readModel.servantsByIds(['s1']);
         expect(erased).toMatchObject({ fullName: '[erased]', curp: null, personalDataErased: true, version: 2 });
         expect(await readModel.servantByCurpDigest(vault.curpDigest(angeles.curp))).toBeNull();
-        expect((await readModel.servants({ nameContains: 'angeles' }, 10, null)).totalCount).toBe(0);
+        expect((await readModel.servants({ nameContains: 'angeles' }, { size: 10 })).totalCount).toBe(0);
         const raw = JSON.stringify(await fixture().db.selectFrom(SERVANTS_TABLE).selectAll().execute());
         expect(raw).not.toContain('Ortiz');
         expect(raw).not.toContain(angeles.curp);
@@ -109,7 +109,7 @@ forEachDialect(
       await project(fixture().db, projections, log.events);
       const readModel = readModelOf(fixture());
       const names = async (nameContains: string) =>
-        (await readModel.servants({ nameContains }, 10, null)).items.map((servant) => servant.id);
+        (await readModel.servants({ nameContains }, { size: 10 })).items.map(({ servant }) => servant.id);
 
       expect(await names('angeles')).toEqual(['s1']);
       expect(await names('ÁNGELES')).toEqual(['s1']);
@@ -135,7 +135,7 @@ forEachDialect(
       await project(fixture().db, projections, log.events);
       const readModel = readModelOf(fixture(), () => new Date('2025-01-01T00:00:00.000Z'));
       const ids = async (filter: Parameters<typeof readModel.servants>[0]) =>
-        (await readModel.servants(filter, 10, null)).items.map((servant) => servant.id);
+        (await readModel.servants(filter, { size: 10 })).items.map(({ servant }) => servant.id);
 
       expect(await ids({ municipality: 'Tijuana' })).toEqual(['s1', 's2']);
       expect(await ids({ state: 'Baja California', department: 'Sindicatura' })).toEqual(['s3']);
@@ -149,37 +149,58 @@ forEachDialect(
       expect(await ids({ certified: false, municipality: 'Tijuana', nameContains: 'jose' })).toEqual(['s2']);
     });
 
-    it('pages in registration order with an opaque cursor and the total count', async () => {
+    it('pages in registration order by position, forwards and from the newest end, with the total count', async () => {
       const log = new EventLog();
       const five = Array.from({ length: 5 }, (_, i) => ({ ...jose, servantId: `p${i}`, curp: `NUJJ80010${i}HBCRNN02` }));
       await registerAll(log, five);
       await project(fixture().db, projections, log.events);
       const readModel = readModelOf(fixture());
+      const ids = (page: ServantPage) => page.items.map(({ servant }) => servant.id);
 
-      const seen: string[] = [];
-      let after: string | null = null;
+      const forwards: string[] = [];
+      let after: bigint | null = null;
       let pages = 0;
       for (;;) {
-        const page: Awaited<ReturnType<typeof readModel.servants>> = await readModel.servants({}, 2, after);
+        const page: ServantPage = await readModel.servants({}, { size: 2, after });
         expect(page.totalCount).toBe(5);
-        seen.push(...page.items.map((servant) => servant.id));
+        expect(page.hasPreviousPage).toBe(after !== null);
+        forwards.push(...ids(page));
         pages++;
         if (!page.hasNextPage) break;
-        after = page.endCursor;
+        after = page.items.at(-1)!.position;
       }
-      expect(seen).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+      expect(forwards).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
       expect(pages).toBe(3);
-      const empty = await readModel.servants({ municipality: 'Ensenada' }, 2, null);
-      expect(empty).toEqual({ items: [], endCursor: null, hasNextPage: false, totalCount: 0 });
+
+      const newest = await readModel.servants({}, { size: 2, fromEnd: true });
+      expect(ids(newest)).toEqual(['p3', 'p4']);
+      expect(newest).toMatchObject({ hasPreviousPage: true, hasNextPage: false, totalCount: 5 });
+      const back = await readModel.servants({}, { size: 2, before: newest.items[0].position, fromEnd: true });
+      expect(ids(back)).toEqual(['p1', 'p2']);
+      expect(back).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+      const between = await readModel.servants({}, { size: 5, after: newest.items[0].position, before: newest.items[1].position });
+      expect(ids(between)).toEqual([]);
+
+      const empty = await readModel.servants({ municipality: 'Ensenada' }, { size: 2 });
+      expect(empty).toEqual({ items: [], hasNextPage: false, hasPreviousPage: false, totalCount: 0 });
     });
 
-    it('refuses a cursor it did not make and a page size out of range', async () => {
+    it('says nothing lies beyond a cursor whose servant no longer matches and has no matching neighbour', async () => {
+      const log = new EventLog();
+      await registerAll(log, [angeles, jose]);
+      await project(fixture().db, projections, log.events);
       const readModel = readModelOf(fixture());
-      for (const after of ['garbage', Buffer.from('servant:-1').toString('base64url'), Buffer.from('other:5').toString('base64url')]) {
-        await expect(readModel.servants({}, 10, after)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'after' } });
-      }
-      await expect(readModel.servants({}, -1, null)).rejects.toBeInstanceOf(BadUserInputError);
-      await expect(readModel.servants({}, 501, null)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'first' } });
+      const [first] = (await readModel.servants({ department: 'Oficialia Mayor' }, { size: 1 })).items;
+      const moved = log.record({ type: 'EmploymentChanged', data: { servantId: 's1', department: 'Sindicatura' } }, '2018-01-01T00:00:00.000Z');
+      await project(fixture().db, projections, [moved]);
+      const page = await readModel.servants({ department: 'Oficialia Mayor' }, { size: 1, after: first.position });
+      expect(page).toMatchObject({ items: [], hasPreviousPage: false, hasNextPage: false });
+    });
+
+    it('refuses a page size out of range as a programming error', async () => {
+      const readModel = readModelOf(fixture());
+      await expect(readModel.servants({}, { size: -1 })).rejects.toBeInstanceOf(RangeError);
+      await expect(readModel.servants({}, { size: 501 })).rejects.toBeInstanceOf(RangeError);
     });
 
     it('replaying a batch it already applied changes nothing', async () => {

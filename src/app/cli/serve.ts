@@ -1,4 +1,5 @@
 import { systemClock } from '../../graphql/deps.js';
+import { ServantCursors, servantCursorKey } from '../../graphql/servants/servant-cursor.js';
 import { startCheckpointKeeper } from '../../transparency/keeper.js';
 import { adoptLegacyCheckpoints } from '../../transparency/legacy.js';
 import { credentialServiceFor } from '../../credentials/setup.js';
@@ -15,7 +16,7 @@ export async function serveUntilSignalled(runtime: Runtime, app: Application): P
   const { config, logger } = runtime;
   const credentials = await credentialServiceFor(config.credentials, config.masterKey, app, systemClock);
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, webhooks: app.webhooks.registry, transparency: app.transparency, credentials },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, webhooks: app.webhooks.registry, transparency: app.transparency, credentials, servantCursors: new ServantCursors(servantCursorKey(config.masterKey)) },
     host: config.host,
     port: config.port,
     jwtSecret: config.jwtSecret,

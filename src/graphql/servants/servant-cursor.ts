@@ -1,33 +1,57 @@
 /**
- * Edge cursors for the servants connection. The read model hands out one
- * opaque cursor per page (its endCursor); an edge in the middle of a page is
- * "that page's `after`, skipping i+1 items". Resuming from such a cursor reads
- * skip + first items and drops the first `skip`, so any edge is a valid `after`.
+ * Edge cursors for the servants connection: the registration position of the
+ * edge's servant, sealed with an HMAC over that position and the list's filter.
+ * A cursor this server did not hand out for this very list (forged, truncated,
+ * re-encoded, from another filter or another server's key) is refused with one
+ * code and one message; a client cannot name an offset or a position of its own.
  */
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../../domain/shared/errors.js';
+import type { ServantFilter } from '../../projections/read-model.js';
 
-export interface ServantCursor {
-  /** The read model's cursor the page started after (null: the first page). */
-  after: string | null;
-  /** Items of that page already seen. */
-  skip: number;
+const POSITION_BYTES = 8;
+const MAC_BYTES = 16;
+const CURSOR_BYTES = POSITION_BYTES + MAC_BYTES;
+/** base64url of CURSOR_BYTES, without padding. */
+const CURSOR_LENGTH = Math.ceil((CURSOR_BYTES * 4) / 3);
+const MAX_POSITION = 2n ** 64n - 1n;
+/** One message for every refused cursor, so a refusal tells nothing about why. */
+export const NOT_OURS = 'The cursor is not one this server handed out for this list of servants';
+
+/** The same list, whatever order the client wrote its filter in; a blank name fragment filters nothing. */
+const FILTER_FIELDS = ['state', 'municipality', 'department', 'regime', 'unionized', 'certified', 'standardCode', 'nameContains'] as const;
+function listOf(filter: ServantFilter): string {
+  return JSON.stringify(FILTER_FIELDS.map((field) => (field === 'nameContains' ? filter.nameContains?.trim() || null : (filter[field] ?? null))));
 }
 
-export const encodeServantCursor = (cursor: ServantCursor): string =>
-  Buffer.from(JSON.stringify([cursor.after, cursor.skip])).toString('base64url');
+/** The key that seals cursors, derived from MASTER_KEY so every API process accepts every other's. */
+export const servantCursorKey = (masterKey: Buffer): Buffer => Buffer.from(hkdfSync('sha256', masterKey, '', 'acredita servants cursor', 32));
 
-export function decodeServantCursor(value: string | null | undefined): ServantCursor {
-  if (value === null || value === undefined) return { after: null, skip: 0 };
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2) {
-      const [after, skip] = decoded as unknown[];
-      if ((after === null || typeof after === 'string') && Number.isInteger(skip) && (skip as number) >= 0 && (skip as number) <= 1000) {
-        return { after, skip: skip as number };
-      }
-    }
-  } catch {
-    // fall through: not one of ours
+/** Without a configured key (a lone test server): cursors valid in this process only. */
+const PROCESS_KEY = randomBytes(32);
+
+export class ServantCursors {
+  constructor(private readonly key: Buffer = PROCESS_KEY) {}
+
+  private mac(filter: ServantFilter, position: Buffer): Buffer {
+    return createHmac('sha256', this.key).update('servants\0').update(listOf(filter)).update('\0').update(position).digest().subarray(0, MAC_BYTES);
   }
-  throw new BadUserInputError('The cursor is not one this server handed out', 'after');
+
+  encode(filter: ServantFilter, position: bigint): string {
+    if (position < 0n || position > MAX_POSITION) throw new RangeError(`position ${position} does not fit a cursor`);
+    const bytes = Buffer.alloc(POSITION_BYTES);
+    bytes.writeBigUInt64BE(position);
+    return Buffer.concat([bytes, this.mac(filter, bytes)]).toString('base64url');
+  }
+
+  /** The position a cursor names, or BAD_USER_INPUT on the argument it came in. */
+  decode(filter: ServantFilter, cursor: string, field: 'after' | 'before'): bigint {
+    const bytes = cursor.length === CURSOR_LENGTH ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
+    // Node's decoder also takes base64's alphabet, padding and stray bits: only the exact text handed out counts.
+    if (bytes.length === CURSOR_BYTES && bytes.toString('base64url') === cursor) {
+      const position = bytes.subarray(0, POSITION_BYTES);
+      if (timingSafeEqual(bytes.subarray(POSITION_BYTES), this.mac(filter, position))) return position.readBigUInt64BE();
+    }
+    throw new BadUserInputError(NOT_OURS, field);
+  }
 }

@@ -45,11 +45,26 @@ export class ServantsArgs {
   @IsOptional()
   @Min(1)
   @Max(MAX_SERVANTS_PAGE)
-  @Field(() => Int, { nullable: true, defaultValue: 20 })
+  @Field(() => Int, {
+    nullable: true,
+    description: `The earliest registered servants after \`after\`, 1 to ${MAX_SERVANTS_PAGE} (default 20 when last is not given either).`,
+  })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "An edge's cursor from this same list (same filter): the page starts after that servant." })
   after?: string | null;
+
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_SERVANTS_PAGE)
+  @Field(() => Int, {
+    nullable: true,
+    description: `The latest registered servants before \`before\` (or of the whole list), 1 to ${MAX_SERVANTS_PAGE}; edges stay oldest first. Not with first.`,
+  })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: "An edge's cursor from this same list (same filter): the page ends before that servant." })
+  before?: string | null;
 }
 
 @InputType()

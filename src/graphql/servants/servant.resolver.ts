@@ -9,7 +9,8 @@ import { positionString } from '../scalars.js';
 import { selectedFieldNames } from '../selection.js';
 import { mustExist, runCommand } from '../shared/command.js';
 import { assertServantInScope, visibleServant } from './servant-scope.js';
-import { decodeServantCursor, encodeServantCursor } from './servant-cursor.js';
+import { ServantCursors } from './servant-cursor.js';
+import { BadUserInputError } from '../../domain/shared/errors.js';
 import {
   ChangeEmploymentInput,
   ErasePersonalDataInput,
@@ -22,6 +23,7 @@ import { Servant, ServantConnection } from './servant.type.js';
 import { pageInfoOf } from '../shared/page-info.type.js';
 
 const DEFAULT_PAGE = 20;
+const PROCESS_CURSORS = new ServantCursors();
 
 /** A REGISTRAR's list is its municipality; asking for another one yields nothing. */
 function scopedFilter(viewer: Viewer, filter: ServantFilterView): ServantFilterView | null {
@@ -55,24 +57,21 @@ export class ServantResolver {
   @Authorized(ANY_ROLE)
   @Query(() => ServantConnection)
   async servants(@Args(() => ServantsArgs) args: ServantsArgs, @Ctx() context: GraphQLContext): Promise<ServantConnection> {
+    if (args.first != null && args.last != null) throw new BadUserInputError('Give first or last, not both', 'last');
     const filter = scopedFilter(requireViewer(context.viewer), { ...args.filter });
     if (!filter) return EMPTY_CONNECTION;
-    const first = args.first ?? DEFAULT_PAGE;
-    const from = decodeServantCursor(args.after);
-    const page = await context.deps.readModel.servants(filter, from.skip + first, from.after);
-    const items = page.items.slice(from.skip);
-    const edges = items.map((node, i) => {
-      context.loaders.servants.prime(node.id, node);
-      const last = i === items.length - 1 && page.endCursor !== null;
-      const cursor = last ? { after: page.endCursor, skip: 0 } : { after: from.after, skip: from.skip + i + 1 };
-      return { node, cursor: encodeServantCursor(cursor) };
+    const cursors = context.deps.servantCursors ?? PROCESS_CURSORS;
+    // Checked before anything is read: a refused cursor costs no query.
+    const after = args.after == null ? null : cursors.decode(filter, args.after, 'after');
+    const before = args.before == null ? null : cursors.decode(filter, args.before, 'before');
+    const fromEnd = args.last != null;
+    const size = (fromEnd ? args.last : args.first) ?? DEFAULT_PAGE;
+    const page = await context.deps.readModel.servants(filter, { size, after, before, fromEnd });
+    const edges = page.items.map(({ servant, position }) => {
+      context.loaders.servants.prime(servant.id, servant);
+      return { node: servant, cursor: cursors.encode(filter, position) };
     });
-    return {
-      edges,
-      // An edge resumes paging forwards; a page reached with after has at least that edge before it.
-      pageInfo: pageInfoOf(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: args.after != null }),
-      totalCount: page.totalCount,
-    };
+    return { edges, pageInfo: pageInfoOf(edges, page), totalCount: page.totalCount };
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'CURP. Null for callers who may not see personal data.' })

@@ -1,15 +1,14 @@
 import { type Expression, type ExpressionBuilder, sql, type SqlBool } from 'kysely';
-import { BadUserInputError } from '../../domain/shared/errors.js';
 import { CERTIFICATES_TABLE } from '../certificates/tables.js';
 import { validAt } from '../certificates/validity.js';
 import { CERTIFICATIONS_TABLE } from '../certifications/tables.js';
-import type { Page, ServantFilter, ServantView } from '../read-model.js';
+import type { ServantFilter, ServantPage, ServantView, ServantWindow } from '../read-model.js';
 import { type AnyDb, fromFlag, toFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { containsPattern } from './search.js';
-import { SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
+import { positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
-/** The largest page `servants` serves; more is BAD_USER_INPUT. */
+/** The largest page the read model reads (GraphQL allows 100); more is a programming error. */
 export const MAX_PAGE_SIZE = 500;
 
 const toView = (row: ServantRow): ServantView => ({
@@ -42,16 +41,6 @@ export async function servantByCurpDigest(db: AnyDb, curpDigest: string): Promis
     | ServantRow
     | undefined;
   return row ? toView(row) : null;
-}
-
-/** Cursors are opaque to clients: base64url of the registration position key. */
-const CURSOR = /^servant:(\d{20})$/;
-const encodeCursor = (positionKey: string): string => Buffer.from(`servant:${positionKey}`).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new BadUserInputError('after is not a cursor returned by servants', 'after');
-  return match[1];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,35 +84,46 @@ function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool
   return eb.and(conditions);
 }
 
-/** Keyset paging in registration order; totalCount counts the whole filtered list (not only after the cursor). */
-export async function pageServants(
-  db: AnyDb,
-  filter: ServantFilter,
-  first: number,
-  after: string | null,
-  now: Date,
-): Promise<Page<ServantView>> {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`, 'first');
+/**
+ * Keyset paging in registration order, forwards or from the newest end of the
+ * window; totalCount counts the whole filtered list (not only the window).
+ */
+export async function pageServants(db: AnyDb, filter: ServantFilter, window: ServantWindow, now: Date): Promise<ServantPage> {
+  const { size, after = null, before = null, fromEnd = false } = window;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new RangeError(`a servants page reads 0 to ${MAX_PAGE_SIZE} items, not ${size}`);
   }
-  const afterKey = after === null ? null : decodeCursor(after);
   const at = now.toISOString();
-  let page = db
-    .selectFrom(`${SERVANTS_TABLE} as s`)
+  const matching = (bounds: { after?: bigint | null; before?: bigint | null; through?: 'after' | 'before' }) => {
+    let query = db
+      .selectFrom(`${SERVANTS_TABLE} as s`)
+      .where((eb) => matches(eb, filter, at));
+    if (bounds.after != null) query = query.where('s.registered_position', bounds.through === 'after' ? '<=' : '>', positionKey(bounds.after));
+    if (bounds.before != null) query = query.where('s.registered_position', bounds.through === 'before' ? '>=' : '<', positionKey(bounds.before));
+    return query;
+  };
+  // One more than asked tells whether the window holds more in the direction read.
+  const rows = (await matching({ after, before })
     .selectAll('s')
-    .where((eb) => matches(eb, filter, at));
-  if (afterKey !== null) page = page.where('s.registered_position', '>', afterKey);
-  const rows = (await page
-    .orderBy('s.registered_position')
-    .limit(first + 1)
+    .orderBy('s.registered_position', fromEnd ? 'desc' : 'asc')
+    .limit(size + 1)
     .execute()) as ServantRow[];
-  const items = rows.slice(0, first);
-  const last = items.at(-1);
+  const page = rows.slice(0, size);
+  if (fromEnd) page.reverse();
+  const more = rows.length > size;
+  // Beyond the cursor the read started from: the cursor's own servant, unless it no longer matches.
+  const beyond = async (cursor: 'after' | 'before', position: bigint | null) =>
+    position !== null && (await matching({ [cursor]: position, through: cursor }).select(sql.lit(1).as('one')).limit(1).executeTakeFirst()) !== undefined;
+  const [hasPreviousPage, hasNextPage, totalCount] = await Promise.all([
+    fromEnd ? more : beyond('after', after),
+    fromEnd ? beyond('before', before) : more,
+    countServants(db, filter, at),
+  ]);
   return {
-    items: items.map(toView),
-    endCursor: last ? encodeCursor(last.registered_position) : null,
-    hasNextPage: rows.length > first,
-    totalCount: await countServants(db, filter, at),
+    items: page.map((row) => ({ servant: toView(row), position: BigInt(row.registered_position) })),
+    hasNextPage,
+    hasPreviousPage,
+    totalCount,
   };
 }
 

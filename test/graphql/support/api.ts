@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Application } from '../../../src/app/application.js';
 import { startHttpServer, type RunningHttpServer } from '../../../src/app/http-server.js';
+import { ServantCursors, servantCursorKey } from '../../../src/graphql/servants/servant-cursor.js';
 import { signToken, type Role } from '../../../src/graphql/auth.js';
 import { systemClock, type Clock, type GraphQLDeps } from '../../../src/graphql/deps.js';
 import type { ReadModel } from '../../../src/projections/read-model.js';
@@ -77,6 +78,8 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     logger,
     transparency: app.transparency,
     accessRecord: app.accessRecord,
+    // As `serve` seals them: every server of one MASTER_KEY accepts the others' cursors.
+    servantCursors: new ServantCursors(servantCursorKey(Buffer.from(opened.env.MASTER_KEY, 'base64'))),
   };
   const server = await startHttpServer({
     deps,

@@ -42,7 +42,7 @@ async function expectCountsToMatchRows(fixture: ReadFixture): Promise<void> {
   for (const filter of FILTERS) {
     const rows = (await fixture.db.selectFrom(SERVANTS_TABLE).selectAll().execute()) as { state: string; municipality: string }[];
     const expected = rows.filter((r) => (filter.state == null || r.state === filter.state) && (filter.municipality == null || r.municipality === filter.municipality));
-    expect((await readModel.servants(filter, 1, null)).totalCount, JSON.stringify(filter)).toBe(expected.length);
+    expect((await readModel.servants(filter, { size: 1 })).totalCount, JSON.stringify(filter)).toBe(expected.length);
   }
 }
 
@@ -57,7 +57,7 @@ forEachDialect(
       await project(fixture().db, projections, log.events, 3);
       await project(fixture().db, projections, log.events.slice(0, 4));
       await expectCountsToMatchRows(fixture());
-      expect((await readModelOf(fixture()).servants({ state: 'Baja California', municipality: 'Tijuana' }, 1, null)).totalCount).toBe(4);
+      expect((await readModelOf(fixture()).servants({ state: 'Baja California', municipality: 'Tijuana' }, { size: 1 })).totalCount).toBe(4);
     });
 
     it('are rebuilt with the rows, and counted once for a read model that predates them', async () => {
