@@ -243,8 +243,16 @@ describe('CompleteTraining', () => {
       .then([completed('2018-04-15T15:00:00Z', 40)]);
   });
 
-  it('refuses training never started, already completed, or ended by a verdict (NOT_IN_TRAINING)', () => {
-    given(certificationDecider, [], deps()).when(complete('2018-04-15T15:00:00Z')).thenThrows('BUSINESS_RULE', 'NOT_IN_TRAINING');
+  it('refuses an unknown standard, servant or certification (NOT_FOUND), whatever the training', () => {
+    const training = [enrolled('2018-03-01T15:00:00Z')];
+    given(certificationDecider, training, deps({ standard: standardDecider.initialState() })).when(complete('2018-04-15T15:00:00Z')).thenThrows('NOT_FOUND');
+    given(certificationDecider, training, deps({ servant: servantDecider.initialState() })).when(complete('2018-04-15T15:00:00Z')).thenThrows('NOT_FOUND');
+    given(certificationDecider, [], deps({ servant: servantDecider.initialState() })).when(complete('2018-04-15T15:00:00Z')).thenThrows('NOT_FOUND');
+    given(certificationDecider, [], deps()).when(complete('2018-04-15T15:00:00Z')).thenThrows('NOT_FOUND');
+  });
+
+  it('refuses training never started in a started certification, already completed, or ended by a verdict (NOT_IN_TRAINING)', () => {
+    given(certificationDecider, [verdict('2018-04-01T15:00:00Z', 1)], deps()).when(complete('2018-04-15T15:00:00Z')).thenThrows('BUSINESS_RULE', 'NOT_IN_TRAINING');
     given(certificationDecider, [enrolled('2018-03-01T15:00:00Z'), completed('2018-04-15T15:00:00Z')], deps())
       .when(complete('2018-04-16T15:00:00Z'))
       .thenThrows('BUSINESS_RULE', 'NOT_IN_TRAINING');

@@ -60,6 +60,8 @@ export function decide(
     case 'CompleteTraining': {
       const { servantId, standardCode } = streamKey(command.data);
       const hours = requireTrainingHours(command.data.hours);
+      requireParties(deps, servantId, standardCode);
+      requireCertification(state, servantId, standardCode);
       if (!state.trainingOpen) {
         throw new BusinessRuleError('NOT_IN_TRAINING', `Servant ${servantId} has no open training for ${standardCode}`);
       }
@@ -88,7 +90,7 @@ export function decide(
       const { servantId, standardCode } = streamKey(command.data);
       const folio = parseFolio(command.data.folio);
       requireParties(deps, servantId, standardCode);
-      if (!state.exists) throw new NotFoundError(`Servant ${servantId} has no certification in ${standardCode}`);
+      requireCertification(state, servantId, standardCode);
       // Competence once judged stands: a later separation or withdrawal does not block the certificate.
       if (!state.competentSinceLastIssue) {
         throw new BusinessRuleError(
@@ -162,6 +164,11 @@ function streamKey(data: { servantId: string; standardCode: string }) {
 function requireParties(deps: CertificationDeps, servantId: string, standardCode: string): void {
   if (!deps.standard.exists) throw new NotFoundError(`Standard ${standardCode} does not exist`);
   if (!deps.servant.exists) throw new NotFoundError(`Servant ${servantId} does not exist`);
+}
+
+/** A step on a certification that was never started names nothing: NOT_FOUND, like a missing servant or standard. */
+function requireCertification(state: CertificationState, servantId: string, standardCode: string): void {
+  if (!state.exists) throw new NotFoundError(`Servant ${servantId} has no certification in ${standardCode}`);
 }
 
 /** Who may be enrolled or evaluated: an active servant, in an active standard, holding no VALID certificate in it. */
