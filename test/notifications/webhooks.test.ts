@@ -69,6 +69,18 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
   const deliverableAfter = async (position: bigint) =>
     (await api!.app.store.readAll({ after: position, limit: 10_000 })).filter((event) => !['CurpClaimed', 'FolioAssigned'].includes(event.type));
 
+  // First in the file: on a fresh database, before any dispatcher has ever run.
+  it('delivers what was recorded after the registration even when no process was dispatching yet', async (ctx) => {
+    if (!api) ctx.skip();
+    receiver = await WebhookReceiver.start();
+    const webhooks = await dispatcher();
+    await webhooks.registry.register({ url: receiver.url, eventTypes: ['ServantRegistered'] }, { actor: 'admin-1', commandId: null });
+    const servant = await scenario.registerServant();
+    await webhooks.startDispatching();
+    await until(() => receiver.delivered().size === 1, 'the delivery');
+    expect(JSON.parse(receiver.requests[0].body).data.data.servantId).toBe(servant.id);
+  });
+
   it('delivers every event once, signed as the standardwebhooks package verifies, with the event id as webhook-id', async (ctx) => {
     if (!api) ctx.skip();
     receiver = await WebhookReceiver.start();

@@ -60,13 +60,8 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
-  /** The position starts at the head the first time: endpoints receive what happens from now on. */
+  /** Queues from the position kept in the database (set when the tables were made: webhooks.ts). */
   async start(): Promise<void> {
-    const { db, writeLock, store } = this.options;
-    const head = await store.headPosition();
-    await inWriteTransaction(db, writeLock, (trx) =>
-      trx.insertInto(DISPATCH_TABLE).values({ name: DISPATCH_ROW, position: head.toString() }).onConflict((c) => c.column('name').doNothing()).execute(),
-    );
     this.loops = [this.forever('queue', () => this.queueFromLog()), this.forever('send', () => this.sendDue())];
   }
 

@@ -2,12 +2,12 @@
 import type { EventStore } from '../../eventstore/types.js';
 import type { ReadDatabase, SqlDialect } from '../../projections/projection.js';
 import type { ReadModel } from '../../projections/read-model.js';
-import { noWriteLock, type WriteLock } from '../../projections/transaction.js';
+import { inWriteTransaction, noWriteLock, type WriteLock } from '../../projections/transaction.js';
 import { type DispatcherLogger, WebhookDispatcher } from './dispatcher.js';
 import { WebhookRegistry } from './registry.js';
 import { WebhookSecrets } from './secrets.js';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './settings.js';
-import { migrateWebhooks } from './tables.js';
+import { DISPATCH_ROW, DISPATCH_TABLE, migrateWebhooks } from './tables.js';
 
 export interface WebhooksOptions {
   db: ReadDatabase;
@@ -40,9 +40,19 @@ export class Webhooks {
     });
   }
 
-  /** Creates the tables if missing. */
+  /**
+   * Creates the tables if missing. The queueing position starts at the head
+   * when they are first made (no endpoint can want an earlier event), whether
+   * or not a dispatcher runs yet: an endpoint registered before any process
+   * dispatches still gets every event after its registration.
+   */
   static async open(options: WebhooksOptions): Promise<Webhooks> {
-    await (options.writeLock ?? noWriteLock)(() => migrateWebhooks(options.db));
+    const writeLock = options.writeLock ?? noWriteLock;
+    await writeLock(() => migrateWebhooks(options.db));
+    const head = await options.store.headPosition();
+    await inWriteTransaction(options.db, writeLock, (trx) =>
+      trx.insertInto(DISPATCH_TABLE).values({ name: DISPATCH_ROW, position: head.toString() }).onConflict((c) => c.column('name').doNothing()).execute(),
+    );
     return new Webhooks(options);
   }
 
