@@ -155,7 +155,7 @@ describe('the offline explorer', () => {
     const get = (withQuery: boolean, headers: Record<string, string> = { 'apollo-require-preflight': '1' }) =>
       fetch(`${api.endpoint}?operationName=PublicCheck&variables=${variables}&extensions=${extensions}${withQuery ? `&query=${encodeURIComponent(query)}` : ''}`, { headers });
     const unknown = await get(false);
-    expect((await unknown.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(((await unknown.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await get(true)).status).toBe(200);
     const byHash = await get(false);
     expect(byHash.status).toBe(200);
