@@ -104,7 +104,9 @@ const webhooks = await Webhooks.open({
   logger,
 });
 await webhooks.registry.register({ url: receiver.url, eventTypes: ['ServantRegistered'] }, { actor: 'bench', commandId: null });
+const queueStarted = performance.now();
 for (let i = 0; i < DELIVERIES; i++) {
+  if (i > 0 && i % 100 === 0) console.log(`  ${i} events in ${((performance.now() - queueStarted) / 1000).toFixed(1)} s`);
   await app.office.registerServant(
     { curp: validCurp(5_000 + i), fullName: 'Servidora Publica Prueba', ...TIJUANA, department: 'Tesoreria Municipal', regime: 'BASE', unionized: true },
     context(),
@@ -112,7 +114,9 @@ for (let i = 0; i < DELIVERIES; i++) {
 }
 const started = performance.now();
 await webhooks.startDispatching();
+const progress = setInterval(() => console.log(`  ${receiver.delivered().size} delivered, ${receiver.requests.length} requests`), 2_000);
 await until(() => receiver.delivered().size >= DELIVERIES, 'every delivery', 600_000);
+clearInterval(progress);
 const seconds = (performance.now() - started) / 1000;
 const duplicates = receiver.requests.length - receiver.delivered().size;
 console.log(
