@@ -3,7 +3,8 @@
  * - a certificateIssued subscriber on one API process hears an issuance made
  *   through the other, and one made by a writer in a process of its own
  *   (through the Office, as the CLI, the roster import and the demo write),
- *   each once, within a second;
+ *   each once, within a second; and auditEvents subscribers on both hear a
+ *   roster import made by the CLI (`acredita import-servants`);
  * - webhooks to a real receiver on loopback: two API processes deliver every
  *   event once between them (none by both), signatures verified with the
  *   `standardwebhooks` package; the receiver fails, then recovers; one server
@@ -12,6 +13,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +23,7 @@ import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { generateSignerKey } from '../../src/transparency/note.js';
 import { S } from '../graphql/support/documents.js';
 import { MEXICALI, must, Scenario, TIJUANA } from '../graphql/support/scenario.js';
-import { startServer, type ServerProcess } from '../reliability/support/server.js';
+import { cliBundle, startServer, type ServerProcess } from '../reliability/support/server.js';
 import { openTestApplication, type TestApplication } from '../support/application.js';
 import { remoteApi, subscribe, type Subscriber, until, WebhookReceiver, wsUrlOf } from './support.js';
 
@@ -32,6 +36,7 @@ interface Issued {
   servant: { id: string; municipality: string };
 }
 
+const AUDIT_EVENTS = `subscription($filter: AuditFilter) { auditEvents(filter: $filter) { cursor node { position recordedAt } } }`;
 const REGISTER = `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) { secret webhook { id } } }`;
 
 describe.skipIf(!local)('several processes on one PostgreSQL database', () => {
@@ -107,6 +112,40 @@ describe.skipIf(!local)('several processes on one PostgreSQL database', () => {
     for (const subscriber of [onA, onB]) expect(subscriber.errors).toEqual([]);
   }, 180_000);
 
+  it('auditEvents subscribers on both API processes hear a roster import made by the CLI (acredita import-servants), each event once, within a second of its commit', async () => {
+    const [a, b] = servers;
+    const auditor = await remoteApi(a.endpoint, secret).token('AUDITOR');
+    const filter = { types: ['ServantRegistered'] };
+    const onA = subscribe<{ cursor: string; node: { position: string; recordedAt: string } }>(wsUrlOf(a.endpoint), auditor, AUDIT_EVENTS, { filter });
+    const onB = subscribe<{ cursor: string; node: { position: string; recordedAt: string } }>(wsUrlOf(b.endpoint), auditor, AUDIT_EVENTS, { filter });
+    subscribers.push(onA as Subscriber<unknown>, onB as Subscriber<unknown>);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // both subscriptions open before the import
+    const from = await local!.app.store.headPosition();
+    const dir = mkdtempSync(join(tmpdir(), 'acredita-roster-'));
+    try {
+      const file = join(dir, 'roster.csv');
+      // The sample's header and its first three rows, all good (the rows after them are refused on purpose).
+      const sample = readFileSync(fileURLToPath(new URL('../fixtures/roster-sample.csv', import.meta.url)), 'utf8');
+      writeFileSync(file, `${sample.split('\n').slice(0, 4).join('\n')}\n`);
+      const { code, output } = await runCliAsync(['import-servants', file], { ...local!.env, ...LOG_ENV, JWT_SECRET: secret });
+      expect(code, output.slice(-2000)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const imported = (await log(from)).filter((event) => event.type === 'ServantRegistered');
+    expect(imported).toHaveLength(3);
+    const positions = imported.map((event) => event.position.toString());
+    await until(() => onA.received.length >= positions.length && onB.received.length >= positions.length, 'the imported servants on both processes', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const subscriber of [onA, onB]) {
+      expect(subscriber.values().map((edge) => edge.node.position)).toEqual(positions);
+      const late = subscriber.received.map((item) => item.at - Date.parse(item.value.node.recordedAt));
+      expect(Math.max(...late)).toBeLessThan(1_000);
+      expect(subscriber.errors).toEqual([]);
+    }
+    console.log(`roster import by the CLI: ${positions.length} ServantRegistered heard on both processes, at most ${Math.max(...[onA, onB].flatMap((s) => s.received.map((item) => item.at - Date.parse(item.value.node.recordedAt))))} ms after commit`);
+  }, 120_000);
+
   it('webhooks: two processes deliver each event once between them, signed; the receiver fails then recovers; a SIGKILL mid-delivery loses nothing', async () => {
     const [a, b] = servers;
     const api = remoteApi(a.endpoint, secret);
@@ -176,4 +215,14 @@ async function issueOutside(env: Record<string, string>, servantId: string, stan
   const match = /^issued (\d+) (\d+)$/m.exec(output);
   if (code !== 0 || !match) throw new Error(`the outside writer failed (${code}):\n${output}`);
   return { position: BigInt(match[1]), at: Number(match[2]) };
+}
+
+/** An acredita command in a process of its own, without blocking this one (its subscribers keep receiving). */
+async function runCliAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [await cliBundle(), ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
 }
