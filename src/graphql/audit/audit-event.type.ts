@@ -5,7 +5,7 @@ import { PageInfo } from '../shared/page-info.type.js';
 
 @ObjectType({ description: 'One recorded event, as auditors see it.', simpleResolvers: true })
 export class AuditEvent {
-  @Field(() => String)
+  @Field(() => String, { description: 'The stream it belongs to, e.g. servant-<uuid>, certification-<servantId>-<code>, standard-<code> (docs/events.md).' })
   streamId!: string;
 
   @Field(() => Int, { description: '0-based position of the event within its stream.' })
@@ -14,25 +14,25 @@ export class AuditEvent {
   @Field(() => String, { description: 'Global position in the whole log, as a decimal string (may exceed 2^53).' })
   position!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Event type, e.g. CertificateIssued.' })
   type!: string;
 
-  @Field(() => JSONScalar)
+  @Field(() => JSONScalar, { description: "The event's payload as stored; a servant's name and CURP are sealed (encrypted), never in clear." })
   data!: JsonObject;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'Business time: when it happened, as the command said (may be long before recordedAt).' })
   occurredAt!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the event store committed it.' })
   recordedAt!: string;
 
   @Field(() => String, { nullable: true, description: 'Subject of the token that issued the command.' })
   actor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The client's commandId of the mutation that recorded it; null when none was sent." })
   commandId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The request id (x-request-id) of the request that recorded it: events of one request share it.' })
   correlationId!: string | null;
 
   @Field(() => String, {
@@ -40,7 +40,7 @@ export class AuditEvent {
   })
   hash!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The previous event's hash in the same stream; null for a stream's first event." })
   previousHash!: string | null;
 }
 
@@ -61,20 +61,20 @@ export function toAuditEvent(event: RecordedEvent): AuditEvent {
   };
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'One event of an auditLog page, with its cursor.', simpleResolvers: true })
 export class AuditEventEdge {
-  @Field(() => String)
+  @Field(() => String, { description: "The event's global position (a decimal string): pass it as after or before." })
   cursor!: string;
 
-  @Field(() => AuditEvent)
+  @Field(() => AuditEvent, { description: 'The event.' })
   node!: AuditEvent;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'A page of the log, oldest first (Relay connection).', simpleResolvers: true })
 export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
+  @Field(() => [AuditEventEdge], { description: 'The page, oldest first, whichever way it was paged.' })
   edges!: AuditEventEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Cursors and flags to page forwards (after) or back (before).' })
   pageInfo!: PageInfo;
 }

@@ -4,27 +4,27 @@ import { DateTimeScalar } from '../scalars.js';
 
 export const MAX_AUDIT_PAGE = 500;
 
-@InputType()
+@InputType({ description: 'Narrows the log; every field given must match.' })
 export class AuditFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Only this stream, e.g. certification-<servantId>-EC0105.' })
   streamId?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Only these event types, e.g. [CertificateIssued, CertificateRevoked].' })
   types?: string[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Only events recorded by this token subject.' })
   actor?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only events recorded at or after this instant.' })
   recordedFrom?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only events recorded at or before this instant.' })
   recordedTo?: Date | null;
 }
 
 @ArgsType()
 export class AuditLogArgs {
-  @Field(() => AuditFilter, { nullable: true })
+  @Field(() => AuditFilter, { nullable: true, description: 'Which events; absent: all.' })
   filter?: AuditFilter | null;
 
   @IsOptional()

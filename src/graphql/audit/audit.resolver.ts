@@ -41,8 +41,8 @@ export class AuditResolver {
 
   @Query(() => [AuditEvent], { description: "Auditors: one stream's events, optionally only those recorded up to asOf." })
   async streamHistory(
-    @Arg('streamId', () => String) streamId: string,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf: Date | null,
+    @Arg('streamId', () => String, { description: 'The stream, e.g. servant-<uuid> or certification-<servantId>-EC0105.' }) streamId: string,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Only events recorded up to this instant; absent: all.' }) asOf: Date | null,
     @Ctx() { deps }: GraphQLContext,
   ): Promise<AuditEvent[]> {
     const events = await deps.store.readStream(streamId, asOf ? { recordedUntil: asOf } : {});
@@ -51,7 +51,7 @@ export class AuditResolver {
 
   @Query(() => IntegrityReport, { description: 'Auditors: re-hash stored events and report the first broken link.' })
   async verifyIntegrity(
-    @Arg('streamId', () => String, { nullable: true }) streamId: string | null,
+    @Arg('streamId', () => String, { nullable: true, description: 'Check only this stream; absent: the whole log.' }) streamId: string | null,
     @Ctx() { deps }: GraphQLContext,
   ): Promise<IntegrityReport> {
     const report = await verifyIntegrity(deps.store, streamId ? { streamId } : {});

@@ -1,17 +1,17 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'The result of re-hashing the stored events (verifyIntegrity).', simpleResolvers: true })
 export class IntegrityReport {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when every hash and link checked out.' })
   ok!: boolean;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Events re-hashed.' })
   checkedEvents!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Stream of the first event whose hash or link does not match; null when ok.' })
   brokenStreamId!: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Revision of that event in its stream; null when ok.' })
   brokenRevision!: number | null;
 
   @Field(() => String, {

@@ -37,7 +37,7 @@ export class CertificateIssuedResolver {
   certificateIssued(
     @Root() certificate: CertificateView,
     // Used by subscribe; declared here so the schema has the argument.
-    @Arg('municipality', () => String, { nullable: true }) _municipality: string | null,
+    @Arg('municipality', () => String, { nullable: true, description: "Only this municipality's certificates; a REGISTRAR only ever receives its own." }) _municipality: string | null,
     @Ctx() context: GraphQLContext,
   ): CertificateView {
     // Each push reads afresh: the subscription's context outlives many events.

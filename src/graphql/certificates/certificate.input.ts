@@ -1,45 +1,33 @@
 import { ArrayMaxSize } from 'class-validator';
-import { Field, ID, InputType } from 'type-graphql';
-import { DateTimeScalar } from '../scalars.js';
+import { Field, InputType } from 'type-graphql';
+import { DatedCommandInput } from '../shared/command.input.js';
 
 /** A ceremony hands over a few hundred certificates at most (Tijuana 2018: 179). */
 export const MAX_FOLIOS_PER_DELIVERY = 1000;
 
-@InputType()
-export class DeliverCertificatesInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
+@InputType({ description: 'Certificates handed over to their holders at one ceremony (entrega de certificados).' })
+export class DeliverCertificatesInput extends DatedCommandInput {
   @ArrayMaxSize(MAX_FOLIOS_PER_DELIVERY)
-  @Field(() => [String])
+  @Field(() => [String], {
+    description: `CONOCER folios, at most ${MAX_FOLIOS_PER_DELIVERY}. One unknown, revoked or already delivered refuses the whole delivery; a REGISTRAR may name only its municipality's.`,
+  })
   folios!: string[];
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Name of the ceremony, e.g. Entrega de certificados, Palacio Municipal, 18 Sep 2018.' })
   ceremony!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
-@InputType()
-export class RevokeCertificateInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => String)
+@InputType({ description: 'Revokes a certificate for good: it stops counting and verifyCertificate says REVOKED (ADMIN).' })
+export class RevokeCertificateInput extends DatedCommandInput {
+  @Field(() => String, { description: "The certificate's CONOCER folio; an unknown one is NOT_FOUND." })
   folio!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Why, kept in the log and shown as revocationReason.' })
   reason!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }
 
 @InputType({ description: 'A reprint on new paper after loss or damage: the CONOCER folio and the validity stay.' })
-export class ReissueCertificateInput {
-  @Field(() => ID, { nullable: true, description: 'The same commandId again returns the first result and records nothing new.' })
-  commandId?: string | null;
+export class ReissueCertificateInput extends DatedCommandInput {
 
   @Field(() => String, { description: "The certificate's CONOCER folio." })
   folio!: string;
@@ -49,7 +37,4 @@ export class ReissueCertificateInput {
 
   @Field(() => String, { description: 'Why it is reprinted (loss, damage, a correction of the paper).' })
   reason!: string;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Business time of the reprint (default now).' })
-  occurredAt?: Date | null;
 }

@@ -17,6 +17,7 @@ import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
 import { mustExist, runCommand } from '../shared/command.js';
+import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { CompetencyStandard } from '../standards/standard.type.js';
 import { DeliverCertificatesInput, ReissueCertificateInput, RevokeCertificateInput } from './certificate.input.js';
 import { Certificate, CertificatePayload, CertificateVerification, DeliveryPayload } from './certificate.type.js';
@@ -31,14 +32,17 @@ export class CertificateResolver {
   }
 
   @Authorized(ANY_ROLE)
-  @Query(() => Certificate, { nullable: true })
-  async certificate(@Arg('folio', () => String) folio: string, @Ctx() context: GraphQLContext): Promise<CertificateView | null> {
+  @Query(() => Certificate, {
+    nullable: true,
+    description: 'Signed-in callers: a certificate by its CONOCER folio; null when unknown, or for a REGISTRAR outside its municipality.',
+  })
+  async certificate(@Arg('folio', () => String, { description: "CONOCER's folio." }) folio: string, @Ctx() context: GraphQLContext): Promise<CertificateView | null> {
     const certificate = await context.loaders.certificates.load(parseFolio(folio));
     return certificate && inScope(context.viewer, certificate) ? certificate : null;
   }
 
-  @Query(() => CertificateVerification, { description: 'Public: needs no token.' })
-  async verifyCertificate(@Arg('folio', () => String) folio: string, @Ctx() { deps, now }: GraphQLContext): Promise<CertificateVerification> {
+  @Query(() => CertificateVerification, { description: 'Public: needs no token. Rate limited per client address.' })
+  async verifyCertificate(@Arg('folio', () => String, { description: 'The CONOCER folio, or the printed folio (folio preimpreso) of a paper.' }) folio: string, @Ctx() { deps, now }: GraphQLContext): Promise<CertificateVerification> {
     const normalised = parseFolio(folio);
     const check = await deps.readModel.certificateCheck(normalised, now);
     if (!check) {
@@ -72,20 +76,20 @@ export class CertificateResolver {
     };
   }
 
-  @FieldResolver(() => Servant)
+  @FieldResolver(() => Servant, { description: 'The holder.' })
   async servant(@Root() certificate: CertificateView, @Ctx() { loaders }: GraphQLContext): Promise<ServantView> {
     return mustExist(await loaders.servants.load(certificate.servantId), `Servant ${certificate.servantId}`);
   }
 
-  @FieldResolver(() => CompetencyStandard)
+  @FieldResolver(() => CompetencyStandard, { description: 'The standard it certifies.' })
   async standard(@Root() certificate: CertificateView, @Ctx() { loaders }: GraphQLContext): Promise<StandardView> {
     return mustExist(await loaders.standards.load(certificate.standardCode), `Standard ${certificate.standardCode}`);
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => DeliveryPayload)
+  @Mutation(() => DeliveryPayload, { description: "ADMIN, or a REGISTRAR for its municipality's certificates: records that these certificates were handed over at a ceremony." })
   async deliverCertificates(
-    @Arg('input', () => DeliverCertificatesInput) input: DeliverCertificatesInput,
+    @Arg('input', () => DeliverCertificatesInput, { description: INPUT_DESCRIPTION }) input: DeliverCertificatesInput,
     @Ctx() context: GraphQLContext,
   ): Promise<DeliveryPayload> {
     if (context.viewer?.role === 'REGISTRAR') {
@@ -107,7 +111,7 @@ export class CertificateResolver {
   @Authorized(ADMINS)
   @Mutation(() => CertificatePayload, { description: 'A reprint on new paper (folio preimpreso); the CONOCER folio and validity stay.' })
   async reissueCertificate(
-    @Arg('input', () => ReissueCertificateInput) input: ReissueCertificateInput,
+    @Arg('input', () => ReissueCertificateInput, { description: INPUT_DESCRIPTION }) input: ReissueCertificateInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificatePayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.reissueCertificate(command, ctx));
@@ -116,9 +120,9 @@ export class CertificateResolver {
   }
 
   @Authorized(ADMINS)
-  @Mutation(() => CertificatePayload)
+  @Mutation(() => CertificatePayload, { description: "ADMIN: revokes a certificate; it stops counting in every statistic and goal." })
   async revokeCertificate(
-    @Arg('input', () => RevokeCertificateInput) input: RevokeCertificateInput,
+    @Arg('input', () => RevokeCertificateInput, { description: INPUT_DESCRIPTION }) input: RevokeCertificateInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificatePayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.revokeCertificate(command, ctx));

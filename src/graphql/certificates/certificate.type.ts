@@ -3,32 +3,33 @@ import type { CertificateStatus, CertificateView } from '../../projections/read-
 import { DateTimeScalar } from '../scalars.js';
 import { CertificateStatusEnum } from '../shared/enums.js';
 import { Node } from '../nodes/node.type.js';
+import { POSITION_DESCRIPTION } from '../shared/command.input.js';
 
 /** servant and standard are resolved in CertificateResolver through the loaders. */
 @ObjectType({ description: 'A certificate issued through the certification body, named by its CONOCER folio.', simpleResolvers: true, implements: Node })
 export class Certificate {
-  @Field(() => String)
+  @Field(() => String, { description: "CONOCER's folio: permanent, names the certificate everywhere." })
   folio!: string;
 
-  @Field(() => CertificateStatusEnum)
+  @Field(() => CertificateStatusEnum, { description: 'Status now.' })
   status!: CertificateStatus;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'Business time of the issuance.' })
   issuedAt!: string;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: "Last instant it is valid (issuedAt plus the standard's validityYears); null: permanent." })
   validUntil!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was handed to the holder; null until delivered.' })
   deliveredAt!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The ceremony it was delivered at; null until delivered.' })
   ceremony!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was revoked; null unless revoked.' })
   revokedAt!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was revoked; null unless revoked.' })
   revocationReason!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Folio preimpreso of the paper currently in the holder\'s hands; changes when the certificate is reissued.' })
@@ -40,31 +41,31 @@ export class Certificate {
 
 @ObjectType({ description: "Public answer to 'is this certificate real?'. Holds no personal data but a masked name.", simpleResolvers: true })
 export class CertificateVerification {
-  @Field(() => String)
+  @Field(() => String, { description: 'The CONOCER folio of the certificate found (also when asked by printed folio), else the folio asked, normalised.' })
   folio!: string;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether such a certificate exists; false: every other field is null.' })
   found!: boolean;
 
-  @Field(() => CertificateStatusEnum, { nullable: true })
+  @Field(() => CertificateStatusEnum, { nullable: true, description: 'Status now; null when not found.' })
   status!: CertificateStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'EC code of its standard; null when not found.' })
   standardCode!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Title of its standard; null when not found.' })
   standardTitle!: string | null;
 
   @Field(() => String, { nullable: true, description: "Initials only, e.g. 'M. de los A. O.'" })
   holderInitials!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The holder's municipality when it was issued; null when not found." })
   municipality!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Business time of the issuance; null when not found.' })
   issuedAt!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Last instant it is valid; null when permanent or not found.' })
   validUntil!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Folio preimpreso of the paper the holder has now; null when none was recorded.' })
@@ -76,20 +77,20 @@ export class CertificateVerification {
   printedFolioReplaced!: boolean;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'What deliverCertificates returns.', simpleResolvers: true })
 export class DeliveryPayload {
-  @Field(() => [Certificate])
+  @Field(() => [Certificate], { description: 'The certificates delivered, once each, in the order first named.' })
   certificates!: CertificateView[];
 
-  @Field(() => String)
+  @Field(() => String, { description: POSITION_DESCRIPTION })
   position!: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'What a mutation on one certificate returns.', simpleResolvers: true })
 export class CertificatePayload {
-  @Field(() => Certificate)
+  @Field(() => Certificate, { description: 'The certificate as the read models show it after the change.' })
   certificate!: CertificateView;
 
-  @Field(() => String)
+  @Field(() => String, { description: POSITION_DESCRIPTION })
   position!: string;
 }

@@ -9,6 +9,7 @@ import { DateTimeScalar, positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
 import { assertServantInScope, visibleServant } from '../servants/servant-scope.js';
 import { mustExist, runCommand } from '../shared/command.js';
+import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { CompetencyStandard } from '../standards/standard.type.js';
 import { certificationAsOf } from './certification-as-of.js';
 import {
@@ -24,12 +25,13 @@ export class CertificationResolver {
   @Authorized(ANY_ROLE)
   @Query(() => Certification, {
     nullable: true,
-    description: 'With asOf: the state rebuilt from the events recorded up to that time.',
+    description:
+      "Signed-in callers: one servant's certification in one standard, or null (none, or for a REGISTRAR a servant outside its municipality). With asOf: the state rebuilt from the events recorded up to that time.",
   })
   async certification(
-    @Arg('servantId', () => ID) servantId: string,
-    @Arg('standardCode', () => String) standardCode: string,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf: Date | null | undefined,
+    @Arg('servantId', () => ID, { description: 'Servant.id.' }) servantId: string,
+    @Arg('standardCode', () => String, { description: 'EC code, e.g. EC0105.' }) standardCode: string,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'A past instant (recorded time): show the certification as the log held it then. Absent: now.' }) asOf: Date | null | undefined,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationRoot | null> {
     const id = requireId(servantId, 'servantId');
@@ -39,13 +41,13 @@ export class CertificationResolver {
     return context.deps.readModel.certification(id, code, context.now);
   }
 
-  @FieldResolver(() => Servant)
+  @FieldResolver(() => Servant, { description: 'The servant on this path.' })
   async servant(@Root() certification: CertificationRoot, @Ctx() { loaders }: GraphQLContext): Promise<ServantView> {
     return mustExist(await loaders.servants.load(certification.servantId), `Servant ${certification.servantId}`);
   }
 
   /** Synchronous when Servant.certifications fetched the standards ahead. */
-  @FieldResolver(() => CompetencyStandard)
+  @FieldResolver(() => CompetencyStandard, { description: 'The standard it certifies against.' })
   standard(@Root() { standardCode }: CertificationRoot, @Ctx() { loaders }: GraphQLContext): StandardView | Promise<StandardView> {
     const exists = (standard: StandardView | null) => mustExist(standard, `Standard ${standardCode}`);
     const kept = loaders.standards.kept(standardCode);
@@ -53,7 +55,7 @@ export class CertificationResolver {
   }
 
   /** Synchronous when Servant.certifications fetched the certificates ahead. */
-  @FieldResolver(() => Certificate, { nullable: true })
+  @FieldResolver(() => Certificate, { nullable: true, description: 'The latest certificate issued on this path (whatever its status); null before the first.' })
   certificate(@Root() certification: CertificationRoot, @Ctx() { loaders }: GraphQLContext): CertificateView | null | Promise<CertificateView | null> {
     if (certification.certificateAsOf !== undefined) return certification.certificateAsOf;
     if (!certification.folio) return null;
@@ -61,16 +63,16 @@ export class CertificationResolver {
   }
 
   @Authorized(AUDITORS)
-  @FieldResolver(() => [AuditEvent], { description: "Every event of this certification's stream, oldest first." })
+  @FieldResolver(() => [AuditEvent], { description: "AUDITOR and ADMIN: every event of this certification's stream, oldest first." })
   async history(@Root() certification: CertificationRoot, @Ctx() { deps }: GraphQLContext): Promise<AuditEvent[]> {
     const events = await deps.store.readStream(certification.id);
     return events.map(toAuditEvent);
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => CertificationPayload)
+  @Mutation(() => CertificationPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: opens a training (stage IN_TRAINING)." })
   async enrollInTraining(
-    @Arg('input', () => EnrollInTrainingInput) input: EnrollInTrainingInput,
+    @Arg('input', () => EnrollInTrainingInput, { description: INPUT_DESCRIPTION }) input: EnrollInTrainingInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
     await assertServantInScope(context, input.servantId);
@@ -79,9 +81,9 @@ export class CertificationResolver {
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => CertificationPayload)
+  @Mutation(() => CertificationPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: closes the open training (stage TRAINED)." })
   async completeTraining(
-    @Arg('input', () => CompleteTrainingInput) input: CompleteTrainingInput,
+    @Arg('input', () => CompleteTrainingInput, { description: INPUT_DESCRIPTION }) input: CompleteTrainingInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
     await assertServantInScope(context, input.servantId);
@@ -90,9 +92,9 @@ export class CertificationResolver {
   }
 
   @Authorized(EVALUATORS)
-  @Mutation(() => CertificationPayload)
+  @Mutation(() => CertificationPayload, { description: "ADMIN, or an EVALUATOR under its own evaluatorId: records a verdict (COMPETENT or NOT_YET_COMPETENT)." })
   async recordVerdict(
-    @Arg('input', () => RecordVerdictInput) input: RecordVerdictInput,
+    @Arg('input', () => RecordVerdictInput, { description: INPUT_DESCRIPTION }) input: RecordVerdictInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
     if (context.viewer?.role === 'EVALUATOR' && input.evaluatorId !== context.viewer.sub) {
@@ -103,9 +105,9 @@ export class CertificationResolver {
   }
 
   @Authorized(ADMINS)
-  @Mutation(() => CertificationPayload)
+  @Mutation(() => CertificationPayload, { description: "ADMIN: issues the certificate after a COMPETENT verdict, valid for the standard's validityYears from occurredAt; certificateIssued subscribers hear of it." })
   async issueCertificate(
-    @Arg('input', () => IssueCertificateInput) input: IssueCertificateInput,
+    @Arg('input', () => IssueCertificateInput, { description: INPUT_DESCRIPTION }) input: IssueCertificateInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
     // certificateIssued subscribers hear of it from the committed log (src/notifications), not from here.

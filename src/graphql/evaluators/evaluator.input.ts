@@ -1,29 +1,24 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars.js';
+import { DatedCommandInput } from '../shared/command.input.js';
 
-@InputType()
-export class AccreditEvaluatorInput {
-  @Field(() => ID, { nullable: true })
-  commandId?: string | null;
-
-  @Field(() => ID, { nullable: true })
+@InputType({ description: "An evaluator's accreditation by a certification body for some standards (ADMIN). Accrediting the same id again replaces its standards and validity." })
+export class AccreditEvaluatorInput extends DatedCommandInput {
+  @Field(() => ID, { nullable: true, description: "Optional client-chosen UUID; it is also the sub of the evaluator's EVALUATOR token." })
   id?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The evaluator's full name." })
   fullName!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The certification body (ECE/OC) the evaluator works for, e.g. UTT.' })
   certificationBody!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "Folio of the evaluator's own EC0076 certificate." })
   ec0076Folio!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'EC codes of published standards the evaluator may judge; an unknown one is NOT_FOUND.' })
   standardCodes!: string[];
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'End of the accreditation: verdicts dated after it are refused (EVALUATOR_NOT_ACCREDITED).' })
   validUntil!: Date;
-
-  @Field(() => DateTimeScalar, { nullable: true })
-  occurredAt?: Date | null;
 }

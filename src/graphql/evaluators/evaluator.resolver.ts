@@ -4,21 +4,22 @@ import { ADMINS, ANY_ROLE } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { mustExist, runCommand } from '../shared/command.js';
+import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { AccreditEvaluatorInput } from './evaluator.input.js';
 import { Evaluator, EvaluatorPayload } from './evaluator.type.js';
 
 @Resolver(() => Evaluator)
 export class EvaluatorResolver {
   @Authorized(ANY_ROLE)
-  @Query(() => [Evaluator])
+  @Query(() => [Evaluator], { description: 'Signed-in callers: every accredited evaluator (not limited to a municipality).' })
   evaluators(@Ctx() { deps }: GraphQLContext): Promise<EvaluatorView[]> {
     return deps.readModel.evaluators();
   }
 
   @Authorized(ADMINS)
-  @Mutation(() => EvaluatorPayload)
+  @Mutation(() => EvaluatorPayload, { description: "ADMIN: accredits an evaluator for some standards, or renews or widens an accreditation (same id)." })
   async accreditEvaluator(
-    @Arg('input', () => AccreditEvaluatorInput) input: AccreditEvaluatorInput,
+    @Arg('input', () => AccreditEvaluatorInput, { description: INPUT_DESCRIPTION }) input: AccreditEvaluatorInput,
     @Ctx() context: GraphQLContext,
   ): Promise<EvaluatorPayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.accreditEvaluator(command, ctx));

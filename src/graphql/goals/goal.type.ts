@@ -2,34 +2,35 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { GoalView } from '../../projections/read-model.js';
 import { DateTimeScalar } from '../scalars.js';
 import { Node } from '../nodes/node.type.js';
+import { POSITION_DESCRIPTION } from '../shared/command.input.js';
 
 @ObjectType({ description: 'A goal (meta): so many certified servants in a municipality between two dates.', simpleResolvers: true, implements: Node })
 export class Goal implements GoalView {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The goal's id (a UUID), as goalProgress and goalProgressChanged take it." })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'State of the municipality.' })
   state!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Municipality whose servants count.' })
   municipality!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Certified servants to reach.' })
   target!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'Certificates issued from this business time on count.' })
   startsAt!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'Certificates issued up to this business time count.' })
   deadline!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text given with the goal; null when none.' })
   description!: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'How far a goal is, now.', simpleResolvers: true })
 export class GoalProgress {
-  @Field(() => Goal)
+  @Field(() => Goal, { description: 'The goal.' })
   goal!: GoalView;
 
   @Field(() => Int, {
@@ -38,18 +39,18 @@ export class GoalProgress {
   })
   achieved!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'target minus achieved; 0 once reached.' })
   remaining!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'achieved as a percentage of target, one decimal (68.3); may pass 100.' })
   percent!: number;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'What setGoal returns.', simpleResolvers: true })
 export class GoalPayload {
-  @Field(() => Goal)
+  @Field(() => Goal, { description: 'The goal as the read models show it after the change.' })
   goal!: GoalView;
 
-  @Field(() => String)
+  @Field(() => String, { description: POSITION_DESCRIPTION })
   position!: string;
 }

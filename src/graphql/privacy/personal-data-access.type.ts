@@ -23,20 +23,20 @@ export class PersonalDataAccess {
   requestId!: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'One entry of a personalDataAccess page, with its cursor.', simpleResolvers: true })
 export class PersonalDataAccessEdge {
-  @Field(() => String)
+  @Field(() => String, { description: "The entry's sequence number: pass it as after for the older entries." })
   cursor!: string;
 
-  @Field(() => PersonalDataAccess)
+  @Field(() => PersonalDataAccess, { description: 'The entry.' })
   node!: PersonalDataAccess;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'A page of the personal-data access record, newest first (Relay connection).', simpleResolvers: true })
 export class PersonalDataAccessConnection {
-  @Field(() => [PersonalDataAccessEdge])
+  @Field(() => [PersonalDataAccessEdge], { description: 'The page, newest first.' })
   edges!: PersonalDataAccessEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'endCursor and hasNextPage lead to older entries.' })
   pageInfo!: PageInfo;
 }

@@ -1,8 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'How far one read model has followed the log.', simpleResolvers: true })
 export class ProjectionStatus {
-  @Field(() => String)
+  @Field(() => String, { description: 'The read model, e.g. servants or statistics.' })
   name!: string;
 
   @Field(() => String, { description: 'Global position the projection has processed up to.' })

@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { selectedFieldNames } from '../selection.js';
 import { mustExist, runCommand } from '../shared/command.js';
+import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { assertServantInScope, visibleServant } from './servant-scope.js';
 import { ServantCursors } from './servant-cursor.js';
 import { BadUserInputError } from '../../domain/shared/errors.js';
@@ -39,15 +40,18 @@ const EMPTY_CONNECTION: ServantConnection = { edges: [], pageInfo: pageInfoOf([]
 @Resolver(() => Servant)
 export class ServantResolver {
   @Authorized(ANY_ROLE)
-  @Query(() => Servant, { nullable: true })
-  async servant(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
+  @Query(() => Servant, { nullable: true, description: 'Signed-in callers: one servant by id; null when unknown, or for a REGISTRAR outside its municipality.' })
+  async servant(@Arg('id', () => ID, { description: 'Servant.id (a UUID).' }) id: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
     return visibleServant(context, await context.loaders.servants.load(requireId(id, 'id')));
   }
 
   /** Only callers who may see the CURP may test one: an answer confirms it (api.md); each hit is recorded. */
   @Authorized(CURP_READERS)
-  @Query(() => Servant, { nullable: true })
-  async servantByCurp(@Arg('curp', () => String) curp: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
+  @Query(() => Servant, {
+    nullable: true,
+    description: 'ADMIN, AUDITOR, or a REGISTRAR of its municipality: the servant holding this CURP, or null. Rate limited; every hit is recorded in personalDataAccess.',
+  })
+  async servantByCurp(@Arg('curp', () => String, { description: 'A valid CURP (18 characters, check digit).' }) curp: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
     const digest = context.deps.vault.curpDigest(parseCurp(curp));
     const servant = visibleServant(context, await context.deps.readModel.servantByCurpDigest(digest));
     if (servant) context.personalDataShown.add(servant.id);
@@ -55,7 +59,9 @@ export class ServantResolver {
   }
 
   @Authorized(ANY_ROLE)
-  @Query(() => ServantConnection)
+  @Query(() => ServantConnection, {
+    description: 'Signed-in callers: servants in registration order, paged forwards (first/after) or back from the latest (last/before). A REGISTRAR sees its municipality only.',
+  })
   async servants(@Args(() => ServantsArgs) args: ServantsArgs, @Ctx() context: GraphQLContext): Promise<ServantConnection> {
     if (args.first != null && args.last != null) throw new BadUserInputError('Give first or last, not both', 'last');
     const filter = scopedFilter(requireViewer(context.viewer), { ...args.filter });
@@ -81,7 +87,7 @@ export class ServantResolver {
     return servant.curp;
   }
 
-  @FieldResolver(() => [Certification])
+  @FieldResolver(() => [Certification], { description: "The servant's certifications, one per standard it has started." })
   async certifications(
     @Root() servant: ServantView,
     @Ctx() { loaders }: GraphQLContext,
@@ -99,9 +105,9 @@ export class ServantResolver {
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => ServantPayload)
+  @Mutation(() => ServantPayload, { description: 'ADMIN, or a REGISTRAR in its own municipality: registers a servant and claims its CURP.' })
   async registerServant(
-    @Arg('input', () => RegisterServantInput) input: RegisterServantInput,
+    @Arg('input', () => RegisterServantInput, { description: INPUT_DESCRIPTION }) input: RegisterServantInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
     assertInScope(context.viewer, input);
@@ -110,9 +116,9 @@ export class ServantResolver {
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => ServantPayload)
+  @Mutation(() => ServantPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: records a change of department, job, regime or union membership." })
   async changeEmployment(
-    @Arg('input', () => ChangeEmploymentInput) input: ChangeEmploymentInput,
+    @Arg('input', () => ChangeEmploymentInput, { description: INPUT_DESCRIPTION }) input: ChangeEmploymentInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
     await assertServantInScope(context, input.servantId);
@@ -121,9 +127,9 @@ export class ServantResolver {
   }
 
   @Authorized(REGISTRARS)
-  @Mutation(() => ServantPayload)
+  @Mutation(() => ServantPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: records that the servant left; active turns false." })
   async separateServant(
-    @Arg('input', () => SeparateServantInput) input: SeparateServantInput,
+    @Arg('input', () => SeparateServantInput, { description: INPUT_DESCRIPTION }) input: SeparateServantInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
     await assertServantInScope(context, input.servantId);
@@ -136,7 +142,7 @@ export class ServantResolver {
     description: "Crypto-shredding: destroys the servant's data key; history and hashes stay intact.",
   })
   async erasePersonalData(
-    @Arg('input', () => ErasePersonalDataInput) input: ErasePersonalDataInput,
+    @Arg('input', () => ErasePersonalDataInput, { description: INPUT_DESCRIPTION }) input: ErasePersonalDataInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.erasePersonalData(command, ctx));

@@ -5,6 +5,7 @@ import { ADMINS } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { mustExist, runCommand } from '../shared/command.js';
+import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { PublishStandardInput, WithdrawStandardInput } from './standard.input.js';
 import { StandardPayload } from './standard-payload.type.js';
 import { CompetencyStandard } from './standard.type.js';
@@ -12,13 +13,13 @@ import { standardNodeId } from '../nodes/node.type.js';
 
 @Resolver(() => CompetencyStandard)
 export class StandardResolver {
-  @Query(() => [CompetencyStandard])
+  @Query(() => [CompetencyStandard], { description: 'Public: every published standard, withdrawn ones included.' })
   standards(@Ctx() { deps }: GraphQLContext): Promise<StandardView[]> {
     return deps.readModel.standards();
   }
 
-  @Query(() => CompetencyStandard, { nullable: true })
-  standard(@Arg('code', () => String) code: string, @Ctx() { loaders }: GraphQLContext): Promise<StandardView | null> {
+  @Query(() => CompetencyStandard, { nullable: true, description: 'Public: one standard by code; null when none was published.' })
+  standard(@Arg('code', () => String, { description: 'EC code, e.g. EC0105 (BAD_USER_INPUT when malformed).' }) code: string, @Ctx() { loaders }: GraphQLContext): Promise<StandardView | null> {
     return loaders.standards.load(parseStandardCode(code, 'code'));
   }
 
@@ -33,9 +34,9 @@ export class StandardResolver {
   }
 
   @Authorized(ADMINS)
-  @Mutation(() => StandardPayload)
+  @Mutation(() => StandardPayload, { description: "ADMIN: publishes a competency standard as CONOCER did, so servants may train and be evaluated in it." })
   async publishStandard(
-    @Arg('input', () => PublishStandardInput) input: PublishStandardInput,
+    @Arg('input', () => PublishStandardInput, { description: INPUT_DESCRIPTION }) input: PublishStandardInput,
     @Ctx() context: GraphQLContext,
   ): Promise<StandardPayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.publishStandard(command, ctx));
@@ -43,9 +44,9 @@ export class StandardResolver {
   }
 
   @Authorized(ADMINS)
-  @Mutation(() => StandardPayload)
+  @Mutation(() => StandardPayload, { description: "ADMIN: withdraws a standard: no new enrollments, verdicts or accreditations in it; issued certificates stand." })
   async withdrawStandard(
-    @Arg('input', () => WithdrawStandardInput) input: WithdrawStandardInput,
+    @Arg('input', () => WithdrawStandardInput, { description: INPUT_DESCRIPTION }) input: WithdrawStandardInput,
     @Ctx() context: GraphQLContext,
   ): Promise<StandardPayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.withdrawStandard(command, ctx));

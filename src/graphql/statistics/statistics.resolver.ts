@@ -11,12 +11,12 @@ const MAX_RANKING = 3000;
 
 @ArgsType()
 class RankingArgs {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Rank only this state's municipalities; absent: the whole country." })
   state?: string | null;
 
   @Min(1)
   @Max(MAX_RANKING)
-  @Field(() => Int, { nullable: true, defaultValue: 10 })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: `How many municipalities, from the top: 1 to ${MAX_RANKING}.` })
   first!: number;
 }
 
@@ -25,9 +25,9 @@ class RankingArgs {
 export class StatisticsResolver {
   @Query(() => CertificationStats, { description: 'Public aggregates. asOf is business time (default now).' })
   async certificationStats(
-    @Arg('state', () => String, { nullable: true }) state: string | null,
-    @Arg('municipality', () => String, { nullable: true }) municipality: string | null,
-    @Arg('asOf', () => DateTimeScalar, { nullable: true }) asOf: Date | null,
+    @Arg('state', () => String, { nullable: true, description: 'Only this state; absent with no municipality: the whole country.' }) state: string | null,
+    @Arg('municipality', () => String, { nullable: true, description: 'Only this municipality (of every state of that name unless state is given).' }) municipality: string | null,
+    @Arg('asOf', () => DateTimeScalar, { nullable: true, description: 'Business time: the figures at the end of that UTC day. Absent: now.' }) asOf: Date | null,
     @Ctx() { deps, now }: GraphQLContext,
   ): Promise<CertificationStatsView & { id: string }> {
     const stats = await deps.readModel.certificationStats({ state, municipality }, asOf ?? now);

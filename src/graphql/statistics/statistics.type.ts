@@ -2,12 +2,12 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Count as CountView } from '../../projections/read-model.js';
 import { Node } from '../nodes/node.type.js';
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'One row of a breakdown: a key (a standard code, department, regime or month) and its count.', simpleResolvers: true })
 export class Count implements CountView {
-  @Field(() => String)
+  @Field(() => String, { description: "What is counted: an EC code, a department, a regime, or a month 'YYYY-MM'." })
   key!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many; keys with 0 are left out.' })
   count!: number;
 }
 
@@ -19,36 +19,36 @@ export class CertificationStats {
   @Field(() => Int, { description: 'Distinct servants holding at least one VALID certificate (as of the asked time).' })
   certifiedServants!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'VALID certificates (a servant may hold several, in different standards).' })
   validCertificates!: number;
 
   @Field(() => Int, { description: 'Certifications started but without a VALID certificate.' })
   inProgress!: number;
 
-  @Field(() => [Count])
+  @Field(() => [Count], { description: 'Distinct servants holding a VALID certificate, per EC code; largest first.' })
   byStandard!: CountView[];
 
-  @Field(() => [Count])
+  @Field(() => [Count], { description: 'The same per department of the holder when the certificate was issued; largest first.' })
   byDepartment!: CountView[];
 
-  @Field(() => [Count])
+  @Field(() => [Count], { description: 'The same per employment regime of the holder when the certificate was issued; largest first.' })
   byRegime!: CountView[];
 
   @Field(() => [Count], { description: "Certificates issued per month, key 'YYYY-MM', oldest first." })
   byMonth!: CountView[];
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: "A municipality's place in the ranking by certified servants.", simpleResolvers: true })
 export class MunicipalityRank {
-  @Field(() => Int)
+  @Field(() => Int, { description: '1 for the municipality with the most certified servants.' })
   rank!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'State of the municipality.' })
   state!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The municipality.' })
   municipality!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Distinct servants holding at least one VALID certificate now.' })
   certifiedServants!: number;
 }
