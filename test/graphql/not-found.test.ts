@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIJUANA, startTestApi, type TestApi } from './support/api.js';
+import { MEXICALI, TIJUANA, startTestApi, type TestApi } from './support/api.js';
 import { Scenario } from './support/scenario.js';
 
 const mutation = (name: string, input: string) => `mutation($input: ${input}!) { ${name}(input: $input) { position } }`;
@@ -35,6 +35,7 @@ interface Case {
 let api: TestApi;
 let servantId: string;
 let evaluatorId: string;
+let elsewhere: { servantId: string; folio: string };
 const nobody = randomUUID();
 const step = { provider: 'UTT', modality: 'VIRTUAL', hours: 40, verdict: 'COMPETENT', folio: 'NF-EC0105-0001' };
 
@@ -44,6 +45,8 @@ beforeAll(async () => {
   await scenario.publishStandard('EC0105');
   evaluatorId = (await scenario.accreditEvaluator(['EC0105'])).id;
   servantId = (await scenario.registerServant(TIJUANA)).id;
+  const mexicali = await scenario.certifiedServant(MEXICALI, 'EC0105', evaluatorId, 'NF-EC0105-MXL1');
+  elsewhere = { servantId: mexicali.id, folio: 'NF-EC0105-MXL1' };
 }, 60_000);
 afterAll(() => api?.close());
 
@@ -97,6 +100,28 @@ describe('a missing servant, standard, certification, evaluator or folio', () =>
     const head = await api.head();
     const result = await api.gql(D[c.mutation], { input: c.input() }, token);
     expect(result.errors, JSON.stringify(result.errors)).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    expect(await api.head()).toBe(head);
+  });
+});
+
+describe("another municipality's servant or folio, for a REGISTRAR", () => {
+  const unknownAndElsewhere = (m: keyof typeof D, input: (servant: string, folio: string) => Record<string, unknown>) =>
+    [m, () => input(nobody, 'NF-NOBODY-0001'), () => input(elsewhere.servantId, elsewhere.folio)] as const;
+  it.each([
+    unknownAndElsewhere('changeEmployment', (id) => ({ servantId: id, department: 'Sindicatura' })),
+    unknownAndElsewhere('separateServant', (id) => ({ servantId: id, reason: 'Resigned' })),
+    unknownAndElsewhere('enrollInTraining', (id) => stepInput('enrollInTraining', id, 'EC0105')),
+    unknownAndElsewhere('completeTraining', (id) => stepInput('completeTraining', id, 'EC0105')),
+    unknownAndElsewhere('deliverCertificates', (_id, folio) => ({ folios: [folio], ceremony: 'Entrega' })),
+  ])('%s reads exactly as one that does not exist', async (m, unknown, theirs) => {
+    const registrar = await api.token('REGISTRAR');
+    const head = await api.head();
+    const asUnknown = await api.gql(D[m], { input: unknown() }, registrar);
+    const asTheirs = await api.gql(D[m], { input: theirs() }, registrar);
+    expect(asTheirs.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    // The same words, the id or folio aside.
+    const words = (result: typeof asUnknown) => result.errors?.[0]?.message.replace(nobody, '<id>').replace(elsewhere.servantId, '<id>').replace(/NF-\S+/, '<folio>');
+    expect(words(asTheirs)).toBe(words(asUnknown));
     expect(await api.head()).toBe(head);
   });
 });
