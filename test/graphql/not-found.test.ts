@@ -95,6 +95,14 @@ const CASES: Case[] = [
 ];
 
 describe('a missing servant, standard, certification, evaluator or folio', () => {
+  it.each([
+    ['removeWebhook', 'mutation RemoveUnknown($id: ID!) { removeWebhook(id: $id) { id } }'],
+    ['redeliverWebhook', 'mutation RedeliverUnknown($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }'],
+  ])('%s with an unknown id as ADMIN: NOT_FOUND (webhooks too)', async (_m, document) => {
+    const result = await api.gql(document, { id: randomUUID() }, await api.token('ADMIN'));
+    expect(result.errors?.[0]?.extensions.code, JSON.stringify(result.errors)).toBe('NOT_FOUND');
+  });
+
   it.each(CASES.flatMap((c) => c.roles.map((role) => [c.mutation, c.what, role, c] as const)))('%s with %s as %s: NOT_FOUND', async (_m, _w, role, c) => {
     const token = await api.token(role, role === 'EVALUATOR' ? { sub: evaluatorId } : {});
     const head = await api.head();
