@@ -41,9 +41,18 @@ async function validateArgument(value: unknown): Promise<void> {
   }
 }
 
+/** type-graphql has no place for the root types' descriptions; GraphiQL's docs open on them. */
+const ROOT_DESCRIPTIONS: Record<string, string> = {
+  Query:
+    'Reads. Public ones need no token (standards, certificate checks, statistics, goals, the log checkpoint); the others need a Bearer token, and a REGISTRAR sees its own municipality only.',
+  Mutation:
+    "Commands. Those on servants, standards, evaluators, certifications, certificates and goals append events to the hash-chained log and return once the read models include them; an input's commandId makes a retry safe (the same again returns the first result).",
+  Subscription: 'Live updates over graphql-ws on the same /graphql path, fed by the committed log whoever wrote to it.',
+};
+
 /** Subscriptions read the context's LiveUpdates (no type-graphql PubSub: nothing is published by resolvers). */
-export function buildAcreditaSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAcreditaSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       StandardResolver,
       ServantResolver,
@@ -68,6 +77,10 @@ export function buildAcreditaSchema(): Promise<GraphQLSchema> {
     pubSub: noResolverPublishing,
     validateFn: validateArgument,
   });
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name] ?? null;
+  }
+  return schema;
 }
 
 const HEADER = '# Emitted from src/graphql by `npx tsx src/graphql/emit-schema.ts`; do not edit by hand.\n\n';
