@@ -100,9 +100,6 @@ export async function issueCertificate(kit: HandlerKit, input: IssueCertificate,
   const request = certificationRequest(t, issuance as CertificationCommand, context);
   const prechecked = await kit.handler.precheck(request);
   if (prechecked) {
-    if ((await kit.handler.readStream(printedFolioStreamId(folio))).length > 0) {
-      throw new ConflictError(`${folio} is a printed folio already; a certificate's folio must differ from every printed folio`);
-    }
     const assignment = { type: 'FolioAssigned', data: { folio, certificationStreamId: t.streamId, servantId: t.servantId, standardCode: t.standardCode } };
     const issued = await kit.handler.handleClaiming({ ...request, expectedVersion: input.expectedVersion, prechecked }, { streamId: folioStreamId(folio), event: assignment });
     if (issued) return { position: issued.position, servantId: t.servantId, standardCode: t.standardCode };
@@ -147,9 +144,10 @@ export async function revokeCertificate(kit: HandlerKit, input: RevokeCertificat
 
 /**
  * A reprint claims the new paper's printed folio (stream `printed-folio-…`,
- * after a dry run, so a refused reprint uses none up). A printed folio never
- * equals a CONOCER folio, so verifyCertificate's answer to either is never in
- * doubt.
+ * after a dry run, so a refused reprint uses none up), and may not take a
+ * CONOCER folio already issued. Issuance does not check the other way round
+ * (it would cost every issuance a read for a rare reprint): a CONOCER folio
+ * equal to an older printed folio wins in verifyCertificate.
  */
 export async function reissueCertificate(kit: HandlerKit, input: ReissueCertificate, context: CommandContext) {
   const folio = parseFolio(input.folio);
