@@ -4,38 +4,60 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Whether a certificate counts at the time asked. Revocation wins over expiry. */
 export type CertificateStatus =
+  /** Past validUntil (the standard's validityYears after issuance). */
   | 'EXPIRED'
+  /** Revoked by an ADMIN; it never counts again. */
   | 'REVOKED'
+  /** Issued, not revoked, and within its validity (or permanent). */
   | 'VALID';
 
+/** Where a servant's path in one standard stands at the time asked (now, or asOf). Expiry is read from validUntil, not recorded. */
 export type CertificationStage =
+  /** The latest certificate is VALID. */
   | 'CERTIFIED'
+  /** The latest verdict was COMPETENT and its certificate is not issued yet. */
   | 'COMPETENT'
+  /** The latest certificate's validUntil has passed: the servant may enroll again to renew. */
   | 'EXPIRED'
+  /** Enrolled in a training that has not been completed yet. */
   | 'IN_TRAINING'
+  /** The latest verdict was NOT_YET_COMPETENT: may train and be evaluated again. */
   | 'NOT_YET_COMPETENT'
+  /** The latest certificate was revoked. */
   | 'REVOKED'
+  /** Training completed; no verdict since. */
   | 'TRAINED';
 
+/** How a servant is employed by the city hall (the HR file's regime). */
 export type EmploymentRegime =
   /** Trabajador de base (permanent, usually unionized). */
   | 'BASE'
   /** De confianza (appointed). */
   | 'CONFIANZA'
+  /** Eventual: hired for a fixed term or a temporary need. */
   | 'EVENTUAL'
+  /** Por honorarios: paid for professional services, not on the payroll. */
   | 'HONORARIOS';
 
+/** Narrows a servants list; every field given must match, absent or null fields match anything. */
 export type ServantFilter = {
   /** true: holds a VALID certificate; false: holds none. */
   certified?: boolean | null | undefined;
+  /** Exact department, e.g. Oficialia Mayor. */
   department?: string | null | undefined;
+  /** Exact municipality, e.g. Tijuana. A REGISTRAR asking for another one gets an empty page. */
   municipality?: string | null | undefined;
   /** Case- and accent-insensitive match on the name. */
   nameContains?: string | null | undefined;
+  /** Employment regime. */
   regime?: EmploymentRegime | null | undefined;
+  /** Has a certification (any stage) in this standard, e.g. EC0105. */
   standardCode?: string | null | undefined;
+  /** Exact state, e.g. Baja California. */
   state?: string | null | undefined;
+  /** true: union members only; false: non-members only. */
   unionized?: boolean | null | undefined;
 };
 
