@@ -4,6 +4,7 @@
  * 500, with nothing written.
  */
 import { runInNewContext } from 'node:vm';
+import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_SECRET, TIJUANA, startTestApi, type TestApi } from './support/api.js';
@@ -127,7 +128,7 @@ describe('the offline explorer', () => {
     const GraphiQL = Object.assign(() => null, {
       createFetcher: ({ url }: { url: string }) => {
         rendered.fetcherUrl = url;
-        return 'the fetcher';
+        return () => 'answered over HTTP';
       },
     });
     runInNewContext(script, {
@@ -139,7 +140,11 @@ describe('the offline explorer', () => {
       GraphiQL,
     });
     expect(rendered.fetcherUrl).toBe(api.endpoint);
-    expect(rendered.props).toMatchObject({ fetcher: 'the fetcher', defaultEditorToolsVisibility: 'headers' });
+    expect(rendered.props).toMatchObject({ defaultEditorToolsVisibility: 'headers' });
+    // Queries and mutations go to GraphiQL's HTTP fetcher; subscriptions would open graphql-ws (test/app/explorer-browser.test.ts).
+    const fetcher = rendered.props!.fetcher as (params: unknown, options: unknown) => unknown;
+    const query = '{ standards { code } }';
+    expect(fetcher({ query }, { documentAST: parse(query) })).toBe('answered over HTTP');
     expect(JSON.parse(rendered.props!.defaultHeaders as string)).toEqual({ Authorization: '' });
     // The empty Authorization the explorer starts with is anonymous, not a bad token.
     const response = await post(JSON.stringify({ query: '{ standards { code } }' }), { authorization: '' });

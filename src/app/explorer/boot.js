@@ -4,8 +4,8 @@
   var page = new URL(window.location.href);
   var httpFetcher = GraphiQL.createFetcher({ url: new URL('/graphql', page).href });
   var wsUrl = new URL('/graphql', page).href.replace(/^http/, 'ws');
-  // graphql-ws's own browser client, served by this server as an ES module (explorer.ts).
-  var graphqlWs = import('/explorer/graphql-ws/client.js');
+  // graphql-ws's own browser client, served by this server as an ES module (explorer.ts), loaded with the first subscription.
+  var graphqlWs = null;
   // One socket per Authorization value: the token travels in the connection params, not per operation.
   var socket = { authorization: null, client: null };
 
@@ -23,6 +23,7 @@
   async function wsClient(authorization) {
     if (socket.client && socket.authorization === authorization) return socket.client;
     if (socket.client) socket.client.dispose();
+    graphqlWs = graphqlWs || import('/explorer/graphql-ws/client.js');
     var createClient = (await graphqlWs).createClient;
     socket = {
       authorization: authorization,
