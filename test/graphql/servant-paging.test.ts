@@ -173,6 +173,12 @@ describe.each(BACKENDS)('servants paging on %s', (backend) => {
     expect((await api.gql(SERVANTS, { after: edge.cursor }, registrar)).errors?.[0]).toMatchObject({ message: NOT_OURS, extensions: { field: 'after' } });
     expect((await api.gql(SERVANTS, { filter: { municipality: 'Tijuana' }, after: registrarCursor }, admin)).errors?.[0]).toMatchObject({ message: NOT_OURS });
     expect(must(await api.gql(SERVANTS, { filter: TIJUANA, first: 1, after: registrarCursor }, admin)).servants.edges).toHaveLength(1);
+    // Another municipality's list is always empty for a REGISTRAR: it never handed out a cursor either.
+    for (const field of ['after', 'before'] as const) {
+      const elsewhere = await api.gql(SERVANTS, { filter: { municipality: 'Mexicali' }, [field]: registrarCursor }, registrar);
+      expect(elsewhere.errors?.[0]).toMatchObject({ message: NOT_OURS, extensions: { code: 'BAD_USER_INPUT', field } });
+    }
+    expect(must(await api.gql(SERVANTS, { filter: { municipality: 'Mexicali' } }, registrar)).servants).toMatchObject({ edges: [], totalCount: 0 });
   });
 
   it('refuses first with last, and page sizes outside 1 to 100, naming the argument', async (ctx) => {

@@ -17,6 +17,7 @@ const CURSOR_LENGTH = Math.ceil((CURSOR_BYTES * 4) / 3);
 const MAX_POSITION = 2n ** 64n - 1n;
 /** One message for every refused cursor, so a refusal tells nothing about why. */
 export const NOT_OURS = 'The cursor is not one this server handed out for this list of servants';
+export const notOurs = (field: 'after' | 'before'): BadUserInputError => new BadUserInputError(NOT_OURS, field);
 
 /** The same list, whatever order the client wrote its filter in; a blank name fragment filters nothing. */
 const FILTER_FIELDS = ['state', 'municipality', 'department', 'regime', 'unionized', 'certified', 'standardCode', 'nameContains'] as const;
@@ -52,6 +53,6 @@ export class ServantCursors {
       const position = bytes.subarray(0, POSITION_BYTES);
       if (timingSafeEqual(bytes.subarray(POSITION_BYTES), this.mac(filter, position))) return position.readBigUInt64BE();
     }
-    throw new BadUserInputError(NOT_OURS, field);
+    throw notOurs(field);
   }
 }

@@ -10,7 +10,7 @@ import { selectedFieldNames } from '../selection.js';
 import { mustExist, runCommand } from '../shared/command.js';
 import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { assertServantInScope, visibleServant } from './servant-scope.js';
-import { ServantCursors } from './servant-cursor.js';
+import { ServantCursors, notOurs } from './servant-cursor.js';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import {
   ChangeEmploymentInput,
@@ -65,7 +65,12 @@ export class ServantResolver {
   async servants(@Args(() => ServantsArgs) args: ServantsArgs, @Ctx() context: GraphQLContext): Promise<ServantConnection> {
     if (args.first != null && args.last != null) throw new BadUserInputError('Give first or last, not both', 'last');
     const filter = scopedFilter(requireViewer(context.viewer), { ...args.filter });
-    if (!filter) return EMPTY_CONNECTION;
+    if (!filter) {
+      // A list that is always empty never handed out a cursor.
+      if (args.after != null) throw notOurs('after');
+      if (args.before != null) throw notOurs('before');
+      return EMPTY_CONNECTION;
+    }
     const cursors = context.deps.servantCursors ?? PROCESS_CURSORS;
     // Checked before anything is read: a refused cursor costs no query.
     const after = args.after == null ? null : cursors.decode(filter, args.after, 'after');
