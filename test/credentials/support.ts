@@ -5,7 +5,6 @@
  * GraphQL API, and a verifier written apart from src/credentials.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startHttpServer, type RunningHttpServer } from '../../src/app/http-server.js';
@@ -15,6 +14,7 @@ import { credentialServiceFor } from '../../src/credentials/setup.js';
 import { signToken, type Role } from '../../src/graphql/auth.js';
 import { systemClock } from '../../src/graphql/deps.js';
 import { openTestApplication, type Backend, type TestApplication } from '../support/application.js';
+import { freePort } from '../support/free-port.js';
 import { M } from '../graphql/support/documents.js';
 import type { GraphQLResult } from '../graphql/support/api.js';
 import { must, nextCurp, TIJUANA } from '../graphql/support/scenario.js';
@@ -36,13 +36,6 @@ export interface CredentialsApi extends TestApplication {
   certify(folio: string, fullName?: string, issuedAt?: string): Promise<{ servantId: string; curp: string; fullName: string }>;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 export async function startCredentialsApi(
   backend: Backend,

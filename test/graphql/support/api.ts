@@ -3,6 +3,7 @@
  * temp folder or a fresh PostgreSQL schema) behind the real HTTP server on a
  * free port, plus helpers to sign tokens and post GraphQL.
  */
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Application } from '../../../src/app/application.js';
@@ -12,6 +13,8 @@ import { signToken, type Role } from '../../../src/graphql/auth.js';
 import { systemClock, type Clock, type GraphQLDeps } from '../../../src/graphql/deps.js';
 import type { ReadModel } from '../../../src/projections/read-model.js';
 import { openTestApplication, type Backend, type TestApplication } from '../../support/application.js';
+import { credentialServiceFor } from '../../../src/credentials/setup.js';
+import { freePort } from '../../support/free-port.js';
 
 export const JWT_SECRET = 'graphql-test-secret-0123456789abcdefghij';
 export const TIJUANA = { state: 'Baja California', municipality: 'Tijuana' } as const;
@@ -68,6 +71,15 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     },
   });
   const logger = pino({ level: 'info' }, sink);
+  // Credentials carry absolute URLs, so the port is chosen before the service is built.
+  const port = await freePort();
+  const masterKey = Buffer.from(opened.env.MASTER_KEY, 'base64');
+  const credentials = await credentialServiceFor(
+    { publicBaseUrl: `http://127.0.0.1:${port}`, issuerKey: randomBytes(32), retiredIssuerKeys: [], issuerName: 'Universidad Tecnológica de Tijuana (ECE)' },
+    masterKey,
+    app,
+    options.clock ?? systemClock,
+  );
   const deps: GraphQLDeps = {
     office: app.office,
     readModel: options.readModel ? options.readModel(app) : app.readModel,
@@ -79,12 +91,13 @@ export async function startTestApi(backend: Backend, options: TestApiOptions = {
     transparency: app.transparency,
     accessRecord: app.accessRecord,
     // As `serve` seals them: every server of one MASTER_KEY accepts the others' cursors.
-    servantCursors: new ServantCursors(servantCursorKey(Buffer.from(opened.env.MASTER_KEY, 'base64'))),
+    servantCursors: new ServantCursors(servantCursorKey(masterKey)),
+    credentials,
   };
   const server = await startHttpServer({
     deps,
     host: '127.0.0.1',
-    port: 0,
+    port,
     jwtSecret: JWT_SECRET,
     logger,
     corsOrigins: options.corsOrigins,
