@@ -6,17 +6,12 @@
  * Needs Debian's chromium at /usr/bin/chromium: outside CI the suite says so
  * and skips; under CI=true it fails instead (.ci/run installs chromium).
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { M } from '../graphql/support/documents.js';
-import { CHROMIUM, HeadlessPage } from './browser.js';
+import { HeadlessPage, chromiumAvailable } from '../support/chromium.js';
 import { ISSUER_NAME, STANDARD, startCredentialsApi, type CredentialsApi } from './support.js';
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI=true, so the browser tests must run (apt-get install -y chromium)`);
-  console.warn(`verify page browser tests: ${CHROMIUM} not found, skipped (apt-get install chromium runs them)`);
-}
+const hasChromium = chromiumAvailable('verification page');
 
 describe.runIf(hasChromium)('verification page in Chromium', () => {
   let api: CredentialsApi;

@@ -1,7 +1,8 @@
 /**
  * A private headless Chromium (Debian's, /usr/bin/chromium) driven over the
  * DevTools protocol with `ws`: open a page, read the DOM, list every request
- * it made. Its own profile and process group, both removed on close.
+ * it made and everything it reported. Its own profile, temp files and process
+ * group, all removed on close. The browser tests of every feature use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,19 +12,36 @@ import WebSocket from 'ws';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** Whether the browser tests can run; under CI=true they must (.ci/run installs chromium), so a missing one fails. */
+export function chromiumAvailable(suite: string): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI=true, so the ${suite} browser tests must run (apt-get install -y chromium)`);
+  console.warn(`${suite}: ${CHROMIUM} not found, skipped (apt-get install chromium runs it)`);
+  return false;
+}
+
+interface CdpEvent {
+  method: string;
+  params: any;
+}
+
 const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
+  '--disable-quic',
   '--no-first-run',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--window-size=1400,900',
+  // No HTTP cache in the profile: its helper process went on writing one after the browser exited, and the profile could not be removed.
   '--disk-cache-dir=/dev/null',
+  // Chromium picks a free port and writes it to DevToolsActivePort in the profile.
   '--remote-debugging-port=0',
 ];
 
-async function poll<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function poll<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -36,6 +54,8 @@ async function poll<T>(read: () => T | undefined | Promise<T | undefined>, timeo
 export class HeadlessPage {
   /** URL of every request the page made, in order. */
   readonly requests: string[] = [];
+  /** Every event the page reported (console, exceptions, network), in order. */
+  readonly events: CdpEvent[] = [];
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   private loads = 0;
@@ -54,16 +74,19 @@ export class HeadlessPage {
         else waiting.resolve(message.result);
         return;
       }
+      this.events.push(message);
       if (message.method === 'Network.requestWillBeSent') this.requests.push(message.params.request.url);
       if (message.method === 'Page.loadEventFired') this.loads++;
     });
   }
 
   static async launch(): Promise<HeadlessPage> {
-    const profile = mkdtempSync(join(tmpdir(), 'acredita-verify-chromium-'));
+    const profile = mkdtempSync(join(tmpdir(), 'acredita-chromium-'));
     const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], {
       stdio: 'ignore',
+      // Its own temp files (org.chromium.Chromium.*) go in the profile too, removed with it.
       env: { ...process.env, TMPDIR: profile },
+      // Its own process group, so close() stops the helper processes with it.
       detached: true,
     });
     const portFile = join(profile, 'DevToolsActivePort');
@@ -72,7 +95,7 @@ export class HeadlessPage {
     const socket = new WebSocket(targets.find((target) => target.type === 'page')!.webSocketDebuggerUrl, { perMessageDeflate: false });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const page = new HeadlessPage(child, profile, socket);
-    for (const domain of ['Network', 'Runtime', 'Page']) await page.send(`${domain}.enable`);
+    for (const domain of ['Network', 'Runtime', 'Log', 'Page']) await page.send(`${domain}.enable`);
     return page;
   }
 
@@ -88,6 +111,11 @@ export class HeadlessPage {
     const { result, exceptionDetails } = await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
     if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
     return result.value as T;
+  }
+
+  /** The expression's value once it is truthy (page state settles on its own time). */
+  waitFor<T>(expression: string): Promise<T> {
+    return poll(() => this.evaluate<T>(expression).catch(() => undefined));
   }
 
   /** Navigates and waits for the load event. */
@@ -116,10 +144,11 @@ export class HeadlessPage {
   async close(): Promise<void> {
     this.socket.close();
     const exited = this.child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => this.child.once('exit', resolve));
+    // The whole group: a helper process left running went on writing the profile after the browser exited.
     try {
       process.kill(-this.child.pid!, 'SIGTERM');
     } catch {
-      // ESRCH: already gone.
+      // ESRCH: the browser and every helper are gone already.
     }
     await exited;
     try {
