@@ -1,8 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoints } from '../../src/projections/checkpoints.js';
 import type { SqlDialect } from '../../src/projections/projection.js';
@@ -10,26 +7,14 @@ import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { ProjectionRunner } from '../../src/projections/runner.js';
 import { type Backend, openBackend, postgresAvailable } from './fixtures/backends.js';
 import { crashProjections, snapshot, testEvent } from './fixtures/projections.js';
+import { CrashChildren } from '../support/crash-children.js';
 
 const KILLS = 12;
 const TIMEOUT_MS = 180_000;
 
-// Each kill needs a fresh process. Under tsx one takes seconds to start (its
-// loader hooks every file of kysely), so the child and our sources are bundled
-// once; packages stay external and load from node_modules.
-const CHILD = fileURLToPath(new URL('../../node_modules/.cache/acredita-tests/crash-child.mjs', import.meta.url));
-beforeAll(async () => {
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url))],
-    outfile: CHILD,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-  });
-});
+// Each kill needs a fresh process: bundled once (test/support/crash-children.ts).
+const children = new CrashChildren(new URL('./fixtures/crash-child.ts', import.meta.url), 'crash-child');
+beforeAll(() => children.build());
 
 const backends: [SqlDialect, boolean][] = [
   ['sqlite', true],
@@ -38,36 +23,14 @@ const backends: [SqlDialect, boolean][] = [
 
 const silent = { info() {}, warn() {}, error() {} };
 
-const children = new Set<ChildProcess>();
-
 /** Starts crash-child.ts and resolves once it projects; rejects if it exits first. */
-async function startChild(backend: Backend, stderr: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CHILD], {
-    env: { ...process.env, STORE_URL: backend.url, STORE_SCHEMA: backend.schema ?? '', BATCH_SIZE: String(randomInt(1, 120)) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`crash child exited with ${code} before it was ready:\n${stderr.join('')}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  // 'exit' comes once the process is reaped: its pid is free, so its lock file is stale.
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+const startChild = (backend: Backend, stderr: string[]) =>
+  children.start({ STORE_URL: backend.url, STORE_SCHEMA: backend.schema ?? '', BATCH_SIZE: String(randomInt(1, 120)) }, stderr);
 
 describe.each(backends)('projection runner killed with SIGKILL on %s', (dialect, available) => {
   let backend: Backend | undefined;
   afterEach(async () => {
-    await Promise.all([...children].map(kill));
+    await children.killAll();
     await backend?.close();
   });
 
@@ -98,13 +61,13 @@ describe.each(backends)('projection runner killed with SIGKILL on %s', (dialect,
     try {
       for (let kills = 0; kills < KILLS; kills++) {
         await sleep(randomInt(150, 450)); // the standby takes over within ~100 ms
-        await kill(current);
+        await children.kill(current);
         progress.push((await readCheckpoints(backend.read.db, ['alpha'])).get('alpha')?.position ?? 0n);
         current = await standby;
         standby = kills + 1 < KILLS ? startChild(backend, stderr) : Promise.resolve(current);
         standby.catch(() => {});
       }
-      await kill(current);
+      await children.kill(current);
     } finally {
       appending = false;
       await appender;

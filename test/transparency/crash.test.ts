@@ -4,11 +4,8 @@
  * head) equals a rebuild from the log, and its root equals the root
  * recomputed from the events alone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlDialect } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
@@ -17,55 +14,25 @@ import { createTransparencyProjection } from '../../src/transparency/projection.
 import { readTreeHead, treeFingerprint } from '../../src/transparency/tree-store.js';
 import { type Backend, openBackend, postgresAvailable } from '../projections/fixtures/backends.js';
 import { appendEvents, projectTree } from './support/history.js';
+import { CrashChildren } from '../support/crash-children.js';
 
 const KILLS = 8;
-const CHILD = fileURLToPath(new URL('../../node_modules/.cache/acredita-tests/tree-child.mjs', import.meta.url));
-beforeAll(async () => {
-  await build({
-    entryPoints: [fileURLToPath(new URL('./support/tree-child.ts', import.meta.url))],
-    outfile: CHILD,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-  });
-});
+// Each kill needs a fresh process: bundled once (test/support/crash-children.ts).
+const children = new CrashChildren(new URL('./support/tree-child.ts', import.meta.url), 'tree-child');
+beforeAll(() => children.build());
 
 const backends: [SqlDialect, boolean][] = [
   ['sqlite', true],
   ['postgres', await postgresAvailable()],
 ];
-const children = new Set<ChildProcess>();
 
-async function startChild(backend: Backend): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CHILD], {
-    env: { ...process.env, STORE_URL: backend.url, STORE_SCHEMA: backend.schema ?? '', BATCH_SIZE: String(randomInt(1, 300)) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`tree child exited with ${code} before it was ready:\n${stderr.join('')}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+const startChild = (backend: Backend) =>
+  children.start({ STORE_URL: backend.url, STORE_SCHEMA: backend.schema ?? '', BATCH_SIZE: String(randomInt(1, 300)) });
 
 describe.each(backends)('tree kept by a process killed with SIGKILL on %s', (dialect, available) => {
   let backend: Backend | undefined;
   afterEach(async () => {
-    await Promise.all([...children].map(kill));
+    await children.killAll();
     await backend?.close();
   });
 
@@ -86,7 +53,7 @@ describe.each(backends)('tree kept by a process killed with SIGKILL on %s', (dia
         const child = await startChild(backend);
         await sleep(randomInt(80, 400));
         const headAtKill = await backend.store.headPosition();
-        await kill(child);
+        await children.kill(child);
         const size = (await readTreeHead(backend.read.db))?.size ?? 0;
         sizes.push(size);
         behind.push(size < Number(headAtKill));
