@@ -49,8 +49,8 @@ export class LiveResolver {
   })
   certificationChanged(
     @Root() certification: CertificationView,
-    @Arg('servantId', () => ID) _servantId: string,
-    @Arg('standardCode', () => String, { nullable: true }) _standardCode: string | null,
+    @Arg('servantId', () => ID, { description: 'Servant.id; a REGISTRAR hears nothing of another municipality\'s servant.' }) _servantId: string,
+    @Arg('standardCode', () => String, { nullable: true, description: 'Only this standard (EC code); absent: every certification of the servant.' }) _standardCode: string | null,
     @Ctx() context: GraphQLContext,
   ): CertificationView {
     refreshReads(context);
@@ -80,7 +80,7 @@ export class LiveResolver {
       return changes;
     },
   })
-  goalProgressChanged(@Root() progress: GoalProgressView, @Arg('goalId', () => ID) _goalId: string): GoalProgressView {
+  goalProgressChanged(@Root() progress: GoalProgressView, @Arg('goalId', () => ID, { description: 'Goal.id.' }) _goalId: string): GoalProgressView {
     return progress;
   }
 
@@ -98,8 +98,8 @@ export class LiveResolver {
   })
   auditEvents(
     @Root() edge: AuditEventEdge,
-    @Arg('filter', () => AuditFilter, { nullable: true }) _filter: AuditFilter | null,
-    @Arg('after', () => String, { nullable: true }) _after: string | null,
+    @Arg('filter', () => AuditFilter, { nullable: true, description: 'Which events; absent: all.' }) _filter: AuditFilter | null,
+    @Arg('after', () => String, { nullable: true, description: 'An auditLog cursor: replay the matching events after it first; absent: only events from now on.' }) _after: string | null,
   ): AuditEventEdge {
     return edge;
   }

@@ -35,19 +35,19 @@ export class WebhookResolver {
     return { edges, pageInfo: pageInfoOf(edges, { hasNextPage: page.hasNextPage, hasPreviousPage: args.after != null }) };
   }
 
-  @Mutation(() => WebhookRegistration)
-  registerWebhook(@Arg('input', () => RegisterWebhookInput) input: RegisterWebhookInput, @Ctx() context: GraphQLContext): Promise<{ webhook: WebhookView; secret: string }> {
+  @Mutation(() => WebhookRegistration, { description: 'Admins: registers an endpoint for the log\'s events; the answer carries its signing secret, shown only here.' })
+  registerWebhook(@Arg('input', () => RegisterWebhookInput, { description: "The endpoint's fields; the same commandId again returns the first result." }) input: RegisterWebhookInput, @Ctx() context: GraphQLContext): Promise<{ webhook: WebhookView; secret: string }> {
     const viewer = requireViewer(context.viewer);
     return registryOf(context).register(input, { actor: viewer.sub, commandId: input.commandId ?? null });
   }
 
-  @Mutation(() => Webhook)
-  removeWebhook(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<WebhookView> {
+  @Mutation(() => Webhook, { description: 'Admins: stops a webhook for good (active false); its delivery log stays readable. An unknown id is NOT_FOUND.' })
+  removeWebhook(@Arg('id', () => ID, { description: 'Webhook.id.' }) id: string, @Ctx() context: GraphQLContext): Promise<WebhookView> {
     return registryOf(context).remove(requireId(id, 'id'));
   }
 
   @Mutation(() => WebhookDelivery, { description: 'Queue one delivery again (same webhook-id).' })
-  redeliverWebhook(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() context: GraphQLContext): Promise<WebhookDeliveryView> {
+  redeliverWebhook(@Arg('deliveryId', () => ID, { description: 'WebhookDelivery.id; an unknown one is NOT_FOUND.' }) deliveryId: string, @Ctx() context: GraphQLContext): Promise<WebhookDeliveryView> {
     return registryOf(context).redeliver(requireId(deliveryId, 'deliveryId'));
   }
 }

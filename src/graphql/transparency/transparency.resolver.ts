@@ -67,8 +67,8 @@ export class TransparencyResolver {
   @Authorized(AUDITORS)
   @Query(() => InclusionProof, { description: "Auditors: proof that the event at position is in the tree of size treeSize (default: the latest checkpoint's)." })
   async inclusionProof(
-    @Arg('position', () => String) position: string,
-    @Arg('treeSize', () => String, { nullable: true }) treeSize: string | null,
+    @Arg('position', () => String, { description: "The event's global position (AuditEvent.position), a decimal string." }) position: string,
+    @Arg('treeSize', () => String, { nullable: true, description: "Tree size to prove against, a decimal string; absent: the latest checkpoint's." }) treeSize: string | null,
     @Ctx() context: GraphQLContext,
   ): Promise<InclusionProof> {
     return toInclusionProof(await logOf(context).inclusionProof(decimal(position, 'position'), size(treeSize, 'treeSize')));
@@ -76,8 +76,8 @@ export class TransparencyResolver {
 
   @Query(() => ConsistencyProof, { description: 'Public: proof that the tree of size toSize (default: the latest checkpoint\'s) extends the tree of size fromSize.' })
   async consistencyProof(
-    @Arg('fromSize', () => String) fromSize: string,
-    @Arg('toSize', () => String, { nullable: true }) toSize: string | null,
+    @Arg('fromSize', () => String, { description: 'Size of the older tree, a decimal string (e.g. treeSize of a checkpoint you kept).' }) fromSize: string,
+    @Arg('toSize', () => String, { nullable: true, description: "Size of the newer tree, a decimal string; absent: the latest checkpoint's." }) toSize: string | null,
     @Ctx() context: GraphQLContext,
   ): Promise<ConsistencyProof> {
     const proof = await logOf(context).consistencyProof(size(fromSize, 'fromSize')!, size(toSize, 'toSize'));
@@ -91,7 +91,7 @@ export class TransparencyResolver {
 
   @Authorized(AUDITORS)
   @Mutation(() => LogCheckpoint, { description: 'Witnesses: add a cosignature (a C2SP signed note over the same checkpoint, by a key in WITNESS_KEYS).' })
-  async cosignCheckpoint(@Arg('signedNote', () => String) signedNote: string, @Ctx() context: GraphQLContext): Promise<LogCheckpoint> {
+  async cosignCheckpoint(@Arg('signedNote', () => String, { description: "The latest checkpoint as a C2SP signed note carrying the witness's signature." }) signedNote: string, @Ctx() context: GraphQLContext): Promise<LogCheckpoint> {
     if (signedNote.length > MAX_NOTE_CHARS) throw new BadUserInputError(`signedNote is longer than ${MAX_NOTE_CHARS} characters`, 'signedNote');
     return toLogCheckpoint(await logOf(context).cosign(signedNote));
   }

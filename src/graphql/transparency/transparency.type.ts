@@ -15,7 +15,7 @@ export class LogCheckpoint {
   @Field(() => String, { description: "The whole checkpoint as a C2SP signed note, with every signature it carries (the log's, and witnesses')." })
   signedNote!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the log signed this checkpoint.' })
   signedAt!: string;
 }
 
@@ -27,7 +27,7 @@ export class InclusionProof {
   @Field(() => String, { description: '0-based index of its leaf.' })
   leafIndex!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Size of the tree the proof is against, as a decimal string.' })
   treeSize!: string;
 
   @Field(() => String, { description: "Base64 of the leaf's input bytes (docs/audit.md says what they are), hashed as an RFC 6962 leaf." })
@@ -42,15 +42,15 @@ export class InclusionProof {
 
 @ObjectType({ simpleResolvers: true, description: 'Proof that the tree of size toSize extends the tree of size fromSize (nothing before fromSize changed).' })
 export class ConsistencyProof {
-  @Field(() => String)
+  @Field(() => String, { description: 'Size of the older tree (e.g. the one in a checkpoint an auditor kept), as a decimal string.' })
   fromSize!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Size of the newer tree, as a decimal string.' })
   toSize!: string;
 
   @Field(() => [String], { description: 'Base64 of each 32-byte hash, RFC 6962 / RFC 9162 order.' })
   hashes!: string[];
 
-  @Field(() => LogCheckpoint)
+  @Field(() => LogCheckpoint, { description: 'The signed checkpoint of the tree of size toSize.' })
   checkpoint!: LogCheckpoint;
 }
