@@ -43,6 +43,16 @@ describe('reissueCertificate', () => {
     expect(await api.head()).toBe(head);
   });
 
+  it("counts the reprint in the certification's version, so expectedVersion after it holds", async () => {
+    const check = must(await api.gql(`query { certificate(folio: "UTT-EC0105-2026-0001") { servant { id } } }`, {}, admin)).certificate;
+    const read = async () =>
+      must(await api.gql(`query($id: ID!) { certification(servantId: $id, standardCode: "EC0105") { version } }`, { id: check.servant.id }, admin)).certification;
+    const { version } = await read();
+    const events = await api.app.store.readStream(`certification-${check.servant.id}-EC0105`);
+    expect(version).toBe(events.length);
+    expect(events.at(-1)!.type).toBe('CertificateReissued');
+  });
+
   it('verifies by either folio, and says when the paper asked about was replaced', async () => {
     must(await reissue('UTT-EC0105-2026-0001', 'PRE-100002'));
     expect(await verify('UTT-EC0105-2026-0001')).toMatchObject({ found: true, folio: 'UTT-EC0105-2026-0001', printedFolio: 'PRE-100002', printedFolioReplaced: false });

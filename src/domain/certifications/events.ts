@@ -106,6 +106,20 @@ export type CertificationEvent =
   | CertificateRevoked
   | CertificateReissued;
 
+/** Every event type of a certification stream, for code that must handle each (a new one fails to compile until listed). */
+export const CERTIFICATION_EVENT_TYPES = [
+  'TrainingEnrolled',
+  'TrainingCompleted',
+  'VerdictRecorded',
+  'CertificateIssued',
+  'CertificateDelivered',
+  'CertificateRevoked',
+  'CertificateReissued',
+] as const satisfies readonly CertificationEvent['type'][];
+type UnlistedCertificationEvent = Exclude<CertificationEvent['type'], (typeof CERTIFICATION_EVENT_TYPES)[number]>;
+const everyCertificationEventListed: [UnlistedCertificationEvent] extends [never] ? true : UnlistedCertificationEvent = true;
+void everyCertificationEventListed;
+
 /** Stream `printed-folio-{printedFolio}`: appended with 'no_stream' so a printed folio names one paper. */
 export type PrintedFolioAssigned = Event<'PrintedFolioAssigned', { printedFolio: string; folio: string }>;
 

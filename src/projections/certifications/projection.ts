@@ -1,19 +1,13 @@
 /** Certifications: the domain's own evolve folds each stream, so stage logic exists once. */
-import type { CertificationEvent } from '../../domain/certifications/events.js';
+import { CERTIFICATION_EVENT_TYPES, type CertificationEvent } from '../../domain/certifications/events.js';
 import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
 import type { Projection } from '../projection.js';
 import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications, stageColumns } from './tables.js';
 
 type CertificationFact = ProjectedEvent & CertificationEvent;
-const CERTIFICATION_EVENTS = new Set<string>([
-  'TrainingEnrolled',
-  'TrainingCompleted',
-  'VerdictRecorded',
-  'CertificateIssued',
-  'CertificateDelivered',
-  'CertificateRevoked',
-]);
+// Every event of the stream moves its version, so the projection takes them all.
+const CERTIFICATION_EVENTS = new Set<string>(CERTIFICATION_EVENT_TYPES);
 
 function toRow(id: string, state: CertificationState, version: number): CertificationRow {
   return {
