@@ -9,6 +9,7 @@ import { AsyncMutex } from '../eventstore/async-mutex.js';
 import { createEventStore } from '../eventstore/factory.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { parseReadStoreUrl, type ReadStoreLocation } from '../eventstore/store-url.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { DataKeyStore } from '../privacy/data-key-store.js';
 import { PostgresKeyStore } from '../privacy/postgres-key-store.js';
@@ -66,46 +67,46 @@ export interface ApplicationOptions {
 }
 
 /** Where the data keys and CURP claims live: next to the read models, never in the event log. */
-function openKeyStore(store: EventStore, config: ApplicationConfig, writeLock: WriteLock | undefined): { keys: DataKeyStore; close(): Promise<void> } {
+function openKeyStore(
+  store: EventStore,
+  readLocation: ReadStoreLocation,
+  schema: string,
+  writeLock: WriteLock | undefined,
+): { keys: DataKeyStore; close(): Promise<void> } {
   if (store instanceof SqliteEventStore) return { keys: new SqliteKeyStore(store.database, (fn) => store.withWriteLock(fn)), close: async () => {} };
   if (store instanceof PostgresEventStore) return { keys: new PostgresKeyStore(store.pool, store.schema), close: async () => {} };
   // KurrentDB: READ_STORE_URL holds read models and keys.
-  const path = sqlitePathOf(config.readStoreUrl);
-  if (path !== null && writeLock) {
-    const db = new Database(path);
+  if (readLocation.backend === 'sqlite' && writeLock) {
+    const db = new Database(readLocation.path);
     db.pragma('busy_timeout = 5000');
     return { keys: new SqliteKeyStore(db, writeLock), close: async () => void db.close() };
   }
-  const pool = new pg.Pool({ connectionString: config.readStoreUrl, max: 2 });
+  const pool = new pg.Pool({ connectionString: readLocation.backend === 'postgres' ? readLocation.url : undefined, max: 2 });
   // A connection the database ends (restart, failover) must fail the next query, not crash the process.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return { keys: new PostgresKeyStore(pool, config.databaseSchema, { eventsElsewhere: true }), close: () => pool.end() };
+  return { keys: new PostgresKeyStore(pool, schema, { eventsElsewhere: true }), close: () => pool.end() };
 }
 
-/** The file of a `sqlite:` URL (sqlite:x, sqlite:/abs/x, sqlite:///abs/x), as openReadDatabase reads it. */
-function sqlitePathOf(url: string): string | null {
-  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : null;
-}
-
-/** Both paths name one existing file (both are open by now). */
-function sameFile(a: string, b: string | null): boolean {
-  return b !== null && realpathSync(a) === realpathSync(b);
+/** The SQLite file of the read models is the events' own (both are open by now). */
+function sameFile(store: SqliteEventStore, readLocation: ReadStoreLocation): boolean {
+  return readLocation.backend === 'sqlite' && realpathSync(store.path) === realpathSync(readLocation.path);
 }
 
 export async function createApplication(config: ApplicationConfig, options: ApplicationOptions): Promise<Application> {
   const store = await createEventStore(config.eventStoreUrl, { schema: config.databaseSchema });
+  const readLocation = parseReadStoreUrl(config.readStoreUrl);
   const readStore = await openReadDatabase(config.readStoreUrl, { schema: config.databaseSchema });
   const writeLock: WriteLock | undefined =
-    store instanceof SqliteEventStore ? (fn) => store.withWriteLock(fn) : sqlitePathOf(config.readStoreUrl) ? separateFileLock() : undefined;
-  const { keys, close: closeKeys } = openKeyStore(store, config, writeLock);
+    store instanceof SqliteEventStore ? (fn) => store.withWriteLock(fn) : readLocation.backend === 'sqlite' ? separateFileLock() : undefined;
+  const { keys, close: closeKeys } = openKeyStore(store, readLocation, config.databaseSchema, writeLock);
   await keys.migrate();
   // Before any registration: the claims of databases written when they were CurpClaimed events.
   await importLegacyCurpClaims(store, keys);
   const vault = new EnvelopeVault(config.masterKey, keys);
   const projections = createAllProjections({ dialect: readStore.dialect, vault });
   const projectionDb =
-    store instanceof SqliteEventStore && sameFile(store.path, sqlitePathOf(config.readStoreUrl)) ? eventsConnectionWriter(store.database) : readStore.db;
+    store instanceof SqliteEventStore && sameFile(store, readLocation) ? eventsConnectionWriter(store.database) : readStore.db;
   const runner = new ProjectionRunner({ store, db: projectionDb, readDb: readStore.db, dialect: readStore.dialect, projections, writeLock, logger: options.logger });
   if (options.project !== false) await runner.start();
   const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigurationError } from '../eventstore/errors.js';
+import { EVENT_STORE_BACKENDS, parseEventStoreUrl, parseStoreUrl, READ_STORE_BACKENDS, type StoreBackend } from '../eventstore/store-url.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
 import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
@@ -46,31 +48,27 @@ export interface AppConfig {
   warnings: string[];
 }
 
-/** One or more bad variables; the message has one line per variable. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
-  }
-}
-
 const SPAN_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
-const storeUrl = z
-  .string()
-  .trim()
-  .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+|esdb(\+discover)?:\/\/.+|kurrentdb(\+discover)?:\/\/.+)$/, {
-    message: 'must be sqlite:<path>, postgres://…, esdb://… or kurrentdb://…',
-  });
+/** A store URL the one parser (src/eventstore/store-url.ts) accepts; its refusal, less the variable's name, is the message. */
+function storeUrl(variable: string, backends: readonly StoreBackend[]) {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, context) => {
+      try {
+        parseStoreUrl(value, variable, backends);
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        context.addIssue({ code: 'custom', message: error.problems[0].slice(`${variable}: `.length) });
+      }
+    });
+}
 
 const schema = z.object({
   NODE_ENV: z.string().optional(),
-  EVENT_STORE_URL: storeUrl.default('sqlite:data/acredita.sqlite'),
-  READ_STORE_URL: z
-    .string()
-    .trim()
-    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'must be sqlite:<path> or postgres://…' })
-    .optional(),
+  EVENT_STORE_URL: storeUrl('EVENT_STORE_URL', EVENT_STORE_BACKENDS).default('sqlite:data/acredita.sqlite'),
+  READ_STORE_URL: storeUrl('READ_STORE_URL', READ_STORE_BACKENDS).optional(),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,47}$/, { message: 'must be a lower-case SQL identifier' })
@@ -106,36 +104,37 @@ function parseKey(text: string): Buffer | null {
   return key.length === 32 ? key : null;
 }
 
-function sqlitePath(url: string): string | null {
-  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : null;
+/** Where dev keys are made: the SQLite file's folder, or data/ beside a server database. */
+function devDataDir(eventStoreUrl: string): string {
+  const location = parseEventStoreUrl(eventStoreUrl);
+  return dirname(resolve(location.backend === 'sqlite' ? location.path : join('data', 'acredita.sqlite')));
 }
 
 /** In dev, the master key lives next to the SQLite file, made on first start. */
-function devMasterKey(eventStoreUrl: string): { key: Buffer; path: string } {
-  const dataDir = dirname(resolve(sqlitePath(eventStoreUrl) ?? join('data', 'acredita.sqlite')));
+function devMasterKey(dataDir: string): { key: Buffer; path: string } {
   const path = join(dataDir, 'master.key');
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   }
   const key = parseKey(readFileSync(path, 'utf8'));
-  if (!key) throw new ConfigError([`MASTER_KEY: the dev key file ${path} does not hold a 32-byte key`]);
+  if (!key) throw new ConfigurationError([`MASTER_KEY: the dev key file ${path} does not hold a 32-byte key`]);
   return { key, path };
 }
 
-/** Reads and checks the environment; throws ConfigError naming every bad variable. */
+/** Reads and checks the environment; throws ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable (JWT_SECRET= in a .env file) means "not set".
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = schema.safeParse(given);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new ConfigurationError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const vars = parsed.data;
   const production = vars.NODE_ENV === 'production';
   const problems: string[] = [];
   const warnings: string[] = [];
-  const kurrent = /^(esdb|kurrentdb)/.test(vars.EVENT_STORE_URL);
+  const kurrent = parseEventStoreUrl(vars.EVENT_STORE_URL).backend === 'kurrentdb';
   if (kurrent && !vars.READ_STORE_URL) problems.push('READ_STORE_URL: required when EVENT_STORE_URL is a KurrentDB URL');
 
   let jwtSecret = vars.JWT_SECRET;
@@ -157,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Where dev keys are made (the SQLite file's folder) and the default public address, for every key-holding part.
   const keyContext = {
     production,
-    dataDir: dirname(resolve(sqlitePath(vars.EVENT_STORE_URL) ?? join('data', 'acredita.sqlite'))),
+    dataDir: devDataDir(vars.EVENT_STORE_URL),
     host: vars.HOST,
     port: vars.PORT,
   };
@@ -169,9 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const log = transparencySettings(given, keyContext);
   problems.push(...log.problems);
   warnings.push(...log.warnings);
-  if (problems.length > 0 || !log.settings) throw new ConfigError(problems);
+  if (problems.length > 0 || !log.settings) throw new ConfigurationError(problems);
   if (!masterKey) {
-    const dev = devMasterKey(vars.EVENT_STORE_URL);
+    const dev = devMasterKey(keyContext.dataDir);
     masterKey = dev.key;
     warnings.push(`MASTER_KEY is not set: using the dev key in ${dev.path}. Losing it makes all personal data unreadable.`);
   }

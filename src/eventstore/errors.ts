@@ -17,13 +17,16 @@ export class DuplicateEventIdError extends ConflictError {
   }
 }
 
-/** A configuration value (EVENT_STORE_URL, ...) that cannot be used. */
+/**
+ * Configuration that cannot be used: every unusable variable (EVENT_STORE_URL,
+ * READ_STORE_URL, JWT_SECRET, ...) at once, one line each, starting with its name.
+ * Defined beside the store because the store's factories refuse URLs and schemas too.
+ */
 export class ConfigurationError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
+  readonly code = 'BAD_CONFIGURATION';
+
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
     this.name = 'ConfigurationError';
   }
 }

@@ -9,30 +9,15 @@ import { jsonEvent, NO_STREAM, type AppendExpectedRevision, type CurrentRevision
 import { z } from 'zod';
 import { checkExpectedVersion, chainEvents, type StreamHead } from './append-rules.js';
 import { ConfigurationError } from './errors.js';
+import { parseStoreUrl } from './store-url.js';
 import type { EventMetadata, ExpectedVersion, JsonObject, RecordedEvent } from './types.js';
 import type { ValidEvent } from './validation.js';
 
-/** Schemes we accept in EVENT_STORE_URL, and the one the 6.x client understands for each. */
-const SCHEMES: Record<string, string> = {
-  esdb: 'esdb',
-  'esdb+discover': 'esdb+discover',
-  kurrentdb: 'esdb',
-  'kurrentdb+discover': 'esdb+discover',
-};
-
 /** `kurrentdb://host:2113?tls=false` -> `esdb://host:2113?tls=false`: the 6.x client only parses esdb schemes. */
 export function toClientConnectionString(url: string): string {
-  const match = /^([a-z+]+):\/\//i.exec(url);
-  const scheme = match ? SCHEMES[match[1].toLowerCase()] : undefined;
-  if (!match || !scheme) {
-    // Never echo the value: it may carry a password.
-    const got = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
-    throw new ConfigurationError(
-      'EVENT_STORE_URL',
-      `a KurrentDB URL must start with esdb:// or kurrentdb:// (optionally +discover), got ${got ? `a "${got}://" URL` : 'a value without a scheme'}`,
-    );
-  }
-  return `${scheme}://${url.slice(match[0].length)}`;
+  const location = parseStoreUrl(url, 'EVENT_STORE_URL', ['kurrentdb']);
+  const scheme = /^[^:]+/.exec(location.url)![0];
+  return scheme.toLowerCase().replace(/^kurrentdb/, 'esdb') + location.url.slice(scheme.length);
 }
 
 /**
@@ -161,7 +146,7 @@ export function fromKurrentEvent(recorded: KurrentRecordedEvent, names: StreamNa
  */
 export class StreamNames {
   constructor(readonly namespace = '') {
-    if (namespace.startsWith('$')) throw new ConfigurationError('EVENT_STORE_URL', 'a KurrentDB namespace must not start with "$"');
+    if (namespace.startsWith('$')) throw new ConfigurationError(['EVENT_STORE_URL: a KurrentDB namespace must not start with "$"']);
   }
 
   kurrentStream(streamId: string): string {

@@ -85,7 +85,7 @@ export async function createKurrentDbEventStore(url: string, options: KurrentDbS
   try {
     client = EventStoreDBClient.connectionString(connectionString);
   } catch (error) {
-    throw new ConfigurationError('EVENT_STORE_URL', `not a usable KurrentDB connection string: ${(error as Error).message}`);
+    throw new ConfigurationError([`EVENT_STORE_URL: not a usable KurrentDB connection string: ${(error as Error).message}`]);
   }
   return new KurrentDbEventStore(client, names);
 }

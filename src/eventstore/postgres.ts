@@ -221,10 +221,9 @@ export class PostgresEventStore implements EventStore {
   static async connect(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) {
-      throw new ConfigurationError(
-        'EVENT_STORE_SCHEMA',
-        `"${schema}" is not usable: use lower-case letters, digits and _, starting with a letter or _, at most 48 characters`,
-      );
+      throw new ConfigurationError([
+        `EVENT_STORE_SCHEMA: "${schema}" is not usable: use lower-case letters, digits and _, starting with a letter or _, at most 48 characters`,
+      ]);
     }
     const pool = new pg.Pool({ connectionString });
     // An idle pooled connection that dies (server restart) is dropped by the pool; the next query reconnects.

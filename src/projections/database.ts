@@ -23,6 +23,7 @@ import pg from 'pg';
 import { ConfigurationError } from '../eventstore/errors.js';
 import { EventLoopTurns } from '../eventstore/event-loop-turns.js';
 import { SCHEMA_NAME } from '../eventstore/postgres.js';
+import { parseStoreUrl, READ_STORE_BACKENDS } from '../eventstore/store-url.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
 
 export interface ReadStore {
@@ -46,22 +47,13 @@ const DUPLICATE_SCHEMA = ['42P06', '23505'];
 /** Opens `sqlite:<path>` or `postgres://…` (also `postgresql://…`). */
 export async function openReadDatabase(url: string, options: ReadDatabaseOptions = {}): Promise<ReadStore> {
   const variable = options.variable ?? 'READ_STORE_URL';
-  const value = url.trim();
-  if (/^sqlite:/i.test(value)) {
-    // Same forms as EVENT_STORE_URL: sqlite:data/x.sqlite, sqlite:/abs/x.sqlite, sqlite:///abs/x.sqlite.
-    const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path.trim() === '') throw new ConfigurationError(variable, 'sqlite: needs a file path, e.g. sqlite:data/acredita.sqlite');
-    return openSqlite(path);
+  const location = parseStoreUrl(url, variable, READ_STORE_BACKENDS);
+  if (location.backend === 'sqlite') return openSqlite(location.path);
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new ConfigurationError([`${variable}: schema "${schema}" is not usable: lower-case letters, digits and _, at most 48 characters`]);
   }
-  if (/^postgres(ql)?:\/\/./i.test(value) && URL.canParse(value)) {
-    const schema = options.schema ?? 'public';
-    if (!SCHEMA_NAME.test(schema)) {
-      throw new ConfigurationError(variable, `schema "${schema}" is not usable: lower-case letters, digits and _, at most 48 characters`);
-    }
-    return openPostgres(value, schema, options.maxConnections ?? 10);
-  }
-  // Never echo the value: it may carry a password.
-  throw new ConfigurationError(variable, 'read models need sqlite:<path> or postgres://…');
+  return openPostgres(location.url, schema, options.maxConnections ?? 10);
 }
 
 function openSqlite(path: string): ReadStore {

@@ -288,7 +288,7 @@ describe('KurrentDB connection string', () => {
     (url) => {
       const error = captureSync(() => toClientConnectionString(url));
       expect(error).toBeInstanceOf(ConfigurationError);
-      expect(error).toMatchObject({ variable: 'EVENT_STORE_URL' });
+      expect(error).toMatchObject({ problems: [expect.stringMatching(/^EVENT_STORE_URL: /)] });
       expect((error as Error).message).not.toContain('secret');
       expect((error as Error).message).not.toContain('localhost');
     },
@@ -297,7 +297,7 @@ describe('KurrentDB connection string', () => {
   it('createKurrentDbEventStore refuses what the client cannot parse, and a $ namespace', async () => {
     await expect(createKurrentDbEventStore('kurrentdb://')).rejects.toMatchObject({
       name: 'ConfigurationError',
-      variable: 'EVENT_STORE_URL',
+      problems: [expect.stringMatching(/^EVENT_STORE_URL: /)],
     });
     await expect(createKurrentDbEventStore('esdb://localhost:2113?tls=maybe')).rejects.toBeInstanceOf(ConfigurationError);
     await expect(createKurrentDbEventStore(UNREACHABLE, { namespace: '$system-' })).rejects.toBeInstanceOf(ConfigurationError);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/app/config.js';
+import { loadConfig } from '../../src/app/config.js';
+import { ConfigurationError } from '../../src/eventstore/errors.js';
 import { DEFAULT_WEBHOOK_SETTINGS, webhookSettingsFrom } from '../../src/notifications/webhooks/settings.js';
 
 // Dev keys other settings make go next to the SQLite file: a folder of our own, removed after.
@@ -41,7 +42,7 @@ describe('notification settings', () => {
       try {
         loadConfig({ ...BASE, ...env });
       } catch (error) {
-        if (error instanceof ConfigError) return error.problems;
+        if (error instanceof ConfigurationError) return error.problems;
         throw error;
       }
       return [];

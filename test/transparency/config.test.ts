@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/app/config.js';
+import { loadConfig } from '../../src/app/config.js';
+import { ConfigurationError } from '../../src/eventstore/errors.js';
 import { originOf, transparencySettings } from '../../src/transparency/config.js';
 import { generateSignerKey, parseSignerKey } from '../../src/transparency/note.js';
 
@@ -55,8 +56,8 @@ describe('transparency settings', () => {
     } catch (error) {
       failure = error;
     }
-    expect(failure).toBeInstanceOf(ConfigError);
-    expect((failure as ConfigError).problems.join('\n')).toMatch(/SIGNING_KEY: required when NODE_ENV=production/);
+    expect(failure).toBeInstanceOf(ConfigurationError);
+    expect((failure as ConfigurationError).problems.join('\n')).toMatch(/SIGNING_KEY: required when NODE_ENV=production/);
     expect(existsSync('/nonexistent/signing.key')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createApplication, type Application } from '../application.js';
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { ConfigurationError } from '../../eventstore/errors.js';
+import { loadConfig, type AppConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 
 /** Exit codes shared by every command (docs/cli.md). */
@@ -26,7 +27,7 @@ export function loadRuntime(): Runtime {
   try {
     config = loadConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.usage);
+    if (error instanceof ConfigurationError) throw new CliError(error.message, EXIT.usage);
     throw error;
   }
   // Logs go to stderr so that stdout stays for what a command prints (tokens, JSON Lines).
