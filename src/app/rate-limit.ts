@@ -7,7 +7,7 @@
  */
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type SelectionSetNode, getOperationAST } from 'graphql';
-import type { Viewer } from '../graphql/auth.js';
+import type { Viewer } from '../application/authorization.js';
 import type { GraphQLContext } from '../graphql/context.js';
 
 export interface RateLimitOptions {

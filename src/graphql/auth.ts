@@ -1,36 +1,16 @@
 /**
- * Who is calling: HS256 JWTs (jose) turned into a Viewer, the type-graphql
- * AuthChecker, and the municipality scope of a REGISTRAR (api.md).
+ * Who is calling: HS256 JWTs (jose) turned into a Viewer, and the bridge from
+ * type-graphql's @Authorized to the authorization policy
+ * (src/application/authorization.ts), which decides who may do what.
  * A header that is present but unusable is UNAUTHENTICATED, never anonymous.
  */
 import { type JWTPayload, SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { AuthChecker } from 'type-graphql';
+import { type AuthChecker, Authorized as TypeGraphQLAuthorized } from 'type-graphql';
 import { z } from 'zod';
-import { AcreditaError } from '../domain/shared/errors.js';
+import { type Action, MUNICIPAL_ROLES, ROLES, type Role, UnauthenticatedError, type Viewer, authorize } from '../application/authorization.js';
 
-export const ROLES = ['ADMIN', 'REGISTRAR', 'EVALUATOR', 'AUDITOR'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Role sets of the api.md matrix, used with @Authorized. */
-export const ANY_ROLE: Role[] = [...ROLES];
-export const AUDITORS: Role[] = ['AUDITOR', 'ADMIN'];
-export const REGISTRARS: Role[] = ['REGISTRAR', 'ADMIN'];
-export const EVALUATORS: Role[] = ['EVALUATOR', 'ADMIN'];
-export const ADMINS: Role[] = ['ADMIN'];
-/** Who may see a CURP at all (a REGISTRAR only its municipality's: maySeeCurp). */
-export const CURP_READERS: Role[] = ['ADMIN', 'AUDITOR', 'REGISTRAR'];
-
-/** An authenticated caller; anonymous callers are `null`. */
-export interface Viewer {
-  sub: string;
-  role: Role;
-  /** Set (and required) for a REGISTRAR. */
-  state: string | null;
-  municipality: string | null;
-  /** When the token expires, ms since the epoch: a socket opened with it closes then. */
-  expiresAt: number;
-}
+export { requireViewer, type Role, type Viewer } from '../application/authorization.js';
 
 const ALGORITHM = 'HS256';
 
@@ -41,7 +21,7 @@ const claimsSchema = z
     state: z.string().min(1).optional(),
     municipality: z.string().min(1).optional(),
   })
-  .refine((claims) => claims.role !== 'REGISTRAR' || (claims.state !== undefined && claims.municipality !== undefined), {
+  .refine((claims) => !MUNICIPAL_ROLES.includes(claims.role) || (claims.state !== undefined && claims.municipality !== undefined), {
     message: 'a REGISTRAR token needs state and municipality',
   });
 
@@ -81,18 +61,6 @@ export async function signToken(claims: TokenClaims, secret: string, maxTtlSecon
   const { iat, exp } = decodeJwt(token);
   if (exp! - iat! > maxTtlSeconds) throw new RangeError(`the lifetime ${claims.ttl} exceeds MAX_TOKEN_TTL (${maxTtlSeconds} s)`);
   return token;
-}
-
-export class UnauthenticatedError extends AcreditaError {
-  constructor(message: string) {
-    super('UNAUTHENTICATED', message);
-  }
-}
-
-export class ForbiddenError extends AcreditaError {
-  constructor(message = 'Your role may not do this') {
-    super('FORBIDDEN', message);
-  }
 }
 
 export interface TokenPolicy {
@@ -155,41 +123,14 @@ export class TokenVerifier {
   }
 }
 
-/** For @Authorized: anonymous is UNAUTHENTICATED, a role outside the list is FORBIDDEN. */
-export const authChecker: AuthChecker<{ viewer: Viewer | null }, Role> = ({ context }, roles) => {
-  const { viewer } = context;
-  if (!viewer) throw new UnauthenticatedError('Sign in with a token to do this');
-  if (roles.length > 0 && !roles.includes(viewer.role)) throw new ForbiddenError();
+/**
+ * @Authorized with one action of the policy: an unknown action does not
+ * compile. On a subscription it is judged when the client subscribes.
+ */
+export const Authorized = (action: Action): ReturnType<typeof TypeGraphQLAuthorized> => TypeGraphQLAuthorized<Action>(action);
+
+/** Judges the action's roles; the resolver judges its rule on the resource once it has read it. */
+export const authChecker: AuthChecker<{ viewer: Viewer | null }, Action> = ({ context }, actions) => {
+  for (const action of actions) authorize(context.viewer, action);
   return true;
 };
-
-/** Where something lives, for the REGISTRAR scope. */
-export interface Place {
-  state: string;
-  municipality: string;
-}
-
-/** A REGISTRAR sees and changes only its own municipality; other roles are not scoped. */
-export function inScope(viewer: Viewer | null, place: Place): boolean {
-  if (!viewer) return false;
-  if (viewer.role !== 'REGISTRAR') return true;
-  return viewer.state === place.state && viewer.municipality === place.municipality;
-}
-
-/** Mutations: acting outside the scope is FORBIDDEN (reads answer null instead). */
-export function assertInScope(viewer: Viewer | null, place: Place): void {
-  if (!inScope(viewer, place)) throw new ForbiddenError('A REGISTRAR may only act in its own municipality');
-}
-
-/** api.md: AUDITOR and ADMIN see every CURP, a REGISTRAR its municipality's, others none. */
-export function maySeeCurp(viewer: Viewer | null, place: Place): boolean {
-  if (!viewer) return false;
-  if (viewer.role === 'AUDITOR' || viewer.role === 'ADMIN') return true;
-  return viewer.role === 'REGISTRAR' && inScope(viewer, place);
-}
-
-/** The viewer of a resolver that @Authorized already guards. */
-export function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw new UnauthenticatedError('Sign in with a token to do this');
-  return viewer;
-}

@@ -1,5 +1,5 @@
 /** What every resolver receives: ports, the caller, the request id and per-request loaders. */
-import type { Viewer } from './auth.js';
+import type { Viewer } from '../application/authorization.js';
 import type { GraphQLDeps } from './deps.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { LiveUpdates } from './pubsub.js';

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AcreditaError } from '../../src/domain/shared/errors.js';
-import { TokenVerifier, inScope, maySeeCurp, signToken, type Viewer } from '../../src/graphql/auth.js';
+import { TokenVerifier, signToken } from '../../src/graphql/auth.js';
 
 const SECRET = 'test-secret-with-enough-length-0123456789';
 const key = new TextEncoder().encode(SECRET);
@@ -133,34 +133,5 @@ describe('token lifetime (MAX_TOKEN_TTL)', () => {
     await expect(signToken({ role: 'ADMIN', sub: 'a', ttl: '100000d' }, SECRET)).rejects.toThrow(/MAX_TOKEN_TTL/);
     await expect(signToken({ role: 'ADMIN', sub: 'a', ttl: '2h' }, SECRET, 3600)).rejects.toThrow(/MAX_TOKEN_TTL/);
     expect(await authenticate(`Bearer ${await signToken({ role: 'ADMIN', sub: 'a', ttl: '24h' }, SECRET)}`)).toMatchObject({ sub: 'a' });
-  });
-});
-
-describe('REGISTRAR scope and CURP visibility', () => {
-  const tijuana = { state: 'Baja California', municipality: 'Tijuana' };
-  const mexicali = { state: 'Baja California', municipality: 'Mexicali' };
-  const viewer = (role: Viewer['role'], place?: typeof tijuana): Viewer => ({
-    sub: 's',
-    role,
-    state: place?.state ?? null,
-    municipality: place?.municipality ?? null,
-    expiresAt: Date.now() + 60_000,
-  });
-
-  it('scopes only REGISTRARs, and anonymous sees nothing scoped', () => {
-    expect(inScope(viewer('REGISTRAR', tijuana), tijuana)).toBe(true);
-    expect(inScope(viewer('REGISTRAR', tijuana), mexicali)).toBe(false);
-    expect(inScope(viewer('REGISTRAR', tijuana), { state: 'Sonora', municipality: 'Tijuana' })).toBe(false);
-    for (const role of ['ADMIN', 'EVALUATOR', 'AUDITOR'] as const) expect(inScope(viewer(role), mexicali)).toBe(true);
-    expect(inScope(null, tijuana)).toBe(false);
-  });
-
-  it('shows the CURP as api.md says', () => {
-    expect(maySeeCurp(null, tijuana)).toBe(false);
-    expect(maySeeCurp(viewer('EVALUATOR'), tijuana)).toBe(false);
-    expect(maySeeCurp(viewer('AUDITOR'), tijuana)).toBe(true);
-    expect(maySeeCurp(viewer('ADMIN'), tijuana)).toBe(true);
-    expect(maySeeCurp(viewer('REGISTRAR', tijuana), tijuana)).toBe(true);
-    expect(maySeeCurp(viewer('REGISTRAR', tijuana), mexicali)).toBe(false);
   });
 });

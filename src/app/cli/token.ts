@@ -1,4 +1,5 @@
-import { ROLES, signToken, type Role } from '../../graphql/auth.js';
+import { MUNICIPAL_ROLES, ROLES, type Role } from '../../application/authorization.js';
+import { signToken } from '../../graphql/auth.js';
 import { CliError, EXIT } from './runtime.js';
 
 export interface TokenOptions {
@@ -13,8 +14,8 @@ export interface TokenOptions {
 export async function makeToken(options: TokenOptions, secret: string, maxTtlSeconds?: number): Promise<string> {
   const role = options.role.toUpperCase() as Role;
   if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`, EXIT.usage);
-  if (role === 'REGISTRAR' && (!options.state || !options.municipality)) {
-    throw new CliError('a REGISTRAR token needs --state and --municipality', EXIT.usage);
+  if (MUNICIPAL_ROLES.includes(role) && (!options.state || !options.municipality)) {
+    throw new CliError(`a ${role} token needs --state and --municipality`, EXIT.usage);
   }
   try {
     return await signToken(

@@ -1,6 +1,6 @@
-import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { verifyIntegrity } from '../../eventstore/integrity.js';
-import { AUDITORS } from '../auth.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { DateTimeScalar } from '../scalars.js';
 import { AuditEvent, AuditEventConnection, toAuditEvent } from './audit-event.type.js';
@@ -14,7 +14,7 @@ import { pageInfoOf } from '../shared/page-info.type.js';
 const DEFAULT_PAGE = 50;
 
 /** Auditors read the events themselves, not the read models. */
-@Authorized(AUDITORS)
+@Authorized('audit:read')
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEventConnection, { description: 'Auditors: the global log, oldest first; last/before pages back from the newest.' })

@@ -3,9 +3,10 @@
  * whoever appended it), pushed once the read models include it. The
  * certificate is read once per event for all of this process's subscribers.
  */
-import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import type { CertificateView } from '../../projections/read-model.js';
-import { ANY_ROLE, inScope } from '../auth.js';
+import { permits } from '../../application/authorization.js';
+import { Authorized } from '../auth.js';
 import { refreshReads, type GraphQLContext } from '../context.js';
 import { Certificate } from './certificate.type.js';
 
@@ -15,7 +16,7 @@ interface CertificateIssuedArgs {
 
 @Resolver()
 export class CertificateIssuedResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('certificate:read')
   @Subscription(() => Certificate, {
     description: 'Pushed once the read models include the new certificate (graphql-ws, same /graphql path).',
     subscribe: ({ args, context }: { args: CertificateIssuedArgs; context: GraphQLContext }) => {
@@ -28,7 +29,7 @@ export class CertificateIssuedResolver {
             const [found] = await deps.readModel.certificatesByFolios([folio], deps.clock.now());
             return found;
           });
-          if (!certificate || !inScope(context.viewer, certificate)) return null;
+          if (!certificate || !permits(context.viewer, 'certificate:read', certificate)) return null;
           return args.municipality == null || certificate.municipality === args.municipality ? certificate : null;
         },
       );

@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   FieldResolver,
   ID,
@@ -11,8 +10,8 @@ import {
 } from 'type-graphql';
 import { parseFolio } from '../../domain/shared/validation.js';
 import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
-import { NotFoundError } from '../../domain/shared/errors.js';
-import { ADMINS, ANY_ROLE, REGISTRARS, inScope } from '../auth.js';
+import { authorize, judgesResource, permits } from '../../application/authorization.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { Servant } from '../servants/servant.type.js';
@@ -31,14 +30,14 @@ export class CertificateResolver {
     return certificateNodeId(certificate.folio);
   }
 
-  @Authorized(ANY_ROLE)
+  @Authorized('certificate:read')
   @Query(() => Certificate, {
     nullable: true,
     description: 'Signed-in callers: a certificate by its CONOCER folio; null when unknown, or for a REGISTRAR outside its municipality.',
   })
   async certificate(@Arg('folio', () => String, { description: "CONOCER's folio." }) folio: string, @Ctx() context: GraphQLContext): Promise<CertificateView | null> {
     const certificate = await context.loaders.certificates.load(parseFolio(folio));
-    return certificate && inScope(context.viewer, certificate) ? certificate : null;
+    return certificate && permits(context.viewer, 'certificate:read', certificate) ? certificate : null;
   }
 
   @Query(() => CertificateVerification, { description: 'Public: needs no token. Rate limited per client address.' })
@@ -86,19 +85,19 @@ export class CertificateResolver {
     return mustExist(await loaders.standards.load(certificate.standardCode), `Standard ${certificate.standardCode}`);
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('certificate:deliver')
   @Mutation(() => DeliveryPayload, { description: "ADMIN, or a REGISTRAR for its municipality's certificates: records that these certificates were handed over at a ceremony." })
   async deliverCertificates(
     @Arg('input', () => DeliverCertificatesInput, { description: INPUT_DESCRIPTION }) input: DeliverCertificatesInput,
     @Ctx() context: GraphQLContext,
   ): Promise<DeliveryPayload> {
-    if (context.viewer?.role === 'REGISTRAR') {
+    if (judgesResource(context.viewer, 'certificate:deliver')) {
       // Unknown folios are left to the Office (NOT_FOUND); another municipality's read exactly the same.
       const folios = input.folios.map((folio) => parseFolio(folio));
       const known = await context.loaders.certificates.loadMany(folios);
       known.forEach((certificate, i) => {
         if (certificate instanceof Error) throw certificate;
-        if (certificate && !inScope(context.viewer, certificate)) throw new NotFoundError(`Certificate ${folios[i]} does not exist`);
+        if (certificate) authorize(context.viewer, 'certificate:deliver', { name: `Certificate ${folios[i]}`, place: certificate });
       });
     }
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.deliverCertificates(command, ctx));
@@ -108,7 +107,7 @@ export class CertificateResolver {
     return { certificates, position: positionString(result.position) };
   }
 
-  @Authorized(ADMINS)
+  @Authorized('certificate:reissue')
   @Mutation(() => CertificatePayload, { description: 'A reprint on new paper (folio preimpreso); the CONOCER folio and validity stay.' })
   async reissueCertificate(
     @Arg('input', () => ReissueCertificateInput, { description: INPUT_DESCRIPTION }) input: ReissueCertificateInput,
@@ -119,7 +118,7 @@ export class CertificateResolver {
     return { certificate, position: positionString(result.position) };
   }
 
-  @Authorized(ADMINS)
+  @Authorized('certificate:revoke')
   @Mutation(() => CertificatePayload, { description: "ADMIN: revokes a certificate; it stops counting in every statistic and goal." })
   async revokeCertificate(
     @Arg('input', () => RevokeCertificateInput, { description: INPUT_DESCRIPTION }) input: RevokeCertificateInput,

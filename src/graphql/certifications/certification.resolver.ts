@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseStandardCode, requireId } from '../../domain/shared/validation.js';
 import type { CertificateView, ServantView, StandardView } from '../../projections/read-model.js';
 import { AuditEvent, toAuditEvent } from '../audit/audit-event.type.js';
-import { ADMINS, ANY_ROLE, AUDITORS, EVALUATORS, ForbiddenError, REGISTRARS } from '../auth.js';
+import { authorize } from '../../application/authorization.js';
+import { Authorized } from '../auth.js';
 import { Certificate } from '../certificates/certificate.type.js';
 import type { GraphQLContext } from '../context.js';
 import { DateTimeScalar, positionString } from '../scalars.js';
@@ -22,7 +23,7 @@ import { Certification, CertificationPayload, type CertificationRoot } from './c
 
 @Resolver(() => Certification)
 export class CertificationResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('certification:read')
   @Query(() => Certification, {
     nullable: true,
     description:
@@ -36,7 +37,7 @@ export class CertificationResolver {
   ): Promise<CertificationRoot | null> {
     const id = requireId(servantId, 'servantId');
     const code = parseStandardCode(standardCode);
-    if (!visibleServant(context, await context.loaders.servants.load(id))) return null;
+    if (!visibleServant(context, 'certification:read', await context.loaders.servants.load(id))) return null;
     if (asOf) return certificationAsOf(context, id, code, asOf);
     return context.deps.readModel.certification(id, code, context.now);
   }
@@ -62,49 +63,47 @@ export class CertificationResolver {
     return loaders.certificates.kept(certification.folio)?.value ?? loaders.certificates.load(certification.folio);
   }
 
-  @Authorized(AUDITORS)
+  @Authorized('audit:read')
   @FieldResolver(() => [AuditEvent], { description: "AUDITOR and ADMIN: every event of this certification's stream, oldest first." })
   async history(@Root() certification: CertificationRoot, @Ctx() { deps }: GraphQLContext): Promise<AuditEvent[]> {
     const events = await deps.store.readStream(certification.id);
     return events.map(toAuditEvent);
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('training:enroll')
   @Mutation(() => CertificationPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: opens a training (stage IN_TRAINING)." })
   async enrollInTraining(
     @Arg('input', () => EnrollInTrainingInput, { description: INPUT_DESCRIPTION }) input: EnrollInTrainingInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
-    await assertServantInScope(context, input.servantId);
+    await assertServantInScope(context, 'training:enroll', input.servantId);
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.enrollInTraining(command, ctx));
     return certificationPayload(context, result);
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('training:complete')
   @Mutation(() => CertificationPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: closes the open training (stage TRAINED)." })
   async completeTraining(
     @Arg('input', () => CompleteTrainingInput, { description: INPUT_DESCRIPTION }) input: CompleteTrainingInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
-    await assertServantInScope(context, input.servantId);
+    await assertServantInScope(context, 'training:complete', input.servantId);
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.completeTraining(command, ctx));
     return certificationPayload(context, result);
   }
 
-  @Authorized(EVALUATORS)
+  @Authorized('verdict:record')
   @Mutation(() => CertificationPayload, { description: "ADMIN, or an EVALUATOR under its own evaluatorId: records a verdict (COMPETENT or NOT_YET_COMPETENT)." })
   async recordVerdict(
     @Arg('input', () => RecordVerdictInput, { description: INPUT_DESCRIPTION }) input: RecordVerdictInput,
     @Ctx() context: GraphQLContext,
   ): Promise<CertificationPayload> {
-    if (context.viewer?.role === 'EVALUATOR' && input.evaluatorId !== context.viewer.sub) {
-      throw new ForbiddenError('An evaluator may only record verdicts under its own evaluatorId');
-    }
+    authorize(context.viewer, 'verdict:record', { evaluatorId: input.evaluatorId });
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.recordVerdict(command, ctx));
     return certificationPayload(context, result);
   }
 
-  @Authorized(ADMINS)
+  @Authorized('certificate:issue')
   @Mutation(() => CertificationPayload, { description: "ADMIN: issues the certificate after a COMPETENT verdict, valid for the standard's validityYears from occurredAt; certificateIssued subscribers hear of it." })
   async issueCertificate(
     @Arg('input', () => IssueCertificateInput, { description: INPUT_DESCRIPTION }) input: IssueCertificateInput,

@@ -3,10 +3,11 @@
  * from the CredentialService (src/credentials); registered beside the
  * certificates' own resolver.
  */
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { CredentialService } from '../../credentials/service.js';
 import type { CertificateView } from '../../projections/read-model.js';
-import { ANY_ROLE, inScope } from '../auth.js';
+import { permits } from '../../application/authorization.js';
+import { Authorized } from '../auth.js';
 import { Certificate, CertificateVerification } from '../certificates/certificate.type.js';
 import type { GraphQLContext } from '../context.js';
 import { JSONScalar } from '../scalars.js';
@@ -20,13 +21,13 @@ function serviceOf(context: GraphQLContext): CredentialService {
 
 @Resolver(() => Certificate)
 export class CertificateCredentialResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('certificate:read')
   @FieldResolver(() => JSONScalar, {
     nullable: true,
     description: 'The signed Open Badges 3.0 credential (JSON-LD with its eddsa-rdfc-2022 proof); null after erasure.',
   })
   async credential(@Root() certificate: CertificateView, @Ctx() context: GraphQLContext): Promise<Record<string, unknown> | null> {
-    if (!inScope(context.viewer, certificate)) return null;
+    if (!permits(context.viewer, 'certificate:read', certificate)) return null;
     const service = serviceOf(context);
     const lookup = await service.lookup(certificate.folio);
     return lookup.kind === 'found' ? service.credentialOf(lookup.facts) : null;

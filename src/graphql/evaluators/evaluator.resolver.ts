@@ -1,6 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { EvaluatorView } from '../../projections/read-model.js';
-import { ADMINS, ANY_ROLE } from '../auth.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { mustExist, runCommand } from '../shared/command.js';
@@ -10,13 +10,13 @@ import { Evaluator, EvaluatorPayload } from './evaluator.type.js';
 
 @Resolver(() => Evaluator)
 export class EvaluatorResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('evaluator:read')
   @Query(() => [Evaluator], { description: 'Signed-in callers: every accredited evaluator (not limited to a municipality).' })
   evaluators(@Ctx() { deps }: GraphQLContext): Promise<EvaluatorView[]> {
     return deps.readModel.evaluators();
   }
 
-  @Authorized(ADMINS)
+  @Authorized('evaluator:accredit')
   @Mutation(() => EvaluatorPayload, { description: "ADMIN: accredits an evaluator for some standards, or renews or widens an accreditation (same id)." })
   async accreditEvaluator(
     @Arg('input', () => AccreditEvaluatorInput, { description: INPUT_DESCRIPTION }) input: AccreditEvaluatorInput,

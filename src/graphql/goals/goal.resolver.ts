@@ -1,7 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireId } from '../../domain/shared/validation.js';
 import type { GoalProgressView, GoalView } from '../../projections/read-model.js';
-import { ADMINS } from '../auth.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { mustExist, runCommand } from '../shared/command.js';
@@ -24,7 +24,7 @@ export class GoalResolver {
     return deps.readModel.goalProgress(requireId(goalId, 'goalId'));
   }
 
-  @Authorized(ADMINS)
+  @Authorized('goal:set')
   @Mutation(() => GoalPayload, { description: "ADMIN: sets a municipality's goal of certified servants." })
   async setGoal(@Arg('input', () => SetGoalInput, { description: INPUT_DESCRIPTION }) input: SetGoalInput, @Ctx() context: GraphQLContext): Promise<GoalPayload> {
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.setGoal(command, ctx));

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { parseFolio, parseStandardCode } from '../../domain/shared/validation.js';
 import type { GraphQLContext } from '../context.js';
 import { visibleServant } from '../servants/servant-scope.js';
-import { inScope } from '../auth.js';
+import { permits } from '../../application/authorization.js';
 import { Node, asNode, parseStatsNodeId } from './node.type.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,22 +52,22 @@ export class NodeResolver {
     if (id.startsWith('Certificate:')) {
       const folio = orNull(() => parseFolio(id.slice('Certificate:'.length)));
       const certificate = folio && (await loaders.certificates.load(folio));
-      return certificate && inScope(viewer, certificate) ? asNode(certificate, 'Certificate') : null;
+      return certificate && permits(viewer, 'certificate:read', certificate) ? asNode(certificate, 'Certificate') : null;
     }
     const certification = CERTIFICATION.exec(id);
     if (certification) {
       const [, servantId, code] = certification;
-      if (!visibleServant(context, await loaders.servants.load(servantId!.toLowerCase()))) return null;
+      if (!visibleServant(context, 'certification:read', await loaders.servants.load(servantId!.toLowerCase()))) return null;
       const found = await deps.readModel.certification(servantId!.toLowerCase(), code!.toUpperCase(), now);
       return found ? asNode(found, 'Certification') : null;
     }
     if (!UUID.test(id)) return null;
     const uuid = id.toLowerCase();
     const [servant, evaluators, progress] = await Promise.all([loaders.servants.load(uuid), deps.readModel.evaluators(), deps.readModel.goalProgress(uuid)]);
-    const visible = visibleServant(context, servant);
+    const visible = visibleServant(context, 'servant:read', servant);
     if (visible) return asNode(visible, 'Servant');
     const evaluator = evaluators.find((candidate) => candidate.id === uuid);
-    if (evaluator) return asNode(evaluator, 'Evaluator');
+    if (evaluator && permits(viewer, 'evaluator:read')) return asNode(evaluator, 'Evaluator');
     return progress ? asNode(progress.goal, 'Goal') : null;
   }
 }

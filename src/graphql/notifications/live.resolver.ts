@@ -4,14 +4,15 @@
  * auditors' feed of events (history after a cursor, then live). All read the
  * committed log through this process's LiveLog (src/notifications).
  */
-import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { requireId, parseStandardCode } from '../../domain/shared/validation.js';
 import { auditFeed } from '../../notifications/audit-feed.js';
 import type { CertificationView, GoalProgressView } from '../../projections/read-model.js';
 import { parsePositionCursor } from '../audit/audit-log.js';
 import { AuditFilter } from '../audit/audit.input.js';
 import { AuditEventEdge, toAuditEvent } from '../audit/audit-event.type.js';
-import { ANY_ROLE, AUDITORS, inScope } from '../auth.js';
+import { permits } from '../../application/authorization.js';
+import { Authorized } from '../auth.js';
 import { Certification } from '../certifications/certification.type.js';
 import { refreshReads, type GraphQLContext } from '../context.js';
 import { GoalProgress } from '../goals/goal.type.js';
@@ -27,7 +28,7 @@ interface SubscribeData<A> {
 
 @Resolver()
 export class LiveResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('certification:read')
   @Subscription(() => Certification, {
     description: 'The certification after each of its events (any standard when standardCode is null).',
     subscribe: ({ args, context }: SubscribeData<{ servantId: string; standardCode?: string | null }>) => {
@@ -40,7 +41,7 @@ export class LiveResolver {
         async (event) => {
           const [servant] = await live.once(`servant:${servantId}:${event.position}`, () => deps.readModel.servantsByIds([servantId]));
           // A REGISTRAR hears nothing of another municipality's servant, exactly as of one that does not exist.
-          if (!servant || !inScope(context.viewer, servant)) return null;
+          if (!servant || !permits(context.viewer, 'certification:read', servant)) return null;
           const standardCode = String(event.data.standardCode);
           return live.once(`certification:${event.position}`, () => deps.readModel.certification(servantId, standardCode, deps.clock.now()));
         },
@@ -84,7 +85,7 @@ export class LiveResolver {
     return progress;
   }
 
-  @Authorized(AUDITORS)
+  @Authorized('audit:read')
   @Subscription(() => AuditEventEdge, {
     description: 'Auditors: every matching event after `after` (an auditLog cursor; null: from now), then live, in log order, each once.',
     subscribe: ({ args, context }: SubscribeData<{ filter?: AuditFilter | null; after?: string | null }>) => {

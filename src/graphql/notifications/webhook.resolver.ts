@@ -1,8 +1,8 @@
 /** ADMIN manages webhooks; deliveries are made by the dispatcher of every serving process (src/notifications/webhooks). */
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { requireId } from '../../domain/shared/validation.js';
 import { WebhookRegistry, type WebhookDeliveryView, type WebhookView } from '../../notifications/webhooks/registry.js';
-import { ADMINS, requireViewer } from '../auth.js';
+import { Authorized, requireViewer } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { pageInfoOf } from '../shared/page-info.type.js';
 import {
@@ -20,7 +20,7 @@ function registryOf(context: GraphQLContext): WebhookRegistry {
   return webhooks;
 }
 
-@Authorized(ADMINS)
+@Authorized('webhook:manage')
 @Resolver()
 export class WebhookResolver {
   @Query(() => [Webhook], { description: 'Admins: registered webhooks.' })

@@ -1,8 +1,8 @@
 import { IsOptional, Max, Min } from 'class-validator';
-import { Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from 'type-graphql';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import { requireId } from '../../domain/shared/validation.js';
-import { AUDITORS } from '../auth.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { PersonalDataAccessConnection } from './personal-data-access.type.js';
 import { pageInfoOf } from '../shared/page-info.type.js';
@@ -33,7 +33,7 @@ function sequenceAfter(cursor: string | null | undefined): number | null {
 
 @Resolver()
 export class PersonalDataAccessResolver {
-  @Authorized(AUDITORS)
+  @Authorized('personal-data-access:read')
   @Query(() => PersonalDataAccessConnection, { description: 'Auditors: who was shown personal data, newest first.' })
   async personalDataAccess(@Args(() => PersonalDataAccessArgs) args: PersonalDataAccessArgs, @Ctx() context: GraphQLContext): Promise<PersonalDataAccessConnection> {
     const first = args.first ?? 50;

@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseCurp, requireId } from '../../domain/shared/validation.js';
 import type { CertificationView, ServantFilter as ServantFilterView, ServantView } from '../../projections/read-model.js';
-import { ADMINS, ANY_ROLE, CURP_READERS, REGISTRARS, assertInScope, maySeeCurp, requireViewer, type Viewer } from '../auth.js';
+import { authorize, judgesResource, permits } from '../../application/authorization.js';
+import { Authorized, type Viewer } from '../auth.js';
 import { Certification } from '../certifications/certification.type.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
@@ -28,7 +29,7 @@ const PROCESS_CURSORS = new ServantCursors();
 
 /** A REGISTRAR's list is its municipality; asking for another one yields nothing. */
 function scopedFilter(viewer: Viewer, filter: ServantFilterView): ServantFilterView | null {
-  if (viewer.role !== 'REGISTRAR') return filter;
+  if (!judgesResource(viewer, 'servant:read')) return filter;
   const elsewhere =
     (filter.state != null && filter.state !== viewer.state) ||
     (filter.municipality != null && filter.municipality !== viewer.municipality);
@@ -39,32 +40,32 @@ const EMPTY_CONNECTION: ServantConnection = { edges: [], pageInfo: pageInfoOf([]
 
 @Resolver(() => Servant)
 export class ServantResolver {
-  @Authorized(ANY_ROLE)
+  @Authorized('servant:read')
   @Query(() => Servant, { nullable: true, description: 'Signed-in callers: one servant by id; null when unknown, or for a REGISTRAR outside its municipality.' })
   async servant(@Arg('id', () => ID, { description: 'Servant.id (a UUID).' }) id: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
-    return visibleServant(context, await context.loaders.servants.load(requireId(id, 'id')));
+    return visibleServant(context, 'servant:read', await context.loaders.servants.load(requireId(id, 'id')));
   }
 
   /** Only callers who may see the CURP may test one: an answer confirms it (api.md); each hit is recorded. */
-  @Authorized(CURP_READERS)
+  @Authorized('servant:read-curp')
   @Query(() => Servant, {
     nullable: true,
     description: 'ADMIN, AUDITOR, or a REGISTRAR of its municipality: the servant holding this CURP, or null. Rate limited; every hit is recorded in personalDataAccess.',
   })
   async servantByCurp(@Arg('curp', () => String, { description: 'A valid CURP (18 characters, check digit).' }) curp: string, @Ctx() context: GraphQLContext): Promise<ServantView | null> {
     const digest = context.deps.vault.curpDigest(parseCurp(curp));
-    const servant = visibleServant(context, await context.deps.readModel.servantByCurpDigest(digest));
+    const servant = visibleServant(context, 'servant:read-curp', await context.deps.readModel.servantByCurpDigest(digest));
     if (servant) context.personalDataShown.add(servant.id);
     return servant;
   }
 
-  @Authorized(ANY_ROLE)
+  @Authorized('servant:read')
   @Query(() => ServantConnection, {
     description: 'Signed-in callers: servants in registration order, paged forwards (first/after) or back from the latest (last/before). A REGISTRAR sees its municipality only.',
   })
   async servants(@Args(() => ServantsArgs) args: ServantsArgs, @Ctx() context: GraphQLContext): Promise<ServantConnection> {
     if (args.first != null && args.last != null) throw new BadUserInputError('Give first or last, not both', 'last');
-    const filter = scopedFilter(requireViewer(context.viewer), { ...args.filter });
+    const filter = scopedFilter(authorize(context.viewer, 'servant:read'), { ...args.filter });
     if (!filter) {
       // A list that is always empty never handed out a cursor.
       if (args.after != null) throw notOurs('after');
@@ -87,7 +88,7 @@ export class ServantResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'CURP. Null for callers who may not see personal data.' })
   curp(@Root() servant: ServantView, @Ctx() context: GraphQLContext): string | null {
-    if (!maySeeCurp(context.viewer, servant) || servant.curp === null) return null;
+    if (!permits(context.viewer, 'servant:read-curp', servant) || servant.curp === null) return null;
     context.personalDataShown.add(servant.id);
     return servant.curp;
   }
@@ -109,40 +110,40 @@ export class ServantResolver {
     return certifications;
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('servant:register')
   @Mutation(() => ServantPayload, { description: 'ADMIN, or a REGISTRAR in its own municipality: registers a servant and claims its CURP.' })
   async registerServant(
     @Arg('input', () => RegisterServantInput, { description: INPUT_DESCRIPTION }) input: RegisterServantInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
-    assertInScope(context.viewer, input);
+    authorize(context.viewer, 'servant:register', input);
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.registerServant(command, ctx));
     return servantPayload(context, result);
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('servant:change-employment')
   @Mutation(() => ServantPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: records a change of department, job, regime or union membership." })
   async changeEmployment(
     @Arg('input', () => ChangeEmploymentInput, { description: INPUT_DESCRIPTION }) input: ChangeEmploymentInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
-    await assertServantInScope(context, input.servantId);
+    await assertServantInScope(context, 'servant:change-employment', input.servantId);
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.changeEmployment(command, ctx));
     return servantPayload(context, result);
   }
 
-  @Authorized(REGISTRARS)
+  @Authorized('servant:separate')
   @Mutation(() => ServantPayload, { description: "ADMIN, or a REGISTRAR of the servant's municipality: records that the servant left; active turns false." })
   async separateServant(
     @Arg('input', () => SeparateServantInput, { description: INPUT_DESCRIPTION }) input: SeparateServantInput,
     @Ctx() context: GraphQLContext,
   ): Promise<ServantPayload> {
-    await assertServantInScope(context, input.servantId);
+    await assertServantInScope(context, 'servant:separate', input.servantId);
     const result = await runCommand(context, input, (command, ctx) => context.deps.office.separateServant(command, ctx));
     return servantPayload(context, result);
   }
 
-  @Authorized(ADMINS)
+  @Authorized('personal-data:erase')
   @Mutation(() => ServantPayload, {
     description: "Crypto-shredding: destroys the servant's data key; history and hashes stay intact.",
   })

@@ -1,7 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseStandardCode } from '../../domain/shared/validation.js';
 import type { StandardView } from '../../projections/read-model.js';
-import { ADMINS } from '../auth.js';
+import { Authorized } from '../auth.js';
 import type { GraphQLContext } from '../context.js';
 import { positionString } from '../scalars.js';
 import { mustExist, runCommand } from '../shared/command.js';
@@ -33,7 +33,7 @@ export class StandardResolver {
     return loaders.certifiedCounts.load(standard.code);
   }
 
-  @Authorized(ADMINS)
+  @Authorized('standard:publish')
   @Mutation(() => StandardPayload, { description: "ADMIN: publishes a competency standard as CONOCER did, so servants may train and be evaluated in it." })
   async publishStandard(
     @Arg('input', () => PublishStandardInput, { description: INPUT_DESCRIPTION }) input: PublishStandardInput,
@@ -43,7 +43,7 @@ export class StandardResolver {
     return standardPayload(context, result);
   }
 
-  @Authorized(ADMINS)
+  @Authorized('standard:withdraw')
   @Mutation(() => StandardPayload, { description: "ADMIN: withdraws a standard: no new enrollments, verdicts or accreditations in it; issued certificates stand." })
   async withdrawStandard(
     @Arg('input', () => WithdrawStandardInput, { description: INPUT_DESCRIPTION }) input: WithdrawStandardInput,

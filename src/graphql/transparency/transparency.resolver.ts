@@ -3,14 +3,14 @@
  * cosignCheckpoint (witnesses: AUDITOR or ADMIN with a key in WITNESS_KEYS) and
  * CertificateVerification.proofs (public), over src/transparency.
  */
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import { certificateInclusionProofs } from '../../transparency/certificate-proofs.js';
 import type { InclusionProofView, TransparencyLog } from '../../transparency/log.js';
 import type { StoredCheckpoint } from '../../transparency/tree-store.js';
 import { parseNote } from '../../transparency/note.js';
 import { parseCheckpointBody } from '../../transparency/checkpoint.js';
-import { AUDITORS } from '../auth.js';
+import { Authorized } from '../auth.js';
 import { CertificateVerification } from '../certificates/certificate.type.js';
 import type { GraphQLContext } from '../context.js';
 import { ConsistencyProof, InclusionProof, LogCheckpoint } from './transparency.type.js';
@@ -64,7 +64,7 @@ export class TransparencyResolver {
     return toLogCheckpoint(await logOf(context).currentCheckpoint());
   }
 
-  @Authorized(AUDITORS)
+  @Authorized('audit:read')
   @Query(() => InclusionProof, { description: "Auditors: proof that the event at position is in the tree of size treeSize (default: the latest checkpoint's)." })
   async inclusionProof(
     @Arg('position', () => String, { description: "The event's global position (AuditEvent.position), a decimal string." }) position: string,
@@ -89,7 +89,7 @@ export class TransparencyResolver {
     };
   }
 
-  @Authorized(AUDITORS)
+  @Authorized('checkpoint:cosign')
   @Mutation(() => LogCheckpoint, { description: 'Witnesses: add a cosignature (a C2SP signed note over the same checkpoint, by a key in WITNESS_KEYS).' })
   async cosignCheckpoint(@Arg('signedNote', () => String, { description: "The latest checkpoint as a C2SP signed note carrying the witness's signature." }) signedNote: string, @Ctx() context: GraphQLContext): Promise<LogCheckpoint> {
     if (signedNote.length > MAX_NOTE_CHARS) throw new BadUserInputError(`signedNote is longer than ${MAX_NOTE_CHARS} characters`, 'signedNote');
