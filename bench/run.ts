@@ -17,12 +17,14 @@ import { commandPath } from './scenarios/command-path.js';
 import type { Scenario, ScenarioContext } from './scenarios/context.js';
 import { mutation, queries } from './scenarios/http.js';
 import { rebuild } from './scenarios/rebuild.js';
+import { rosterImport } from './scenarios/roster-import.js';
 import { timeTravel } from './scenarios/time-travel.js';
+import { variedQueries } from './scenarios/varied-queries.js';
 import { createBenchDatabase, serializeConfig, type BackendName } from './support/backend.js';
 import { figuresTable, growthTable, saveRun, type Figure, type SizeRun } from './support/report.js';
 
-/** In this order: the log must be domain-only until bulk-append, which runs last. */
-const SCENARIOS: Scenario[] = [commandPath, timeTravel, rebuild, queries, mutation, bulkAppend];
+/** In this order: the log must be domain-only until bulk-append, which runs last; roster-import adds 100,000 servants after the reads. */
+const SCENARIOS: Scenario[] = [commandPath, timeTravel, rebuild, queries, variedQueries, mutation, rosterImport, bulkAppend];
 
 const { values } = parseArgs({
   options: {

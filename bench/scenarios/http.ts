@@ -4,6 +4,7 @@
  * in a child process. Queries and the recordVerdict mutation, each next to a
  * same-run baseline.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { Application } from '../../src/app/application.js';
 import { startHttpServer, type RunningHttpServer } from '../../src/app/http-server.js';
 import { signToken } from '../../src/graphql/auth.js';
 import { systemClock } from '../../src/graphql/deps.js';
+import { ServantCursors } from '../../src/graphql/servants/servant-cursor.js';
 import type { LoadConfig } from '../child/load-client.js';
 import { quietLogger } from '../support/backend.js';
 import { runChild } from '../support/child.js';
@@ -20,10 +22,12 @@ import type { Scenario, ScenarioContext } from './context.js';
 
 const JWT_SECRET = 'acredita-bench-secret-0123456789abcdef';
 
-interface Server {
+export interface Server {
   app: Application;
   http: RunningHttpServer;
   adminToken: string;
+  /** What both servers seal servants cursors with: a scenario may hand out cursors of its own. */
+  cursors: ServantCursors;
   /** `keptResponses: false` sends the load to a second server on the same app whose response cache is off. */
   load(
     bodies: string[],
@@ -31,12 +35,13 @@ interface Server {
   ): Promise<Latencies & { errors: number; firstError: string | null }>;
 }
 
-async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Promise<T>): Promise<T> {
+export async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Promise<T>): Promise<T> {
   const logger = quietLogger();
   const app = await ctx.bench.open({ project: true });
+  const cursors = new ServantCursors(randomBytes(32));
   const start = (responseCacheBytes?: number) =>
     startHttpServer({
-      deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord },
+      deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, servantCursors: cursors },
       host: '127.0.0.1',
       port: 0,
       jwtSecret: JWT_SECRET,
@@ -67,7 +72,7 @@ async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Pro
       if (result.errors > 0) ctx.say(`  ${result.errors} of ${result.count} requests failed, e.g. ${result.firstError}`);
       return result;
     };
-    return await work({ app, http, adminToken, load });
+    return await work({ app, http, adminToken, cursors, load });
   } finally {
     await http.close();
     await uncached.close();
@@ -76,7 +81,7 @@ async function withServer<T>(ctx: ScenarioContext, work: (server: Server) => Pro
   }
 }
 
-const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+export const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
 const SERVANTS_PAGE = `query { servants(first: 20, filter: { state: "Baja California", municipality: "Tijuana" }) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -84,9 +89,9 @@ const SERVANTS_PAGE = `query { servants(first: 20, filter: { state: "Baja Califo
 const STATS = `query { certificationStats(state: "Baja California", municipality: "Tijuana", asOf: "2018-09-18T18:00:00Z") {
   certifiedServants validCertificates inProgress byStandard { key count } byDepartment { key count } byRegime { key count } byMonth { key count } } }`;
 const VERIFY = `query ($folio: String!) { verifyCertificate(folio: $folio) { folio found status standardCode standardTitle holderInitials municipality issuedAt validUntil } }`;
-const TYPENAME = `{ __typename }`;
+export const TYPENAME = `{ __typename }`;
 
-const QUERY_LOAD = { concurrency: 32, maxRequests: 40_000, durationMs: 6_000 };
+export const QUERY_LOAD = { concurrency: 32, maxRequests: 40_000, durationMs: 6_000 };
 
 /**
  * Each query is measured twice on the same app: through the server as it runs in
