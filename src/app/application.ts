@@ -1,14 +1,15 @@
 import { realpathSync } from 'node:fs';
+import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { createCertificationOffice } from '../domain/handlers/certification-office.js';
-import type { Office } from '../domain/office.js';
+import { createOffice } from '../application/create-office.js';
+import type { Office } from '../application/office.js';
 import type { PersonalDataVault } from '../domain/servants/personal-data.js';
-import { AsyncMutex } from '../eventstore/async-mutex.js';
 import { createEventStore } from '../eventstore/factory.js';
 import { PostgresEventStore } from '../eventstore/postgres.js';
 import { SqliteEventStore } from '../eventstore/sqlite.js';
+import { SqliteFiles } from '../eventstore/sqlite-files.js';
 import { parseReadStoreUrl, type ReadStoreLocation } from '../eventstore/store-url.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { DataKeyStore } from '../privacy/data-key-store.js';
@@ -94,7 +95,9 @@ function sameFile(store: SqliteEventStore, readLocation: ReadStoreLocation): boo
 }
 
 export async function createApplication(config: ApplicationConfig, options: ApplicationOptions): Promise<Application> {
-  const store = await createEventStore(config.eventStoreUrl, { schema: config.databaseSchema });
+  // This application's SQLite write locks, append notifiers and WAL flush worker, closed with it.
+  const sqliteFiles = new SqliteFiles();
+  const store = await createEventStore(config.eventStoreUrl, { schema: config.databaseSchema, sqliteFiles });
   const readLocation = parseReadStoreUrl(config.readStoreUrl);
   const readStore = await openReadDatabase(config.readStoreUrl, { schema: config.databaseSchema });
   const writeLock: WriteLock | undefined =
@@ -110,7 +113,7 @@ export async function createApplication(config: ApplicationConfig, options: Appl
   const runner = new ProjectionRunner({ store, db: projectionDb, readDb: readStore.db, dialect: readStore.dialect, projections, writeLock, logger: options.logger });
   if (options.project !== false) await runner.start();
   const readModel = new SqlReadModel({ db: readStore.db, dialect: readStore.dialect, runner });
-  const office = createCertificationOffice(eventStreamsOf(store), vault);
+  const office = createOffice(eventStreamsOf(store), vault);
   const accessRecord = new PersonalDataAccessRecord({ writeDb: projectionDb, readDb: readStore.db, dialect: readStore.dialect, writeLock });
   await accessRecord.migrate();
   // Written like the read models: on SQLite through the events connection, under the write lock.
@@ -163,11 +166,12 @@ export async function createApplication(config: ApplicationConfig, options: Appl
       if (projectionDb !== readStore.db) await projectionDb.destroy();
       await readStore.close();
       await store.close();
+      await sqliteFiles.close();
     },
   };
 }
 
 function separateFileLock(): WriteLock {
-  const mutex = new AsyncMutex();
-  return (fn) => mutex.run(fn);
+  const mutex = new Mutex();
+  return (fn) => mutex.runExclusive(fn);
 }

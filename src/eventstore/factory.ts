@@ -6,15 +6,23 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PostgresEventStore } from './postgres.js';
 import { SqliteEventStore } from './sqlite.js';
+import type { SqliteFiles } from './sqlite-files.js';
 import { parseEventStoreUrl } from './store-url.js';
 import type { EventStore } from './types.js';
 
-export async function createEventStore(url: string, options: { schema?: string } = {}): Promise<EventStore> {
+export interface EventStoreOptions {
+  /** PostgreSQL schema for the events' tables. */
+  schema?: string;
+  /** SQLite: shared with the owner's other stores on the file, and closed by the owner (sqlite-files.ts). */
+  sqliteFiles?: SqliteFiles;
+}
+
+export async function createEventStore(url: string, options: EventStoreOptions = {}): Promise<EventStore> {
   const location = parseEventStoreUrl(url);
   switch (location.backend) {
     case 'sqlite':
       mkdirSync(dirname(location.path), { recursive: true });
-      return new SqliteEventStore(location.path);
+      return new SqliteEventStore(location.path, { files: options.sqliteFiles });
     case 'postgres':
       return PostgresEventStore.connect(location.url, { schema: options.schema });
     case 'kurrentdb': {

@@ -3,9 +3,7 @@
  * synchronous, so an append is one short IMMEDIATE transaction that never waits
  * on the event loop; other processes on the same file queue on busy_timeout.
  */
-import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { AsyncMutex } from './async-mutex.js';
 import {
   chainEvents,
   checkExpectedVersion,
@@ -19,8 +17,9 @@ import { WrongExpectedVersionError } from './errors.js';
 import { auditQuery, type AuditSqlDialect } from './audit-query.js';
 import { EventLoopTurns } from './event-loop-turns.js';
 import { globalChainHash } from './hashing.js';
-import { CHECKPOINT_PAGES, WalCheckpointer } from './sqlite-checkpointer.js';
-import { AppendNotifier, pollSubscription } from './subscription.js';
+import { SqliteFiles, type SharedFile } from './sqlite-files.js';
+import { WAL_FLUSH_PAGES, type WalFlush } from './sqlite-wal-flusher.js';
+import { pollSubscription } from './subscription.js';
 import type {
   AppendBatchItem,
   AppendOptions,
@@ -128,29 +127,31 @@ interface EventRow {
   global_hash: string | null;
 }
 
-/**
- * Per database file in this process, shared by every store object on it: one
- * async mutex (with withWriteLock callers, so no two writers on the file overlap
- * here) and one notifier (an append through any of them wakes all subscribers).
- */
-const openFiles = new Map<string, { lock: AsyncMutex; notifier: AppendNotifier; users: number }>();
+export interface SqliteEventStoreOptions {
+  /**
+   * Shared with the other stores on the same files (the write lock, the append
+   * notifier, the WAL flush worker) and closed by whoever made it. Absent: the
+   * store makes its own and closes it with itself.
+   */
+  files?: SqliteFiles;
+}
 
 export class SqliteEventStore implements EventStore {
   readonly backend = 'sqlite';
   readonly database: Database.Database;
   readonly path: string;
-  private readonly fileKey: string;
-  private readonly lock: AsyncMutex;
-  private readonly notifier: AppendNotifier;
+  private readonly file: SharedFile;
+  /** Made by this store (no files option): closed with it. */
+  private readonly ownFiles: SqliteFiles | null;
   private readonly closing = new AbortController();
   /** Reads for requests give the event loop a turn now and then (event-loop-turns.ts). */
   private readonly turns = new EventLoopTurns();
-  private readonly checkpointer: WalCheckpointer;
+  private readonly walFlush: WalFlush;
   private readonly statements;
   private readonly appendTransaction;
   private readonly auditStatements = new Map<string, Database.Statement<Record<string, unknown>, EventRow>>();
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
     this.path = path;
     this.database = new Database(path);
     this.database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -160,16 +161,13 @@ export class SqliteEventStore implements EventStore {
     this.database.pragma('secure_delete = ON');
     this.database.transaction(() => migrate(this.database)).immediate();
 
-    this.fileKey = realpathSync(path);
-    // A worker checkpoints instead of the COMMIT that crosses the threshold (sqlite-checkpointer.ts).
-    this.checkpointer = new WalCheckpointer(this.database, this.fileKey, () => {
-      if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+    this.ownFiles = options.files ? null : new SqliteFiles();
+    const files = options.files ?? (this.ownFiles as SqliteFiles);
+    this.file = files.open(path);
+    // A worker flushes the WAL instead of the COMMIT that crosses the threshold (sqlite-wal-flusher.ts).
+    this.walFlush = files.walFlusher.join(this.database, this.file.key, () => {
+      if (this.database.open) this.database.pragma(`wal_autocheckpoint = ${WAL_FLUSH_PAGES}`);
     });
-    const file = openFiles.get(this.fileKey) ?? { lock: new AsyncMutex(), notifier: new AppendNotifier(), users: 0 };
-    file.users += 1;
-    openFiles.set(this.fileKey, file);
-    this.lock = file.lock;
-    this.notifier = file.notifier;
 
     const db = this.database;
     this.statements = {
@@ -235,8 +233,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async write(appends: ValidAppend[]): Promise<AppendResult[]> {
-    const { results, appended } = await this.lock.run(() => this.afterCatchUp(() => this.appendImmediately(appends)));
-    if (appended) this.notifier.notify();
+    const { results, appended } = await this.file.withLock(() => this.afterCatchUp(() => this.appendImmediately(appends)));
+    if (appended) this.file.notifier.notify();
     return results;
   }
 
@@ -345,7 +343,7 @@ export class SqliteEventStore implements EventStore {
     const signals = [this.closing.signal, ...(options?.signal ? [options.signal] : [])];
     return pollSubscription({
       readAfter: async (position, limit) => this.statements.readAll.all(position, limit).map(toRecordedEvent),
-      notifier: this.notifier,
+      notifier: this.file.notifier,
       after,
       batchSize,
       signal: AbortSignal.any(signals),
@@ -380,7 +378,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async saveCheckpoint(checkpoint: LogCheckpoint): Promise<void> {
-    await this.lock.run(async () => {
+    await this.file.withLock(async () => {
       this.statements.insertCheckpoint.run(checkpoint.position, checkpoint.globalHash, checkpoint.signedAt, checkpoint.signature);
     });
   }
@@ -413,22 +411,22 @@ export class SqliteEventStore implements EventStore {
    * that transaction finish. Do not append from inside the section.
    */
   withWriteLock<T>(section: () => Promise<T>): Promise<T> {
-    return this.lock.run(() => this.afterCatchUp(section));
+    return this.file.withLock(() => this.afterCatchUp(section));
   }
 
-  /** Runs a write under the lock once a long WAL has been copied (WalCheckpointer.catchUpIfLong); at once otherwise. */
+  /** Runs a write under the lock once a long WAL has been copied (WalFlush.catchUpIfLong); at once otherwise. */
   private afterCatchUp<T>(write: () => T | Promise<T>): T | Promise<T> {
-    const catchingUp = this.checkpointer.catchUpIfLong();
+    const catchingUp = this.walFlush.catchUpIfLong();
     return catchingUp ? catchingUp.then(write) : write();
   }
 
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
-    await this.lock.run(() => this.database.close());
-    await this.checkpointer.stop();
-    const file = openFiles.get(this.fileKey);
-    if (file && --file.users === 0) openFiles.delete(this.fileKey);
+    await this.file.withLock(() => this.database.close());
+    await this.walFlush.stop();
+    this.file.leave();
+    await this.ownFiles?.close();
   }
 }
 

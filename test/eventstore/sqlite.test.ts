@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyIntegrity } from '../../src/eventstore/integrity.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
-import { CHECKPOINT_PAGES, WAL_RESTART_PAGES } from '../../src/eventstore/sqlite-checkpointer.js';
+import { SqliteFiles } from '../../src/eventstore/sqlite-files.js';
+import { WAL_FLUSH_PAGES, WAL_RESTART_PAGES } from '../../src/eventstore/sqlite-wal-flusher.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 import { describeEventStoreContract } from './contract.js';
@@ -17,7 +18,9 @@ const PARKED = 2_000_000_000;
 
 describeEventStoreContract('sqlite', async () => {
   const file = await temporarySqliteFile();
-  const store = new SqliteEventStore(file.path);
+  // As in the Application: every store object on the file shares its lock and notifier.
+  const files = new SqliteFiles();
+  const store = new SqliteEventStore(file.path, { files });
   const run = (sql: string, ...params: unknown[]) => {
     store.database.prepare(sql).run(...params);
   };
@@ -33,9 +36,10 @@ describeEventStoreContract('sqlite', async () => {
           run('update events set revision = ? where stream_id = ? and revision = ?', to, streamId, from);
         }
       })(),
-    openAnother: async () => new SqliteEventStore(file.path),
+    openAnother: async () => new SqliteEventStore(file.path, { files }),
     close: async () => {
       await store.close();
+      await files.close();
       await file.remove();
     },
   };
@@ -43,13 +47,16 @@ describeEventStoreContract('sqlite', async () => {
 
 describe('SQLite event store', () => {
   let file: TemporarySqliteFile;
+  let files: SqliteFiles;
   let store: SqliteEventStore;
   beforeEach(async () => {
     file = await temporarySqliteFile();
-    store = new SqliteEventStore(file.path);
+    files = new SqliteFiles();
+    store = new SqliteEventStore(file.path, { files });
   });
   afterEach(async () => {
     await store.close();
+    await files.close();
     await file.remove();
   });
 
@@ -60,11 +67,11 @@ describe('SQLite event store', () => {
     expect(pragma('synchronous')).toBe(1);
     expect(pragma('secure_delete')).toBe(1);
     expect(pragma('busy_timeout')).toBeGreaterThan(0);
-    // The worker of sqlite-checkpointer.ts checkpoints instead of a COMMIT.
+    // The worker of sqlite-wal-flusher.ts flushes the WAL instead of a COMMIT.
     expect(pragma('wal_autocheckpoint')).toBe(0);
   });
 
-  it('a worker checkpoints the WAL once 1,000 pages wait, while this connection never does', async () => {
+  it('a worker flushes the WAL once 1,000 pages wait, while this connection never does', async () => {
     const walPages = () => (store.database.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>)[0];
     // About 4 KB of JSON per event: one page each.
     const events = Array.from({ length: 1_200 }, (_, n) => newEvent('Padded', { n, padding: 'x'.repeat(4_000) }));
@@ -72,11 +79,11 @@ describe('SQLite event store', () => {
     const written = walPages().log;
     expect(written).toBeGreaterThanOrEqual(1_200);
     let waiting = written - walPages().checkpointed;
-    for (const started = Date.now(); waiting >= CHECKPOINT_PAGES && Date.now() - started < 5_000; ) {
+    for (const started = Date.now(); waiting >= WAL_FLUSH_PAGES && Date.now() - started < 5_000; ) {
       await sleep(20);
       waiting = walPages().log - walPages().checkpointed;
     }
-    expect(waiting).toBeLessThan(CHECKPOINT_PAGES);
+    expect(waiting).toBeLessThan(WAL_FLUSH_PAGES);
     expect(await store.readStream('padded')).toHaveLength(1_200);
   });
 
@@ -150,8 +157,8 @@ describe('SQLite event store', () => {
     expect(await store.streamVersion('servant-1')).toBe(1);
   });
 
-  it('another store object on the same file shares the lock and wakes this one’s subscribers', async () => {
-    const second = new SqliteEventStore(file.path);
+  it('another store object on the same file and SqliteFiles shares the lock and wakes this one’s subscribers', async () => {
+    const second = new SqliteEventStore(file.path, { files });
     const controller = new AbortController();
     try {
       const iterator = store.subscribe({ signal: controller.signal })[Symbol.asyncIterator]();

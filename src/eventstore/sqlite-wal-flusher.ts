@@ -1,23 +1,25 @@
 /**
- * Checkpoints WAL files from a worker thread, so appends do not wait for it.
+ * Flushes WAL files into their databases from a worker thread (SQLite calls
+ * this a WAL checkpoint; here "checkpoint" is only the transparency log's
+ * signed head), so appends do not wait for it.
  *
- * SQLite's own auto-checkpoint runs inside the COMMIT that pushes the WAL past
+ * SQLite's own automatic flush runs inside the COMMIT that pushes the WAL past
  * 1,000 pages: that append then copies the WAL into the database file and waits
- * for both fsyncs, on the event loop. Here one worker per process, with its own
- * connection to each file, looks at each WAL every POLL_MS
+ * for both fsyncs, on the event loop. Here one worker per SqliteFiles, with its
+ * own connection to each file, looks at each WAL every POLL_MS
  * (`wal_checkpoint(NOOP)` only reads the WAL-index) and runs the same PASSIVE
- * checkpoint once 1,000 pages wait, with the same synchronous=NORMAL syncs.
+ * copy once 1,000 pages wait, with the same synchronous=NORMAL syncs.
  * Every write on the file is covered, the read models' too. Durability is
  * unchanged: a commit is in the WAL when it returns, and the WAL is synced by
- * the checkpoint that copies it, as before.
+ * the flush that copies it, as before.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
 const POLL_MS = 20;
-/** SQLite's default auto-checkpoint size, in pages. */
-export const CHECKPOINT_PAGES = 1_000;
+/** SQLite's default automatic flush size (wal_autocheckpoint), in pages. */
+export const WAL_FLUSH_PAGES = 1_000;
 /**
  * A WAL restarts from its beginning only when a write starts with every frame
  * copied. Under back-to-back appends the worker never gets there on its own, so
@@ -41,17 +43,17 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const files = new Map();
-const checkpoint = (file, pages) => {
+const flush = (file, pages) => {
   try {
-    const [{ log, checkpointed }] = file.db.pragma('wal_checkpoint(NOOP)');
+    const [{ log, checkpointed: copied }] = file.db.pragma('wal_checkpoint(NOOP)');
     const long = log >= workerData.restartPages;
     // Raised before copying: the next write then waits for this copy and the rest.
-    const flag = long && log > checkpointed ? 1 : 0;
+    const flag = long && log > copied ? 1 : 0;
     for (const shared of file.users.values()) Atomics.store(shared, 0, flag);
     // A long WAL is copied to the end whenever possible, so a catch-up finds little left.
-    if (log - checkpointed >= (long ? 1 : pages)) file.db.pragma('wal_checkpoint(PASSIVE)');
+    if (log - copied >= (long ? 1 : pages)) file.db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    // Another connection is checkpointing this file; the next poll looks again.
+    // Another connection is flushing this file; the next poll looks again.
     if (error.code !== 'SQLITE_BUSY') throw error;
   }
 };
@@ -70,7 +72,7 @@ parentPort.on('message', (message) => {
   const path = message.catchUp ?? message.close;
   const file = files.get(path);
   if (file && message.catchUp !== undefined) {
-    checkpoint(file, 1);
+    flush(file, 1);
     // Copied to the end: the write that asked starts the WAL over.
     for (const shared of file.users.values()) Atomics.store(shared, 0, 0);
   } else if (file && file.users.delete(message.user) && file.users.size === 0) {
@@ -80,11 +82,11 @@ parentPort.on('message', (message) => {
   parentPort.postMessage(message.id);
 });
 setInterval(() => {
-  for (const file of files.values()) checkpoint(file, workerData.pages);
+  for (const file of files.values()) flush(file, workerData.pages);
 }, workerData.pollMs);
 `;
 
-interface SharedWorker {
+interface FlushWorker {
   worker: Worker;
   /** For requests and users. */
   nextId: number;
@@ -93,54 +95,77 @@ interface SharedWorker {
   onFailure: Set<(error: Error) => void>;
 }
 
-/** Started by the first file, kept (unreferenced: it never holds the process open) while the process lives. */
-let shared: SharedWorker | null = null;
+/**
+ * The worker of one owner (SqliteFiles): started by the first file that joins,
+ * unreferenced (it never holds the process open), ended by close().
+ */
+export class WalFlusher {
+  private running: FlushWorker | null = null;
 
-function sharedWorker(): SharedWorker {
-  if (shared) return shared;
+  /** Joins a file: from now on the worker flushes its WAL instead of SQLite's COMMITs. */
+  join(database: Database.Database, path: string, onFailure: (error: Error) => void): WalFlush {
+    return new WalFlush(database, path, this.worker(), onFailure);
+  }
+
+  /** Ends the worker; every file must have left (WalFlush.stop). */
+  async close(): Promise<void> {
+    const running = this.running;
+    this.running = null;
+    if (running) await running.worker.terminate();
+  }
+
+  private worker(): FlushWorker {
+    if (this.running) return this.running;
+    const state = startWorker(() => {
+      if (this.running === state) this.running = null;
+    });
+    return (this.running = state);
+  }
+}
+
+function startWorker(onExit: () => void): FlushWorker {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-      pages: CHECKPOINT_PAGES,
+      pages: WAL_FLUSH_PAGES,
       restartPages: WAL_RESTART_PAGES,
       pollMs: POLL_MS,
     },
   });
   worker.unref();
-  const state: SharedWorker = { worker, nextId: 1, pending: new Map(), onFailure: new Set() };
+  const state: FlushWorker = { worker, nextId: 1, pending: new Map(), onFailure: new Set() };
   worker.on('message', (id: number) => {
     state.pending.get(id)?.();
     state.pending.delete(id);
     if (state.pending.size === 0) worker.unref();
   });
   const fail = (error: Error): void => {
-    if (shared === state) shared = null;
+    onExit();
     for (const callback of state.onFailure) callback(error);
     for (const done of state.pending.values()) done();
     state.onFailure.clear();
     state.pending.clear();
   };
   worker.once('error', fail);
-  worker.once('exit', (code) => fail(new Error(`The WAL checkpoint worker exited with code ${code}`)));
-  return (shared = state);
+  worker.once('exit', (code) => fail(new Error(`The WAL flush worker exited with code ${code}`)));
+  return state;
 }
 
-/** One file's membership in the checkpoint worker. */
-export class WalCheckpointer {
-  private readonly state: SharedWorker;
+/** One file's membership in a WalFlusher's worker. */
+export class WalFlush {
   private readonly user: number;
   /** Set by the worker while the WAL is past WAL_RESTART_PAGES with frames left to copy. */
   private readonly long = new Int32Array(new SharedArrayBuffer(4));
 
-  /** `onFailure` runs if the worker dies (the caller turns auto-checkpoints back on). */
+  /** `onFailure` runs if the worker dies (the caller turns SQLite's own flushes back on). */
   constructor(
     database: Database.Database,
     private readonly path: string,
+    private readonly state: FlushWorker,
     private readonly onFailure: (error: Error) => void,
   ) {
     database.pragma('wal_autocheckpoint = 0');
-    this.state = sharedWorker();
     this.user = this.state.nextId++;
     this.state.onFailure.add(onFailure);
     this.state.worker.postMessage({ open: path, user: this.user, long: this.long });
