@@ -6,7 +6,6 @@
  * claim stream per id. KurrentDB's own ($-prefixed) records are never shown.
  * See docs/kurrentdb.md for what was and was not verified against a server.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
   END,
@@ -23,6 +22,7 @@ import {
   type Position,
   type ReadStreamOptions as ClientReadStreamOptions,
 } from '@eventstore/db-client';
+import pRetry from 'p-retry';
 import { earlierAppendResult } from './append-rules.js';
 import { scanAudit, validateAuditQuery } from './audit.js';
 import { ConfigurationError, DuplicateEventIdError, InvalidEventStoreInputError, WrongExpectedVersionError } from './errors.js';
@@ -65,10 +65,20 @@ import {
   validateSubscribeOptions,
 } from './validation.js';
 
-/** Appends that lose a race re-read and try again, this many times in all ('any' and 'exists' only; see append). */
-const MAX_APPEND_ATTEMPTS = 30;
-/** Longest pause between two attempts (ms): pauses grow from 2 ms, doubling, each a random part of its bound. */
-const MAX_RETRY_PAUSE_MS = 100;
+/**
+ * Appends that lose a race re-read and try again ('any' and 'exists' only; see append):
+ * this many times in all, after pauses from 2 ms, doubling up to 100 ms, each
+ * times a random 1 to 2. 16 writers on one stream with 'any' exhausted 20
+ * attempts at a linear 0-5 ms x attempt (seen on the protocol double).
+ */
+const APPEND_RETRIES = { retries: 29, minTimeout: 2, factor: 2, maxTimeout: 100, randomize: true } as const;
+
+/** An append that lost a race to another writer: the next attempt reads again. */
+class LostRace extends Error {
+  constructor(readonly actualVersion: number) {
+    super('Lost the race for the stream head');
+  }
+}
 /** Records read by the first backwards page when looking for our newest event. */
 const HEAD_PAGE_SIZE = 64;
 
@@ -121,10 +131,9 @@ class KurrentDbEventStore implements EventStore {
     const earlier = async (fromVersion = 0) =>
       earlierAppendIn((await this.readRecorded(stream, { fromRevision: BigInt(fromVersion) })).map(this.decode), input.streamId, input.events);
 
-    let actualVersion = 0;
     // After a lost race a twin request may have stored these very events after the head we had: look there first.
     let lostRaceAfter: number | undefined;
-    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt += 1) {
+    const attempt = async (): Promise<AppendResult> => {
       if (lostRaceAfter !== undefined) {
         const stored = await earlier(lostRaceAfter);
         if (stored) return stored;
@@ -160,12 +169,8 @@ class KurrentDbEventStore implements EventStore {
         // Lost a race. The next attempt returns this very append if a twin won, throws our conflict
         // for a numeric or 'no_stream' expectation, and tries again for 'any' and 'exists'.
         this.heads.delete(stream);
-        actualVersion = versionOf(error.actualVersion);
         lostRaceAfter = head.version;
-        // Exponential back-off with full jitter: 16 writers on one stream with 'any' exhausted
-        // 20 attempts at a linear 0-5 ms x attempt (seen on the protocol double).
-        await sleep(Math.random() * Math.min(MAX_RETRY_PAUSE_MS, 2 ** attempt));
-        continue;
+        throw new LostRace(versionOf(error.actualVersion));
       }
       // The reply names the last event's revision and log position, also when KurrentDB takes this
       // as a repeat of a twin's identical append (then the twin's, which are these same events at
@@ -177,8 +182,13 @@ class KurrentDbEventStore implements EventStore {
       const lastHash = (eventData.at(-1)!.metadata as unknown as Envelope).hash;
       this.heads.set(stream, { version: head.version + input.events.length, lastHash, cached: true });
       return { nextVersion: head.version + input.events.length, position: written.position.commit };
+    };
+    try {
+      return await pRetry(attempt, { ...APPEND_RETRIES, shouldRetry: ({ error }) => error instanceof LostRace });
+    } catch (error) {
+      if (error instanceof LostRace) throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, error.actualVersion);
+      throw error;
     }
-    throw new WrongExpectedVersionError(input.streamId, input.expectedVersion, actualVersion);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
