@@ -32,7 +32,7 @@ import { Notifier } from '../notifications/notifier.js';
 import { EXPLORER_CSP, type StaticFile, explorerAsset, explorerPage } from './explorer/explorer.js';
 import { handleLogRequest } from '../transparency/http.js';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.js';
-import { lookupGate, rateLimitPlugin } from './rate-limit.js';
+import { type RateLimiter, lookupGate, lookupLimiters, rateLimitPlugin } from './rate-limit.js';
 import { applySecurityHeaders } from './security-headers.js';
 
 export interface HttpServerOptions {
@@ -200,6 +200,8 @@ interface Handlers {
   live: LiveUpdates;
   metrics: Metrics;
   tokens: TokenVerifier;
+  /** PUBLIC_RATE_LIMIT's buckets, for GraphQL and the credential routes alike. */
+  folioLimiter: RateLimiter | null;
 }
 
 async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string, h: Handlers): Promise<void> {
@@ -257,7 +259,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: Handlers): P
     return;
   }
   // /credentials/*, /certificates/*.pdf, /verify/*, /.well-known/did.json, /achievements/* (src/credentials).
-  if (await handleCredentialRequest(req, res, h.options.deps.credentials, () => h.options.deps.clock.now(), h.options.publicRateLimit)) return;
+  if (await handleCredentialRequest(req, res, h.options.deps.credentials, () => h.options.deps.clock.now(), h.folioLimiter)) return;
   if (await handleLogRequest(pathname, res, h.options.deps.transparency)) return;
   const asset = await explorerAsset(pathname);
   if (asset) return sendStatic(res, asset);
@@ -289,10 +291,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const metrics = createMetrics({ ...deps, activeSubscriptions: () => live.subscriberCount });
   const httpServer = createServer();
   const tokens = new TokenVerifier({ secret: options.jwtSecret, maxTtlSeconds: options.maxTokenTtlSeconds });
-  const gate =
-    options.publicRateLimit || options.curpLookupRateLimit
-      ? lookupGate({ perAddress: options.publicRateLimit ?? null, curpPerCaller: options.curpLookupRateLimit ?? null })
-      : undefined;
+  const limiters = lookupLimiters({ perAddress: options.publicRateLimit ?? null, curpPerCaller: options.curpLookupRateLimit ?? null });
+  const gate = limiters.folios || limiters.curps ? lookupGate(limiters) : undefined;
   const responseCacheBytes = options.responseCacheBytes ?? DEFAULT_RESPONSE_CACHE_BYTES;
   const responseCache = responseCacheBytes > 0 ? new ResponseCache(freshnessOf(deps), responseCacheBytes) : null;
 
@@ -343,7 +343,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     wsServer,
   );
 
-  const handlers: Handlers = { options, apollo, live, metrics, tokens };
+  const handlers: Handlers = { options, apollo, live, metrics, tokens, folioLimiter: limiters.folios };
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, handlers).catch((error: unknown) => {
       logger.error({ err: error, requestId: res.getHeader('x-request-id') }, 'unhandled error in the HTTP server');

@@ -39,6 +39,7 @@ interface Bucket {
 }
 
 export class RateLimiter {
+  readonly options: RateLimitOptions;
   private readonly buckets: LRUCache<string, Bucket>;
   private readonly perMs: number;
   private readonly burst: number;
@@ -46,6 +47,7 @@ export class RateLimiter {
 
   constructor(options: RateLimitOptions) {
     if (!(options.perMinute > 0) || !(options.burst >= 1)) throw new RangeError('perMinute must be positive and burst at least 1');
+    this.options = options;
     this.perMs = options.perMinute / 60_000;
     this.burst = options.burst;
     this.buckets = new LRUCache({ max: options.maxClients ?? 10_000 });
@@ -126,16 +128,32 @@ export interface LookupLimits {
   curpPerCaller: RateLimitOptions | null;
 }
 
+/**
+ * One server's buckets: the folio buckets are shared by GraphQL and the
+ * credential routes (src/credentials/http.ts), so that every guess at a folio
+ * draws from the same bucket whichever way it comes.
+ */
+export interface LookupLimiters {
+  folios: RateLimiter | null;
+  curps: RateLimiter | null;
+}
+
+export function lookupLimiters(limits: LookupLimits): LookupLimiters {
+  return {
+    folios: limits.perAddress ? new RateLimiter(limits.perAddress) : null,
+    curps: limits.curpPerCaller ? new RateLimiter(limits.curpPerCaller) : null,
+  };
+}
+
 interface Limit {
   fields: ReadonlySet<string>;
   limiter: RateLimiter;
-  options: RateLimitOptions;
   keyOf: (caller: Caller) => string;
   what: string;
 }
 
 function rateLimited(limit: Limit, retryAfterSeconds: number): GraphQLError {
-  const { perMinute, burst } = limit.options;
+  const { perMinute, burst } = limit.limiter.options;
   return new GraphQLError(`Too many ${limit.what}: at most ${perMinute} a minute (bursts of ${burst}). Try again in ${retryAfterSeconds} s.`, {
     extensions: {
       code: 'RATE_LIMITED',
@@ -145,13 +163,13 @@ function rateLimited(limit: Limit, retryAfterSeconds: number): GraphQLError {
   });
 }
 
-export function lookupGate(limits: LookupLimits): OperationGate {
+export function lookupGate(limiters: LookupLimiters): OperationGate {
   const all: Limit[] = [];
-  if (limits.perAddress) {
-    all.push({ fields: RATE_LIMITED_FIELDS, limiter: new RateLimiter(limits.perAddress), options: limits.perAddress, keyOf: (c) => c.address ?? 'unknown', what: 'certificate look-ups from this address' });
+  if (limiters.folios) {
+    all.push({ fields: RATE_LIMITED_FIELDS, limiter: limiters.folios, keyOf: (c) => c.address ?? 'unknown', what: 'certificate look-ups from this address' });
   }
-  if (limits.curpPerCaller) {
-    all.push({ fields: CURP_LOOKUP_FIELDS, limiter: new RateLimiter(limits.curpPerCaller), options: limits.curpPerCaller, keyOf: (c) => c.viewer?.sub ?? c.address ?? 'unknown', what: 'CURP look-ups by this caller' });
+  if (limiters.curps) {
+    all.push({ fields: CURP_LOOKUP_FIELDS, limiter: limiters.curps, keyOf: (c) => c.viewer?.sub ?? c.address ?? 'unknown', what: 'CURP look-ups by this caller' });
   }
   return (document, operationName, caller) => {
     for (const limit of all) {

@@ -4,7 +4,7 @@
  * holds no personal data once the holder's data is erased.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RateLimiter, type RateLimitOptions } from '../app/rate-limit.js';
+import type { RateLimiter } from '../app/rate-limit.js';
 import { AcreditaError } from '../domain/shared/errors.js';
 import { parseFolio } from '../domain/shared/validation.js';
 import { type PageLanguage, PAGE_CSP, renderVerifyPage } from './page.js';
@@ -154,25 +154,17 @@ export function credentialRoutes(service: CredentialService, now: () => Date = (
   };
 }
 
-/** One limiter per service and setting, so every request of a server draws from the same buckets. */
-const limiters = new WeakMap<CredentialService, RateLimiter>();
-
 /**
  * For the HTTP server: true when the request was one of ours and is answered.
- * `perAddress` is PUBLIC_RATE_LIMIT (none when null or absent).
+ * `folios` is the server's PUBLIC_RATE_LIMIT buckets, which GraphQL's folio look-ups share (none when null).
  */
 export function handleCredentialRequest(
   req: IncomingMessage,
   res: ServerResponse,
   service: CredentialService | undefined,
   now: () => Date,
-  perAddress?: RateLimitOptions | null,
+  folios: RateLimiter | null,
 ): Promise<boolean> {
   if (!service) return Promise.resolve(false);
-  let limiter: RateLimiter | null = null;
-  if (perAddress) {
-    limiter = limiters.get(service) ?? new RateLimiter(perAddress);
-    limiters.set(service, limiter);
-  }
-  return credentialRoutes(service, now, limiter).handle(req, res);
+  return credentialRoutes(service, now, folios).handle(req, res);
 }

@@ -1,6 +1,6 @@
 /**
- * Folio look-ups over HTTP draw from the caller's PUBLIC_RATE_LIMIT bucket,
- * as verifyCertificate does: past the burst, 429 RATE_LIMITED with
+ * Folio look-ups over HTTP draw from the caller's PUBLIC_RATE_LIMIT bucket, the one
+ * verifyCertificate draws from: past the burst, 429 RATE_LIMITED with
  * Retry-After; the status list and the DID document stay open to verifiers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,5 +27,25 @@ describe('credential routes under PUBLIC_RATE_LIMIT', () => {
     }
     expect((await fetch(`${api.origin}/credentials/status/0`)).status).toBe(200);
     expect((await fetch(`${api.origin}/.well-known/did.json`)).status).toBe(200);
+  });
+});
+
+describe('one bucket per address for every folio look-up, over HTTP and GraphQL alike', () => {
+  let api: CredentialsApi;
+  const folio = 'UTT-EC0105-2018-0401';
+  beforeAll(async () => {
+    api = (await startCredentialsApi('sqlite', { publicRateLimit: { perMinute: 1, burst: 4 } }))!;
+    await api.certify(folio);
+  }, 60_000);
+  afterAll(async () => api?.close());
+
+  it('lets the burst through whichever way the guesses come, then refuses both ways', async () => {
+    const verify = () => api.gql(`query($folio: String!) { verifyCertificate(folio: $folio) { found } }`, { folio });
+    expect((await fetch(`${api.origin}/verify/${folio}`)).status).toBe(200);
+    expect((await verify()).data?.verifyCertificate.found).toBe(true);
+    expect((await fetch(`${api.origin}/credentials/${folio}`)).status).toBe(200);
+    expect((await verify()).data?.verifyCertificate.found).toBe(true);
+    expect((await fetch(`${api.origin}/verify/${folio}`)).status).toBe(429);
+    expect((await verify()).errors?.[0].extensions.code).toBe('RATE_LIMITED');
   });
 });
