@@ -3,7 +3,8 @@
  * the connection params, every operation passes the same validation and
  * limits as over HTTP, and errors are formatted by the same formatter.
  * A socket closes with 4401 when its token expires; every operation checks
- * the token again (and its role, through the resolvers' @Authorized);
+ * the token again, and the authorization policy judges it as over HTTP
+ * (@Authorized('<action>') when subscribing, the resource's rule per event);
  * subscriptions are capped per socket and per token subject.
  */
 import { randomUUID } from 'node:crypto';
