@@ -26,6 +26,12 @@ export interface DataKeyStore {
    * round trip); null otherwise.
    */
   claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }>;
+  /**
+   * claimCurp for many CURPs (all different) in one transaction and one round
+   * trip, results in order; null where the servant was erased (claimCurp
+   * throws PERSONAL_DATA_ERASED there).
+   */
+  claimCurps(claims: readonly CurpClaimRequest[], at: Date): Promise<Array<(CurpClaim & { wrappedKey: Buffer | null }) | null>>;
   /** Hands the claim from `holder` to `servantId` only if `holder` still has it; false otherwise. */
   takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean>;
   /**
@@ -36,6 +42,13 @@ export interface DataKeyStore {
   importLegacyClaims(batch: LegacyClaimBatch): Promise<void>;
   /** How far importLegacyClaims has read the log: null before the first batch; `done` once it reached the end. */
   legacyImportProgress(): Promise<{ position: bigint; done: boolean } | null>;
+}
+
+export interface CurpClaimRequest {
+  curpDigest: string;
+  servantId: string;
+  /** The servant's new data key, stored with a won claim unless it has one. */
+  wrapped: Buffer;
 }
 
 export interface LegacyClaim extends CurpClaim {

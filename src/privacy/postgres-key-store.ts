@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { BusinessRuleError } from '../domain/shared/errors.js';
 import type { CurpClaim } from '../domain/servants/personal-data.js';
-import type { DataKeyStore, LegacyClaimBatch } from './data-key-store.js';
+import type { CurpClaimRequest, DataKeyStore, LegacyClaimBatch } from './data-key-store.js';
 
 export interface PostgresKeyStoreOptions {
   /**
@@ -95,43 +95,61 @@ export class PostgresKeyStore implements DataKeyStore {
     await this.pool.query(`VACUUM FULL ${this.claims}`);
   }
 
+  async claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
+    const [holder] = await this.claimCurps([{ curpDigest, servantId, wrapped }], at);
+    if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
+    return holder;
+  }
+
   /**
-   * Relaxed commit as putIfAbsent's, for the same reason: the claim matters
+   * Relaxed commit as putIfAbsent's, for the same reason: a claim matters
    * only once the registration after it commits, which flushes the WAL past it.
    */
-  async claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
-    // One statement: the claim and, when it is the servant's, its key (one round trip for both).
-    const { rows } = await this.pool.query<{ servant_id: string; claimed_at: Date; wrapped_key: Buffer | null }>(
+  async claimCurps(claims: readonly CurpClaimRequest[], at: Date): Promise<Array<(CurpClaim & { wrappedKey: Buffer | null }) | null>> {
+    if (claims.length === 0) return [];
+    // One statement: the claims and, for each that is the servant's, its key (one round trip for all).
+    // The CTEs' inserts are not visible to the statement's own reads: each holder is the inserted row or the one read.
+    const { rows } = await this.pool.query<{ n: string; servant_id: string | null; claimed_at: Date | null; wrapped_key: Buffer | null }>(
       `WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', $5, true)),
+       wanted AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $4::bytea[]) WITH ORDINALITY AS t(curp_digest, claimant, wrapped, n)),
        inserted AS (
          INSERT INTO ${this.claims} (curp_digest, servant_id, claimed_at)
-         SELECT $1, $2, $3 FROM relaxed WHERE NOT EXISTS (SELECT 1 FROM ${this.erased} WHERE servant_id = $2)
+         SELECT w.curp_digest, w.claimant, $3 FROM wanted w, relaxed
+         WHERE NOT EXISTS (SELECT 1 FROM ${this.erased} e WHERE e.servant_id = w.claimant)
          ON CONFLICT (curp_digest) DO NOTHING
-         RETURNING servant_id, claimed_at),
+         RETURNING curp_digest, servant_id, claimed_at),
        holder AS (
-         SELECT servant_id, claimed_at FROM inserted
-         UNION ALL SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1
-         LIMIT 1),
+         SELECT w.n, w.claimant, w.wrapped, COALESCE(i.servant_id, c.servant_id) AS servant_id, COALESCE(i.claimed_at, c.claimed_at) AS claimed_at
+         FROM wanted w
+         LEFT JOIN inserted i ON i.curp_digest = w.curp_digest
+         LEFT JOIN ${this.claims} c ON c.curp_digest = w.curp_digest),
        stored AS (
          INSERT INTO ${this.keys} (servant_id, wrapped_key)
-         SELECT $2, $4 FROM holder WHERE holder.servant_id = $2
+         SELECT claimant, wrapped FROM holder WHERE servant_id = claimant
          ON CONFLICT (servant_id) DO NOTHING
-         RETURNING wrapped_key)
-       SELECT servant_id, claimed_at,
-              CASE WHEN servant_id = $2 THEN COALESCE((SELECT wrapped_key FROM stored), (SELECT wrapped_key FROM ${this.keys} WHERE servant_id = $2)) END AS wrapped_key
-       FROM holder`,
-      [curpDigest, servantId, at, wrapped, this.commitMode],
+         RETURNING servant_id, wrapped_key)
+       SELECT h.n::text AS n, h.servant_id, h.claimed_at,
+              CASE WHEN h.servant_id = h.claimant THEN COALESCE(s.wrapped_key, k.wrapped_key) END AS wrapped_key
+       FROM holder h
+       LEFT JOIN stored s ON s.servant_id = h.claimant
+       LEFT JOIN ${this.keys} k ON k.servant_id = h.claimant
+       ORDER BY h.n`,
+      [claims.map((c) => c.curpDigest), claims.map((c) => c.servantId), at, claims.map((c) => c.wrapped), this.commitMode],
     );
-    const row = rows[0];
-    if (row) {
-      // A key a concurrent retry of this servant committed after this statement's snapshot: read it now.
-      const wrappedKey = row.servant_id !== servantId ? null : (row.wrapped_key ?? (await this.getMany([servantId])).get(servantId) ?? null);
-      return { servantId: row.servant_id, claimedAt: row.claimed_at, wrappedKey };
-    }
-    // A concurrent claim committed after this statement's snapshot: read it now (it is another servant's).
-    const holder = (await this.pool.query<{ servant_id: string; claimed_at: Date }>(`SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1`, [curpDigest])).rows[0];
-    if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
-    return { servantId: holder.servant_id, claimedAt: holder.claimed_at, wrappedKey: null };
+    return Promise.all(
+      claims.map(async ({ curpDigest, servantId }, k) => {
+        const row = rows[k];
+        if (row.servant_id !== null) {
+          // A key a concurrent retry of this servant committed after this statement's snapshot: read it now.
+          const wrappedKey = row.servant_id !== servantId ? null : (row.wrapped_key ?? (await this.getMany([servantId])).get(servantId) ?? null);
+          return { servantId: row.servant_id, claimedAt: row.claimed_at!, wrappedKey };
+        }
+        // A concurrent claim committed after this statement's snapshot: read it now (it is another servant's).
+        const holder = (await this.pool.query<{ servant_id: string; claimed_at: Date }>(`SELECT servant_id, claimed_at FROM ${this.claims} WHERE curp_digest = $1`, [curpDigest])).rows[0];
+        return holder ? { servantId: holder.servant_id, claimedAt: holder.claimed_at, wrappedKey: null } : null;
+      }),
+    );
   }
 
   async takeOverCurp(curpDigest: string, holder: string, servantId: string, at: Date): Promise<boolean> {

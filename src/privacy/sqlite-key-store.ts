@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { BusinessRuleError } from '../domain/shared/errors.js';
 import type { CurpClaim } from '../domain/servants/personal-data.js';
-import type { DataKeyStore, LegacyClaimBatch } from './data-key-store.js';
+import type { CurpClaimRequest, DataKeyStore, LegacyClaimBatch } from './data-key-store.js';
 
 type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -69,17 +69,26 @@ export class SqliteKeyStore implements DataKeyStore {
   }
 
   async claimCurp(curpDigest: string, servantId: string, at: Date, wrapped: Buffer): Promise<CurpClaim & { wrappedKey: Buffer | null }> {
+    const [holder] = await this.claimCurps([{ curpDigest, servantId, wrapped }], at);
+    if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
+    return holder;
+  }
+
+  async claimCurps(claims: readonly CurpClaimRequest[], at: Date): Promise<Array<(CurpClaim & { wrappedKey: Buffer | null }) | null>> {
     const statements = this.prepared();
+    const claimedAt = at.toISOString();
     return this.withWriteLock(async () =>
-      // One transaction: the claim and, when it is the servant's, its key.
-      this.db.transaction(() => {
-        statements.claim.run(curpDigest, servantId, at.toISOString(), servantId);
-        const holder = statements.holder.get(curpDigest);
-        if (!holder) throw new BusinessRuleError('PERSONAL_DATA_ERASED', 'This servant’s personal data was erased');
-        const own = holder.servant_id === servantId;
-        const wrappedKey = own ? (statements.insertUnlessErased.get(servantId, wrapped, servantId) ?? statements.get.get(servantId) ?? null) : null;
-        return { servantId: holder.servant_id, claimedAt: new Date(holder.claimed_at), wrappedKey };
-      })(),
+      // One transaction: each claim and, when it is the servant's, its key.
+      this.db.transaction(() =>
+        claims.map(({ curpDigest, servantId, wrapped }) => {
+          statements.claim.run(curpDigest, servantId, claimedAt, servantId);
+          const holder = statements.holder.get(curpDigest);
+          if (!holder) return null;
+          const own = holder.servant_id === servantId;
+          const wrappedKey = own ? (statements.insertUnlessErased.get(servantId, wrapped, servantId) ?? statements.get.get(servantId) ?? null) : null;
+          return { servantId: holder.servant_id, claimedAt: new Date(holder.claimed_at), wrappedKey };
+        }),
+      )(),
     );
   }
 

@@ -79,6 +79,21 @@ export class EnvelopeVault implements PersonalDataVault {
     return holder;
   }
 
+  /** claimCurp's one round trip for all of them. */
+  async claimCurps(claims: readonly { curp: string; servantId: string }[], at: Date): Promise<Array<CurpClaim | null>> {
+    const fresh = claims.map(({ servantId }) => this.newDataKey(servantId));
+    const holders = await this.keys.claimCurps(
+      claims.map(({ curp, servantId }, k) => ({ curpDigest: this.curpDigest(curp), servantId, wrapped: fresh[k].wrapped })),
+      at,
+    );
+    return holders.map((found, k) => {
+      if (!found) return null;
+      const { wrappedKey, ...holder } = found;
+      if (wrappedKey) this.keepStored(claims[k].servantId, fresh[k], wrappedKey);
+      return holder;
+    });
+  }
+
   takeOverCurp(curp: string, holder: string, servantId: string, at: Date): Promise<boolean> {
     return this.keys.takeOverCurp(this.curpDigest(curp), holder, servantId, at);
   }

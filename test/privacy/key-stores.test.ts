@@ -62,6 +62,39 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
     await expect(keys.claimCurp(randomBytes(32).toString('hex'), first, new Date(), key)).rejects.toMatchObject({ rule: 'PERSONAL_DATA_ERASED' });
   });
 
+  it('claimCurps: each claim as claimCurp would answer it, in order, in one call; null for an erased servant', async (ctx) => {
+    if (!opened) return ctx.skip();
+    const { keys } = opened;
+    const [held, free, other] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+    const [holder, retrying, newcomer, loser, erased] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const before = new Date('2026-02-01T00:00:00.000Z');
+    const at = new Date('2026-02-02T00:00:00.000Z');
+    const [heldKey, retryKey, newKey] = [randomBytes(60), randomBytes(60), randomBytes(60)];
+    await keys.claimCurp(held, holder, before, heldKey);
+    await keys.claimCurp(other, retrying, before, retryKey);
+    await keys.putIfAbsent(erased, randomBytes(60));
+    await keys.erase(erased);
+
+    const answers = await keys.claimCurps(
+      [
+        { curpDigest: free, servantId: newcomer, wrapped: newKey },
+        { curpDigest: held, servantId: loser, wrapped: randomBytes(60) },
+        { curpDigest: other, servantId: retrying, wrapped: randomBytes(60) },
+        { curpDigest: randomBytes(32).toString('hex'), servantId: erased, wrapped: randomBytes(60) },
+      ],
+      at,
+    );
+    expect(answers).toEqual([
+      { servantId: newcomer, claimedAt: at, wrappedKey: newKey },
+      { servantId: holder, claimedAt: before, wrappedKey: null },
+      // A retry keeps its claim and its first key.
+      { servantId: retrying, claimedAt: before, wrappedKey: retryKey },
+      null,
+    ]);
+    expect(await keys.getMany([newcomer, loser, erased])).toEqual(new Map([[newcomer, newKey]]));
+    expect(await keys.claimCurps([], at)).toEqual([]);
+  });
+
   it('getMany answers only the servants that have a key, in one read', async (ctx) => {
     if (!opened) return ctx.skip();
     const { keys } = opened;
@@ -123,6 +156,7 @@ describe.each(['sqlite', 'postgres'] as const)('data key store on %s', (backend)
       putIfAbsent: (id, wrapped) => opened!.keys.putIfAbsent(id, wrapped),
       erase: (id) => opened!.keys.erase(id),
       claimCurp: (digest, id, at, wrapped) => opened!.keys.claimCurp(digest, id, at, wrapped),
+      claimCurps: (claims, at) => opened!.keys.claimCurps(claims, at),
       takeOverCurp: (digest, holder, id, at) => opened!.keys.takeOverCurp(digest, holder, id, at),
       importLegacyClaims: (batch) => opened!.keys.importLegacyClaims(batch),
       legacyImportProgress: () => opened!.keys.legacyImportProgress(),

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CurpClaim, PersonalDataVault } from '../../src/domain/servants/personal-data.js';
-import type { DataKeyStore, LegacyClaimBatch } from '../../src/privacy/data-key-store.js';
+import type { CurpClaimRequest, DataKeyStore, LegacyClaimBatch } from '../../src/privacy/data-key-store.js';
 import { EnvelopeVault } from '../../src/privacy/vault.js';
 
 class InMemoryDataKeyStore implements DataKeyStore {
@@ -31,6 +31,11 @@ class InMemoryDataKeyStore implements DataKeyStore {
     if (!this.claims.has(digest)) this.claims.set(digest, { servantId, claimedAt });
     const holder = this.claims.get(digest)!;
     return { ...holder, wrappedKey: holder.servantId === servantId ? await this.putIfAbsent(servantId, wrapped) : null };
+  }
+  async claimCurps(claims: readonly CurpClaimRequest[], claimedAt: Date): Promise<Array<CurpClaim & { wrappedKey: Buffer | null }>> {
+    const holders = [];
+    for (const { curpDigest, servantId, wrapped } of claims) holders.push(await this.claimCurp(curpDigest, servantId, claimedAt, wrapped));
+    return holders;
   }
   async takeOverCurp(digest: string, holder: string, servantId: string, claimedAt: Date): Promise<boolean> {
     if (this.claims.get(digest)?.servantId !== holder) return false;

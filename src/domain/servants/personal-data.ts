@@ -30,6 +30,11 @@ export interface PersonalDataVault {
    * holds the claim now: this servant (claimed now or before) or another one.
    */
   claimCurp(curp: string, servantId: string, at: Date): Promise<CurpClaim>;
+  /**
+   * claimCurp for many CURPs (all different) at once, results in order; null
+   * where the servant's personal data was erased (claimCurp refuses that).
+   */
+  claimCurps(claims: readonly { curp: string; servantId: string }[], at: Date): Promise<Array<CurpClaim | null>>;
   /** Hands the CURP's claim from `holder` to `servantId`, only if `holder` still has it. */
   takeOverCurp(curp: string, holder: string, servantId: string, at: Date): Promise<boolean>;
   /** Keyed hash of a CURP, used for claims and look-ups; never the CURP itself. */
