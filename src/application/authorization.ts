@@ -138,11 +138,6 @@ function grantOf(viewer: Viewer, action: Action): Grant<unknown> | undefined {
   return (POLICY[action] as Grants<unknown>)[viewer.role];
 }
 
-/** The roles that hold an action (under a rule or not). */
-export function holders(action: Action): Role[] {
-  return ROLES.filter((role) => (POLICY[action] as Grants<unknown>)[role] !== undefined);
-}
-
 /** The viewer, or UNAUTHENTICATED for an anonymous caller. */
 export function requireViewer(viewer: Viewer | null): Viewer {
   if (!viewer) throw new UnauthenticatedError();

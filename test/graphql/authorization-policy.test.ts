@@ -17,7 +17,6 @@ import {
   UnauthenticatedError,
   type Viewer,
   authorize,
-  holders,
   judgesResource,
   permits,
 } from '../../src/application/authorization.js';
@@ -28,6 +27,9 @@ const TIJUANA: Place = { state: 'Baja California', municipality: 'Tijuana' };
 const MEXICALI: Place = { state: 'Baja California', municipality: 'Mexicali' };
 /** Same municipality name, another state: the scope is the pair. */
 const TIJUANA_SONORA: Place = { state: 'Sonora', municipality: 'Tijuana' };
+
+/** The roles that hold an action, under a rule or not. */
+const holders = (action: Action): Role[] => ROLES.filter((role) => (POLICY[action] as Partial<Record<Role, unknown>>)[role] !== undefined);
 
 const viewer = (role: Role, sub = `${role.toLowerCase()}-1`): Viewer => ({
   sub,
