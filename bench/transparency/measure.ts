@@ -24,7 +24,7 @@ import { createEventStore } from '../../src/eventstore/factory.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
 import type { EventStore, NewEvent } from '../../src/eventstore/types.js';
 import { openReadDatabase } from '../../src/projections/database.js';
-import { saveCheckpoint } from '../../src/projections/checkpoints.js';
+import { savePosition } from '../../src/projections/positions.js';
 import { migrateProjections } from '../../src/projections/migrate.js';
 import type { Projection } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
@@ -95,9 +95,9 @@ async function main(): Promise<void> {
     figures.treeRebuild = { seconds: rebuilds, readingTheLogSeconds: reads, treeOnlySeconds: treeOnly, treeShareOfBulkAppend: treeOnly / appendSeconds, treeMicrosecondsPerEvent: (treeOnly * 1e6) / Number(figures.events) };
 
     // A projection that writes nothing, from the same position: what any read model pays to follow the log.
-    const noop: Projection = { name: 'noop', migrate: async () => {}, reset: async () => {}, apply: async () => {} };
+    const noop: Projection = { name: 'noop', version: 1, reads: 'every event', tables: [], migrate: async () => {}, apply: async () => {} };
     await migrateProjections(read.db, read.dialect, [noop], writeLock ?? noWriteLock);
-    await saveCheckpoint(read.db, 'noop', await store.headPosition(), null);
+    await savePosition(read.db, 'noop', await store.headPosition(), null);
     const liveAppend = await appendMany(store, LIVE, 500);
     const follow = async (projections: Projection[]) => {
       const runner = new ProjectionRunner({ store, db: read.db, dialect: read.dialect, projections, writeLock, logger: silent, batchSize: 500 });

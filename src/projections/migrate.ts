@@ -1,6 +1,6 @@
-/** Creates the checkpoints table, every projection's tables and a checkpoint row each, in one transaction. */
+/** Creates the positions table, every projection's tables and a position row each, in one transaction. */
 import { sql } from 'kysely';
-import { ensureCheckpoints, migrateCheckpoints } from './checkpoints.js';
+import { ensurePositions, migratePositions } from './positions.js';
 import type { Projection, ReadDatabase, SqlDialect } from './projection.js';
 import { inWriteTransaction, type WriteLock } from './transaction.js';
 
@@ -16,8 +16,8 @@ export async function migrateProjections(
     if (dialect === 'postgres') {
       await sql`select pg_advisory_xact_lock(hashtextextended('acredita-projections:migrate:' || current_schema(), 0))`.execute(trx);
     }
-    await migrateCheckpoints(trx);
+    await migratePositions(trx, dialect);
     for (const projection of projections) await projection.migrate(trx, dialect);
-    await ensureCheckpoints(trx, projections.map((projection) => projection.name));
+    await ensurePositions(trx, projections);
   });
 }

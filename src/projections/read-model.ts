@@ -177,6 +177,10 @@ export interface ProjectionStatusView {
   /** Set when the projection stopped on an event it could not apply. */
   lastError: string | null;
   running: boolean;
+  /** The version its rows were made by (Projection.version once rebuilt). */
+  version: number;
+  /** Set when this process rebuilt it at start because its rows were made by this older (or other) version. */
+  rebuiltFromVersion: number | null;
 }
 
 export interface ReadModel {

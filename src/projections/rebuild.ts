@@ -1,15 +1,19 @@
 /**
- * Rebuild: empty the chosen read models, set their checkpoints to zero and
- * replay the whole log into them, in large batches streamed with readAll (never
- * the whole log in memory), all in ONE transaction. Live readers keep seeing the
- * old rows until the new ones commit at once (docs/projections.md, "Rebuild").
- * On SQLite the indexes only readers use are built after the replay
+ * Rebuild, blue/green: the chosen read models' tables are created anew (their
+ * current migrate, so a new column reaches every database), the whole log is
+ * replayed into them in large batches streamed with readAll (never the whole
+ * log in memory), and they replace the old ones, all in ONE transaction. Live
+ * readers keep reading the old tables until the new ones commit at once
+ * (docs/projections.md, "Rebuild"). On PostgreSQL the new tables are built in
+ * a schema of their own and moved in at the end; on SQLite readers keep their
+ * WAL snapshot, and the indexes only readers use are built after the replay
  * (reader-indexes.ts).
  */
 import { sql } from 'kysely';
 import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, Upcaster } from './apply.js';
-import { saveCheckpoint } from './checkpoints.js';
+import { savePosition } from './positions.js';
+import { greenTables } from './green-tables.js';
 import { PoisonEventError, UnknownProjectionError } from './errors.js';
 import { countEventsAfter } from './event-count.js';
 import { migrateProjections } from './migrate.js';
@@ -32,22 +36,11 @@ export interface RebuildOptions {
   onProgress?: (done: number, total: number, eventsPerSecond: number) => void;
 }
 
-/**
- * A projection may replay a whole log faster than its `apply` would (e.g. fold
- * each key once at the end instead of in every batch that touches it): for one
- * rebuild, `startRebuild` gives the apply used for every batch and a `finish`
- * run after the last one, in the same transaction. The rows it leaves must be
- * the rows `apply` leaves (test/projections/replay.test.ts). Found by duck typing.
- */
-export interface RebuildFastPath {
-  startRebuild(trx: ReadTransaction): { apply: Projection['apply']; finish(): Promise<void> };
-}
-
 export interface RebuildResult {
   projections: string[];
   /** Events replayed. */
   events: number;
-  /** The checkpoint every rebuilt projection now has. */
+  /** The position every rebuilt projection now has. */
   position: bigint;
 }
 
@@ -64,15 +57,16 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const started = performance.now();
 
   return inWriteTransaction(db, writeLock, async (trx) => {
-    // Checkpoints first: on PostgreSQL their row locks make a live runner of
-    // these projections wait for this transaction, then re-read its checkpoint.
-    for (const projection of chosen) await saveCheckpoint(trx, projection.name, 0n, null);
-    for (const projection of chosen) await projection.reset(trx);
+    // Positions first: on PostgreSQL their row locks make a live runner of
+    // these projections wait for this transaction, then re-read its position.
+    for (const projection of chosen) await savePosition(trx, projection.name, 0n, null);
+    const green = await greenTables(trx, dialect, chosen.flatMap((projection) => projection.tables));
+    for (const projection of chosen) await projection.migrate(trx, dialect);
     const deferred = dialect === 'sqlite' ? await dropReaderIndexes(trx, chosen.flatMap((projection) => projection.readerIndexes ?? [])) : [];
 
     const replays = chosen.map((projection) => {
-      const fast = hasFastPath(projection) ? projection.startRebuild(trx) : null;
-      return { projection: fast ? { ...projection, apply: fast.apply } : projection, finish: fast?.finish };
+      const special = projection.rebuildFold?.(trx);
+      return { projection: special ? { ...projection, apply: special.apply } : projection, finish: special?.finish };
     });
     let position = 0n;
     let done = 0;
@@ -85,11 +79,12 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       const seconds = (performance.now() - started) / 1000;
       onProgress?.(done, Math.max(total, done), seconds > 0 ? done / seconds : 0);
     }
-    // Before the fast paths finish: a finish may query through them.
+    // Before the special folds finish: a finish may query through them.
     await recreateIndexes(trx, deferred);
     for (const { finish } of replays) await finish?.();
-    for (const projection of chosen) await saveCheckpoint(trx, projection.name, position, null);
     if (dialect === 'postgres') await analyzeWrittenTables(trx);
+    await green.swap();
+    for (const projection of chosen) await savePosition(trx, projection.name, position, null, projection.version);
     return { projections: chosen.map((projection) => projection.name), events: done, position };
   });
 }
@@ -134,10 +129,6 @@ async function applyToEvery(trx: ReadTransaction, projections: readonly Projecti
     const outcome = await applyPinpointed(trx, projection, batch, upcaster);
     if (outcome.kind === 'poisoned') throw new PoisonEventError(projection.name, outcome.event, outcome.error);
   }
-}
-
-function hasFastPath(projection: Projection): projection is Projection & RebuildFastPath {
-  return typeof (projection as Partial<RebuildFastPath>).startRebuild === 'function';
 }
 
 function choose(projections: readonly Projection[], names: readonly string[] | undefined): Projection[] {

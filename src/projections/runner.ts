@@ -1,27 +1,30 @@
 /**
- * Keeps the read models up to date. One subscription to the log, from the
- * lowest checkpoint of the projections this process runs, fans each batch out
- * to them in ONE transaction: a compare-and-set of their checkpoints (one
- * statement), then each projection's rows inside a savepoint, so a poison event
- * rolls back and stops only its own projection while the others commit and go
- * on. A projection declaring its event types is skipped for a batch without any.
+ * Keeps the read models up to date. At start, a projection whose stored
+ * version is not its code's is rebuilt (blue/green, rebuild.ts) before anything
+ * else. Then one subscription to the log, from the lowest position of the
+ * projections this process runs, fans each batch out to them in ONE
+ * transaction: a compare-and-set of their positions (one statement), then each
+ * projection's rows inside a savepoint, so a poison event rolls back and stops
+ * only its own projection while the others commit and go on. A projection is
+ * skipped for a batch holding none of the event types it reads; after the
+ * commit, the projections that applied it run their afterCommit.
  *
  * Across processes each projection has one runner (locks.ts); the others only
- * read checkpoints, so their waitFor still serves read-your-writes.
+ * read positions, so their waitFor still serves read-your-writes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql } from 'kysely';
 import pino from 'pino';
 import type { EventStore, RecordedEvent } from '../eventstore/types.js';
 import { applyPinpointed, type ApplyOutcome, Upcaster } from './apply.js';
-import { claimCheckpoints, clearError, readCheckpoints, saveCheckpoint } from './checkpoints.js';
 import { describe, PoisonEventError, ProjectionStoppedError, WaitForTimeoutError } from './errors.js';
 import { countEventsAfter } from './event-count.js';
 import { openProjectionLocks, type ProjectionLocks } from './locks.js';
 import { migrateProjections } from './migrate.js';
+import { claimPositions, clearError, readPositions, savePosition } from './positions.js';
 import { ProgressSignal } from './progress.js';
 import type { Projection, ReadDatabase, SqlDialect } from './projection.js';
 import type { ProjectionStatusView } from './read-model.js';
+import { rebuildProjections } from './rebuild.js';
 import { inWriteTransaction, noWriteLock, type WriteLock } from './transaction.js';
 
 /** The slice of a pino logger the runner uses. */
@@ -36,7 +39,7 @@ export interface ProjectionRunnerOptions {
   /** Where the read models are written (on SQLite, the events' own connection: see application.ts). */
   db: ReadDatabase;
   /**
-   * Where checkpoints are read outside the runner's transactions (default `db`):
+   * Where positions are read outside the runner's transactions (default `db`):
    * the readers' connection, so a rebuild still open on `db` is never seen before it commits.
    */
   readDb?: ReadDatabase;
@@ -49,7 +52,7 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** How often held locks are renewed and the others tried for (default 2,000 ms). */
   lockCheckMs?: number;
-  /** How often waitFor re-reads the checkpoints of projections another process runs (default 50 ms). */
+  /** How often waitFor re-reads the positions of projections another process runs (default 50 ms). */
   pollMs?: number;
 }
 
@@ -59,6 +62,10 @@ interface Track {
   lastError: string | null;
   /** This process holds its lock and applies its events. */
   owned: boolean;
+  /** The version stored for its rows. */
+  storedVersion: number;
+  /** The version this runner rebuilt it from at start, because it was not the code's. */
+  rebuiltFromVersion: number | null;
 }
 
 type State = 'idle' | 'starting' | 'running' | 'stopped';
@@ -74,6 +81,8 @@ interface Outcome {
   track: Track;
   from: bigint;
   outcome: ApplyOutcome | 'moved';
+  /** The events its apply took and kept (none when skipped). */
+  events: readonly RecordedEvent[];
 }
 
 /** An apply threw in the savepoint-free attempt: the batch is redone with savepoints. */
@@ -84,8 +93,6 @@ class ApplyFailed extends Error {
 }
 
 const PROJECTION_NAME = /^[a-z][a-z0-9_-]{0,62}$/i;
-/** Events whose projection overwrites personal data in place (crypto-shredding). */
-const ERASURES = new Set(['PersonalDataErased']);
 const MAX_BATCH = 10_000;
 
 export class ProjectionRunner {
@@ -104,7 +111,7 @@ export class ProjectionRunner {
   private starting: Promise<void> | null = null;
   private stopped: Promise<void> | null = null;
   private readonly stopping = new AbortController();
-  /** Aborted to make the loop re-read checkpoints and subscribe again (ownership changed, checkpoint moved). */
+  /** Aborted to make the loop re-read positions and subscribe again (ownership changed, position moved). */
   private follow = new AbortController();
   private loop: Promise<void> | null = null;
   private locks: ProjectionLocks | null = null;
@@ -134,10 +141,17 @@ export class ProjectionRunner {
     this.batchSize = batchSize;
     this.lockCheckMs = options.lockCheckMs ?? 2_000;
     this.pollMs = options.pollMs ?? 50;
-    this.tracks = options.projections.map((projection) => ({ projection, position: 0n, lastError: null, owned: false }));
+    this.tracks = options.projections.map((projection) => ({
+      projection,
+      position: 0n,
+      lastError: null,
+      owned: false,
+      storedVersion: projection.version,
+      rebuiltFromVersion: null,
+    }));
   }
 
-  /** Creates missing tables, takes the locks it can and starts projecting. Call once. */
+  /** Creates missing tables, takes the locks it can, rebuilds what changed version and starts projecting. Call once. */
   start(): Promise<void> {
     if (this.state !== 'idle') return Promise.reject(new Error('ProjectionRunner.start() may only be called once'));
     this.state = 'starting';
@@ -151,6 +165,7 @@ export class ProjectionRunner {
       this.locks = await openProjectionLocks(this.db, this.dialect);
       await this.refresh(this.tracks);
       await this.claimLocks();
+      await this.rebuildChangedVersions();
     } catch (error) {
       this.state = 'stopped';
       this.stopping.abort();
@@ -168,6 +183,31 @@ export class ProjectionRunner {
       'Projection runner started',
     );
     this.progress.notify();
+  }
+
+  /**
+   * The projections held here whose rows another version made: rebuilt before
+   * the runner follows the log (readers keep the old rows until the new commit).
+   */
+  private async rebuildChangedVersions(): Promise<void> {
+    const changed = this.tracks.filter((track) => track.owned && track.storedVersion !== track.projection.version);
+    if (changed.length === 0) return;
+    const versions = changed.map((track) => ({ projection: track.projection.name, from: track.storedVersion, to: track.projection.version }));
+    this.logger.info({ projections: versions }, 'Projection versions changed; rebuilding them blue/green before following the log');
+    const started = performance.now();
+    const result = await rebuildProjections({
+      store: this.store,
+      db: this.db,
+      dialect: this.dialect,
+      projections: changed.map((track) => track.projection),
+      writeLock: this.writeLock,
+    });
+    for (const track of changed) track.rebuiltFromVersion = track.storedVersion;
+    await this.refresh(changed);
+    this.logger.info(
+      { projections: versions, events: result.events, seconds: Math.round(performance.now() - started) / 1000 },
+      'Projections rebuilt for their new versions',
+    );
   }
 
   /** Finishes the batch in hand, releases the locks; pending waitFor calls reject. */
@@ -188,7 +228,7 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves once every projection's checkpoint is at or past `position`.
+   * Resolves once every projection's position is at or past `position`.
    * Rejects with WaitForTimeoutError after `timeoutMs`, at once with
    * ProjectionStoppedError when a projection still behind has stopped on a
    * poison event, or when this runner stops.
@@ -215,7 +255,7 @@ export class ProjectionRunner {
     }
   }
 
-  /** Position, lag (events after the checkpoint), last error and whether it runs, per projection. */
+  /** Position, lag (events after it), last error, whether it runs and its version, per projection. */
   async status(): Promise<ProjectionStatusView[]> {
     await this.refresh(this.tracks.filter((track) => !track.owned));
     const lags = new Map<bigint, Promise<number>>();
@@ -229,6 +269,8 @@ export class ProjectionRunner {
         position: track.position,
         lag: await lagAfter(track.position),
         lastError: track.lastError,
+        version: track.storedVersion,
+        rebuiltFromVersion: track.rebuiltFromVersion,
         // Not held here: another process holds the lock and runs it, unless it recorded an error.
         running: this.state === 'running' && track.lastError === null,
       })),
@@ -253,9 +295,9 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies the log from the lowest checkpoint until `signal` aborts or nothing here is left to run. */
+  /** Applies the log from the lowest position until `signal` aborts or nothing here is left to run. */
   private async followLog(signal: AbortSignal): Promise<void> {
-    // The table is the truth: a rebuild or another runner may have moved a checkpoint.
+    // The table is the truth: a rebuild or another runner may have moved a position.
     await this.refresh(this.tracks.filter((track) => track.owned));
     this.progress.notify();
     const active = this.active();
@@ -281,9 +323,10 @@ export class ProjectionRunner {
   }
 
   /**
-   * One transaction: claim every checkpoint here in one statement, then apply
+   * One transaction: claim every position here in one statement, then apply
    * each projection's part of the batch, skipping a projection whose event
-   * types the part does not hold (its checkpoint moves all the same).
+   * types the part does not hold (its position moves all the same); after the
+   * commit, the afterCommit of each projection that applied events.
    */
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const upcaster = new Upcaster();
@@ -301,12 +344,12 @@ export class ProjectionRunner {
       return this.applyWork(work, upcaster, true);
     });
 
-    if (this.dialect === 'sqlite' && events.some((event) => ERASURES.has(event.type))) await this.scrubWal();
+    for (const { track, events: applied } of outcomes) if (applied.length > 0) await this.afterCommit(track.projection, applied);
 
     // Committed: only now does memory follow the table.
     for (const { track, from, outcome } of outcomes) {
       if (outcome === 'moved') {
-        this.logger.info({ projection: track.projection.name }, 'Checkpoint moved by a rebuild or another runner; re-reading it');
+        this.logger.info({ projection: track.projection.name }, 'Position moved by a rebuild or another runner; re-reading it');
         this.follow.abort();
       } else if (outcome.kind === 'applied') {
         track.position = outcome.through;
@@ -331,16 +374,16 @@ export class ProjectionRunner {
   private applyWork(work: readonly Work[], upcaster: Upcaster, isolate: boolean): Promise<Outcome[]> {
     // On PostgreSQL the read store's sessions commit without waiting for the WAL flush (database.ts).
     return inWriteTransaction(this.db, this.writeLock, async (trx) => {
-      const claimed = await claimCheckpoints(trx, this.dialect, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
+      const claimed = await claimPositions(trx, this.dialect, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
       const done: Outcome[] = [];
       for (const { track, from, to, events: slice } of work) {
-        const { name, eventTypes } = track.projection;
+        const { name, reads } = track.projection;
         if (!claimed.has(name)) {
-          done.push({ track, from, outcome: 'moved' });
+          done.push({ track, from, outcome: 'moved', events: [] });
           continue;
         }
-        if (eventTypes && !slice.some((event) => eventTypes.has(event.type))) {
-          done.push({ track, from, outcome: { kind: 'applied', through: to } });
+        if (reads !== 'every event' && !slice.some((event) => reads.has(event.type))) {
+          done.push({ track, from, outcome: { kind: 'applied', through: to }, events: [] });
           continue;
         }
         if (!isolate) {
@@ -349,31 +392,27 @@ export class ProjectionRunner {
           } catch (error) {
             throw new ApplyFailed(error);
           }
-          done.push({ track, from, outcome: { kind: 'applied', through: to } });
+          done.push({ track, from, outcome: { kind: 'applied', through: to }, events: slice });
           continue;
         }
         const outcome = await applyPinpointed(trx, track.projection, slice, upcaster);
         if (outcome.kind === 'poisoned') {
           const poison = new PoisonEventError(name, outcome.event, outcome.error);
-          await saveCheckpoint(trx, name, outcome.appliedThrough ?? from, poison.message);
+          await savePosition(trx, name, outcome.appliedThrough ?? from, poison.message);
         }
-        done.push({ track, from, outcome });
+        const kept = outcome.kind === 'applied' ? slice : slice.filter((event) => outcome.appliedThrough !== null && event.position <= outcome.appliedThrough);
+        done.push({ track, from, outcome, events: kept });
       }
       return done;
     });
   }
 
-  /**
-   * SQLite keeps the page images from before an erasure in the WAL, and in the
-   * main file until the next checkpoint: move the overwritten pages into the file
-   * and empty the WAL now, before the erasure's waitFor resolves. A checkpoint
-   * that cannot finish (a long reader) is done by SQLite's next one.
-   */
-  private async scrubWal(): Promise<void> {
+  private async afterCommit(projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
+    if (!projection.afterCommit) return;
     try {
-      await this.writeLock(() => sql`pragma wal_checkpoint(TRUNCATE)`.execute(this.db));
+      await projection.afterCommit({ db: this.db, dialect: this.dialect, writeLock: this.writeLock, events });
     } catch (error) {
-      this.logger.warn({ error: describe(error) }, 'Could not checkpoint the WAL after an erasure; SQLite will at its next checkpoint');
+      this.logger.warn({ projection: projection.name, error: describe(error) }, 'A projection could not finish its work after a commit; its rows are committed');
     }
   }
 
@@ -400,7 +439,7 @@ export class ProjectionRunner {
     const gained: string[] = [];
     for (const track of this.tracks) {
       if (track.owned || this.stopping.signal.aborted || !(await this.locks!.tryAcquire(track.projection.name))) continue;
-      // Taking over (at start, or after its runner died): retry from the checkpoint.
+      // Taking over (at start, or after its runner died): retry from the position.
       await this.writeLock(() => clearError(this.db, track.projection.name));
       track.owned = true;
       track.lastError = null;
@@ -410,7 +449,7 @@ export class ProjectionRunner {
     return gained;
   }
 
-  /** While someone waits on projections run by another process, re-read their checkpoints every pollMs. */
+  /** While someone waits on projections run by another process, re-read their positions every pollMs. */
   private pollElsewhere(): void {
     if (this.pollTimer || !this.tracks.some((track) => !track.owned)) return;
     this.pollTimer = setInterval(() => {
@@ -430,11 +469,12 @@ export class ProjectionRunner {
 
   private async refresh(tracks: Track[]): Promise<void> {
     if (tracks.length === 0) return;
-    const stored = await readCheckpoints(this.readDb, tracks.map((track) => track.projection.name));
+    const stored = await readPositions(this.readDb, tracks.map((track) => track.projection.name));
     for (const track of tracks) {
-      const checkpoint = stored.get(track.projection.name);
-      track.position = checkpoint?.position ?? 0n;
-      track.lastError = checkpoint?.lastError ?? null;
+      const found = stored.get(track.projection.name);
+      track.position = found?.position ?? 0n;
+      track.lastError = found?.lastError ?? null;
+      track.storedVersion = found?.version ?? track.projection.version;
     }
   }
 

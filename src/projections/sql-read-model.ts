@@ -4,7 +4,7 @@
  * order asked with one query, for per-request DataLoaders.
  */
 import { certificateCheck, certificatesByFolios, nextValidityEnd } from './certificates/queries.js';
-import { checkpointsVersion } from './checkpoints.js';
+import { positionsVersion } from './positions.js';
 import { certificationOf, certificationsByServantIds } from './certifications/queries.js';
 import { listEvaluators } from './evaluators/queries.js';
 import { goalProgress, listGoals } from './goals/queries.js';
@@ -124,7 +124,7 @@ export class SqlReadModel implements ReadModel {
   }
 
   version(): Promise<string> {
-    return checkpointsVersion(this.db);
+    return positionsVersion(this.db);
   }
 
   async nextChangeInTime(at: Date): Promise<Date> {

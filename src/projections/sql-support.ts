@@ -1,20 +1,9 @@
 /**
- * Small pieces every read model shares: typed events, value normalisation across
+ * Small pieces every read model shares: value normalisation across
  * the two dialects, and RowCache, the batch pattern the projections use
  * (load the rows a batch touches in one query, fold in memory, upsert once).
  */
 import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction, sql } from 'kysely';
-import type { DomainEvent } from '../domain/events.js';
-import type { RecordedEvent } from '../eventstore/types.js';
-
-/** A domain event with its store envelope, narrowed by `type`. */
-export type ProjectedEvent = DomainEvent & { readonly recorded: RecordedEvent };
-
-export function projectedEvents(events: readonly RecordedEvent[]): ProjectedEvent[] {
-  // The store only holds events of the catalogue (upcast before projection).
-  return events.map((recorded) => ({ type: recorded.type, data: recorded.data, recorded }) as unknown as ProjectedEvent);
-}
-
 // Read-model tables are declared per projection; queries cast locally.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any> | Transaction<any>;
@@ -178,11 +167,6 @@ export class RowCache<R extends object> {
         }),
     );
   }
-}
-
-/** `reset` for a projection: empties its tables inside the rebuild's transaction. */
-export async function deleteAll(trx: AnyDb, tables: readonly string[]): Promise<void> {
-  for (const table of tables) await trx.deleteFrom(table).execute();
 }
 
 /** The columns a read-model table has now: a table made by an older version may lack some. */

@@ -11,15 +11,19 @@ import type { Projection, ReadTransaction } from '../projections/projection.js';
 import { leafHashOfHex } from './hashing.js';
 import { TILE_WIDTH } from './tiles.js';
 import { edgeTilesOf, TreeBuilder } from './tree-builder.js';
-import { migrateTreeTables, readTiles, readTreeHead, resetTree, type TileRow, writeTiles, writeTreeHead } from './tree-store.js';
+import { HEAD_TABLE, migrateTreeTables, readTiles, readTreeHead, type TileRow, TILES_TABLE, writeTiles, writeTreeHead } from './tree-store.js';
 
 export const TRANSPARENCY_PROJECTION = 'transparency';
 
 export function createTransparencyProjection(): Projection {
   return {
     name: TRANSPARENCY_PROJECTION,
+    version: 1,
+    // Every event is a leaf, whatever its type.
+    reads: 'every event',
+    // The signed checkpoints stay through a rebuild: they are what a rebuilt tree is held against.
+    tables: [TILES_TABLE, HEAD_TABLE],
     migrate: (db, dialect) => migrateTreeTables(db, dialect),
-    reset: (trx) => resetTree(trx),
     apply: appendEvents,
   };
 }

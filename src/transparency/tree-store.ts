@@ -62,12 +62,6 @@ export async function migrateTreeTables(db: Db, dialect: SqlDialect): Promise<vo
     .execute();
 }
 
-/** Empties the tree (a rebuild); the checkpoints stay: they are what a rebuilt tree is held against. */
-export async function resetTree(trx: ReadTransaction): Promise<void> {
-  await trx.deleteFrom(TILES_TABLE).execute();
-  await trx.deleteFrom(HEAD_TABLE).execute();
-}
-
 export interface TreeHeadRow {
   size: number;
   root: Buffer;

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoints } from '../../src/projections/checkpoints.js';
+import { readPositions } from '../../src/projections/positions.js';
 import type { SqlDialect } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { ProjectionRunner } from '../../src/projections/runner.js';
@@ -62,7 +62,7 @@ describe.each(backends)('projection runner killed with SIGKILL on %s', (dialect,
       for (let kills = 0; kills < KILLS; kills++) {
         await sleep(randomInt(150, 450)); // the standby takes over within ~100 ms
         await children.kill(current);
-        progress.push((await readCheckpoints(backend.read.db, ['alpha'])).get('alpha')?.position ?? 0n);
+        progress.push((await readPositions(backend.read.db, ['alpha'])).get('alpha')?.position ?? 0n);
         current = await standby;
         standby = kills + 1 < KILLS ? startChild(backend, stderr) : Promise.resolve(current);
         standby.catch(() => {});

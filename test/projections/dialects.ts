@@ -66,11 +66,16 @@ export function forEachDialect(
     });
     beforeEach(async (context) => {
       if (!fixture) return context.skip();
-      await fixture.db.transaction().execute(async (trx) => {
-        for (const projection of projections) await projection.reset(trx);
-      });
+      await emptyTables(fixture.db, projections);
     });
     body({ fixture: () => fixture!, projections });
+  });
+}
+
+/** Deletes every row of the projections' tables, in one transaction. */
+export async function emptyTables(db: ReadDatabase, projections: readonly Projection[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of projections.flatMap((projection) => projection.tables)) await trx.deleteFrom(table).execute();
   });
 }
 

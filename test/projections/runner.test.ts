@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
-import { claimCheckpoints, ensureCheckpoints, migrateCheckpoints, readCheckpoints, saveCheckpoint } from '../../src/projections/checkpoints.js';
+import { claimPositions, ensurePositions, migratePositions, readPositions, savePosition } from '../../src/projections/positions.js';
 import { countEventsAfter } from '../../src/projections/event-count.js';
 import { PoisonEventError, ProjectionStoppedError, UnknownProjectionError, WaitForTimeoutError } from '../../src/projections/errors.js';
 import type { Projection, SqlDialect } from '../../src/projections/projection.js';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
 import { type ProjectionLogger, ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/runner.js';
+import { columnNames } from '../../src/projections/sql-support.js';
 import { inWriteTransaction } from '../../src/projections/transaction.js';
 import { type Backend, openBackend, postgresAvailable } from './fixtures/backends.js';
 import { snapshot, testEvent, testProjection } from './fixtures/projections.js';
@@ -89,12 +90,12 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect(Math.max(...batchSizes)).toBeLessThanOrEqual(500);
       expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(1_234);
 
-      const checkpoints = await readCheckpoints(backend.read.db, ['alpha', 'beta']);
+      const checkpoints = await readPositions(backend.read.db, ['alpha', 'beta']);
       expect(checkpoints.get('alpha')?.position).toBe(head);
       expect(checkpoints.get('beta')?.position).toBe(head);
       expect(await live.status()).toEqual([
-        { name: 'alpha', position: head, lag: 0, lastError: null, running: true },
-        { name: 'beta', position: head, lag: 0, lastError: null, running: true },
+        { name: 'alpha', position: head, lag: 0, lastError: null, running: true, version: 1, rebuiltFromVersion: null },
+        { name: 'beta', position: head, lag: 0, lastError: null, running: true, version: 1, rebuiltFromVersion: null },
       ]);
 
       const next = await appendTicks(backend.store, 10);
@@ -132,6 +133,50 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect((await snapshot(backend.read.db, 'alpha')).positions).toHaveLength(340);
     });
 
+    it('rebuilds at start, blue/green, a projection whose version changed, says so, and only once', async () => {
+      const head = await appendTicks(backend.store, 120);
+      const first = runner({ projections: [testProjection('alpha'), testProjection('beta')] });
+      await first.start();
+      await first.waitFor(head);
+      await first.stop();
+      const projected = await snapshot(backend.read.db, 'alpha');
+      // Rows the old version left behind, so the rebuilt ones can be told from them.
+      await backend.writeLock(() => backend.read.db.updateTable('alpha_counts').set({ n: -1 }).execute());
+      await backend.writeLock(() => backend.read.db.updateTable('beta_counts').set({ n: -1 }).execute());
+
+      const logged = recordingLogger();
+      const applied: bigint[] = [];
+      const second = runner({
+        logger: logged,
+        projections: [
+          testProjection('alpha', { version: 2, extraColumn: 'note', onApply: (e) => applied.push(...e.map((x) => x.position)) }),
+          testProjection('beta'),
+        ],
+      });
+      await second.start();
+      expect(await snapshot(backend.read.db, 'alpha')).toEqual(projected);
+      expect(await columnNames(backend.read.db, dialect, 'alpha_positions')).toContain('note');
+      expect(applied).toHaveLength(120);
+      expect((await snapshot(backend.read.db, 'beta')).counts).toEqual({ Tick: -1, Tock: -1 });
+      const statuses = await second.status();
+      expect(statuses.map(({ name, version, rebuiltFromVersion }) => ({ name, version, rebuiltFromVersion }))).toEqual([
+        { name: 'alpha', version: 2, rebuiltFromVersion: 1 },
+        { name: 'beta', version: 1, rebuiltFromVersion: null },
+      ]);
+      expect(logged.entries.filter((entry) => /version/i.test(entry.message)).map((entry) => [entry.message, entry.details.projections])).toEqual([
+        ['Projection versions changed; rebuilding them blue/green before following the log', [{ projection: 'alpha', from: 1, to: 2 }]],
+        ['Projections rebuilt for their new versions', [{ projection: 'alpha', from: 1, to: 2 }]],
+      ]);
+      expect((await readPositions(backend.read.db, ['alpha'])).get('alpha')).toMatchObject({ position: head, version: 2, lastError: null });
+      const more = await appendTicks(backend.store, 5);
+      await second.waitFor(more);
+      await second.stop();
+
+      const third = runner({ projections: [testProjection('alpha', { version: 2, extraColumn: 'note' }), testProjection('beta')] });
+      await third.start();
+      expect((await third.status())[0]).toMatchObject({ version: 2, rebuiltFromVersion: null, position: more });
+    });
+
     it('waitFor resolves once the events are applied and rejects clearly instead of hanging', async () => {
       const live = runner({ projections: [testProjection('alpha')] });
       await live.start();
@@ -162,7 +207,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       const ticks = await appendTicks(backend.store, 30, ['Tick']);
       await live.waitFor(ticks);
       expect(seen).toEqual([]);
-      expect((await readCheckpoints(backend.read.db, ['tocks'])).get('tocks')?.position).toBe(ticks);
+      expect((await readPositions(backend.read.db, ['tocks'])).get('tocks')?.position).toBe(ticks);
 
       // A batch holding one of its types is handed over whole, as before.
       const mixed = await appendTicks(backend.store, 4, ['Tick', 'Tock']);
@@ -175,20 +220,20 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
     it('claims every checkpoint in one statement, only those still where the runner left them', async () => {
       const db = backend.read.db;
       await backend.writeLock(async () => {
-        await migrateCheckpoints(db);
-        await ensureCheckpoints(db, ['one', 'two', 'three']);
-        await saveCheckpoint(db, 'two', 5n, null); // moved by a rebuild or another runner
-        await saveCheckpoint(db, 'three', 0n, 'an earlier poison event');
+        await migratePositions(db, dialect);
+        await ensurePositions(db, ['one', 'two', 'three'].map((name) => ({ name, version: 1 })));
+        await savePosition(db, 'two', 5n, null); // moved by a rebuild or another runner
+        await savePosition(db, 'three', 0n, 'an earlier poison event');
       });
       const claimed = await inWriteTransaction(db, backend.writeLock, (trx) =>
-        claimCheckpoints(trx, dialect, [
+        claimPositions(trx, dialect, [
           { name: 'one', from: 0n, to: 7n },
           { name: 'two', from: 0n, to: 7n },
           { name: 'three', from: 0n, to: 9n },
         ]),
       );
       expect([...claimed].sort()).toEqual(['one', 'three']);
-      const stored = await readCheckpoints(db, ['one', 'two', 'three']);
+      const stored = await readPositions(db, ['one', 'two', 'three']);
       expect([...stored.values()].map(({ name, position, lastError }) => ({ name, position, lastError })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
         { name: 'one', position: 7n, lastError: null },
         { name: 'three', position: 9n, lastError: null },
@@ -210,13 +255,13 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
 
       await vi.waitFor(async () => expect((await live.status())[0].position).toBe(after));
       const [steady, fragile] = await live.status();
-      expect(steady).toEqual({ name: 'steady', position: after, lag: 0, lastError: null, running: true });
+      expect(steady).toEqual({ name: 'steady', position: after, lag: 0, lastError: null, running: true, version: 1, rebuiltFromVersion: null });
       // The batch was rolled back and replayed event by event: the 20 events before the poison are kept.
       expect(fragile).toMatchObject({ name: 'fragile', position: before, lag: 21, running: false });
       expect(fragile.lastError).toContain(`event ${poison} (Poison in stream poison-stream)`);
       expect(fragile.lastError).toContain('fragile refuses Poison');
       expect((await snapshot(backend.read.db, 'fragile')).positions).toHaveLength(20);
-      expect((await readCheckpoints(backend.read.db, ['fragile'])).get('fragile')).toMatchObject({
+      expect((await readPositions(backend.read.db, ['fragile'])).get('fragile')).toMatchObject({
         position: before,
         lastError: fragile.lastError,
       });
@@ -304,8 +349,8 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect(appliedBySecond).toEqual([]);
       expect(appliedByFirst).toHaveLength(300);
       expect(await second.status()).toEqual([
-        { name: 'alpha', position: head, lag: 0, lastError: null, running: true },
-        { name: 'gamma', position: head, lag: 0, lastError: null, running: true },
+        { name: 'alpha', position: head, lag: 0, lastError: null, running: true, version: 1, rebuiltFromVersion: null },
+        { name: 'gamma', position: head, lag: 0, lastError: null, running: true, version: 1, rebuiltFromVersion: null },
       ]);
       expect((await snapshot(other.read.db, 'gamma')).positions).toHaveLength(300);
 
@@ -334,8 +379,10 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       let batches = 0;
       const peek: Projection = {
         name: 'peek',
+        version: 1,
+        reads: 'every event',
+        tables: [],
         migrate: async () => {},
-        reset: async () => {},
         apply: async () => {
           if (++batches === 2) seenMidway = await snapshot(other.read.db, 'alpha');
         },
@@ -362,7 +409,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect(seenMidway!.positions).toHaveLength(2_500);
       expect(await snapshot(backend.read.db, 'alpha')).toEqual(expected);
       expect(await snapshot(backend.read.db, 'beta')).toEqual(expected);
-      expect((await readCheckpoints(backend.read.db, ['alpha'])).get('alpha')?.position).toBe(head);
+      expect((await readPositions(backend.read.db, ['alpha'])).get('alpha')?.position).toBe(head);
       if (dialect === 'postgres') {
         // The planner's statistics describe the rebuilt rows, whether or not autovacuum runs.
         const { rows } = await sql<{ tablename: string }>`
@@ -407,7 +454,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect(failing).toMatchObject({ code: 'POISON_EVENT', projection: 'alpha', position: poison, eventType: 'Poison' });
       expect(await snapshot(backend.read.db, 'alpha')).toEqual(both);
       expect((await snapshot(backend.read.db, 'beta')).counts).toEqual({});
-      expect((await readCheckpoints(backend.read.db, ['alpha'])).get('alpha')).toMatchObject({ position: head, lastError: null });
+      expect((await readPositions(backend.read.db, ['alpha'])).get('alpha')).toMatchObject({ position: head, lastError: null });
     });
   });
 });

@@ -5,7 +5,7 @@ import type { ServantPage } from '../../src/projections/read-model.js';
 import { SERVANTS_TABLE } from '../../src/projections/servants/tables.js';
 import { EventLog, holderOf, make, servantRegistered, type ServantFacts } from '../support/event-factory.js';
 import { createTestVault } from '../support/test-vault.js';
-import { forEachDialect, project, readModelOf } from './dialects.js';
+import { emptyTables, forEachDialect, project, readModelOf } from './dialects.js';
 
 const vault = createTestVault();
 const place = { state: 'Baja California', municipality: 'Tijuana' };
@@ -96,9 +96,7 @@ forEachDialect(
         expect(raw).toContain('NUÑEZ');
       };
       await check();
-      await fixture().db.transaction().execute(async (trx) => {
-        for (const projection of projections) await projection.reset(trx);
-      });
+      await emptyTables(fixture().db, projections);
       await project(fixture().db, projections, log.events);
       await check();
     });

@@ -5,45 +5,64 @@
  * certificate the index its credential already carries.
  */
 import { sql } from 'kysely';
-import type { CertificateIssued, CertificateRevoked } from '../../domain/certifications/events.js';
-import type { Projection } from '../../projections/projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toNumber } from '../../projections/sql-support.js';
+import { foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../../projections/projection.js';
+import { isoTime, RowCache, toNumber } from '../../projections/sql-support.js';
 import { CREDENTIAL_STATUS_TABLE, type CredentialStatusRow, migrateCredentialStatus } from './tables.js';
 
-type StatusFact = ProjectedEvent & (CertificateIssued | CertificateRevoked);
-const STATUS_EVENTS = new Set<string>(['CertificateIssued', 'CertificateRevoked']);
+interface Batch {
+  rows: RowCache<CredentialStatusRow>;
+  /** The next free status index. */
+  next: number;
+}
 
 export function createCredentialStatusProjection(): Projection {
-  return {
+  return foldingProjection<Batch>({
     name: 'credential_status',
-    eventTypes: STATUS_EVENTS,
+    version: 1,
+    tables: [CREDENTIAL_STATUS_TABLE],
     migrate: (db) => migrateCredentialStatus(db),
-    reset: (trx) => deleteAll(trx, [CREDENTIAL_STATUS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is StatusFact => STATUS_EVENTS.has(e.type));
-      if (events.length === 0) return;
+    handlers: {
+      CertificateIssued(batch, { data, recorded }) {
+        // Replaying an issuance keeps the index (and revocation) it already has.
+        if (!batch.rows.get(data.folio)) {
+          batch.rows.put({ folio: data.folio, status_index: batch.next++, revoked_at: null, issued_position: String(recorded.position) });
+        }
+      },
+      CertificateRevoked({ rows }, { data }) {
+        const row = rows.get(data.folio);
+        if (row) rows.put({ ...row, revoked_at: isoTime(data.revokedAt) });
+      },
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      VerdictRecorded: IGNORED,
+      CertificateDelivered: IGNORED,
+      CertificateReissued: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    async open(trx, events) {
       const rows = new RowCache<CredentialStatusRow>(trx, CREDENTIAL_STATUS_TABLE, ['folio'], (raw) => ({
         folio: String(raw.folio),
         status_index: toNumber(raw.status_index),
         revoked_at: raw.revoked_at === null ? null : String(raw.revoked_at),
         issued_position: String(raw.issued_position),
       }));
-      await rows.load(events.map((e) => e.data.folio));
+      await rows.load(events.map((e) => (e as ProjectedEvent<'CertificateIssued' | 'CertificateRevoked'>).data.folio));
       const highest = await trx
         .selectFrom(CREDENTIAL_STATUS_TABLE)
         .select(sql<number | string | null>`max(status_index)`.as('highest'))
         .executeTakeFirst();
-      let next = highest?.highest == null ? 0 : toNumber(highest.highest) + 1;
-      for (const event of events) {
-        const row = rows.get(event.data.folio);
-        if (event.type === 'CertificateIssued') {
-          // Replaying an issuance keeps the index (and revocation) it already has.
-          if (!row) rows.put({ folio: event.data.folio, status_index: next++, revoked_at: null, issued_position: String(event.recorded.position) });
-        } else if (row) {
-          rows.put({ ...row, revoked_at: isoTime(event.data.revokedAt) });
-        }
-      }
-      await rows.flush();
+      return { rows, next: highest?.highest == null ? 0 : toNumber(highest.highest) + 1 };
     },
-  };
+    close: ({ rows }) => rows.flush(),
+  });
 }

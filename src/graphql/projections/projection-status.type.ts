@@ -16,4 +16,13 @@ export class ProjectionStatus {
 
   @Field(() => String, { nullable: true, description: 'Set when the projection stopped on an event it could not apply.' })
   lastError!: string | null;
+
+  @Field(() => Int, { description: 'Version of the projection code that made its rows; a new version is rebuilt (blue/green) when a runner starts.' })
+  version!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Set when the runner serving this process rebuilt the read model at start because its rows were made by this other version; null otherwise.',
+  })
+  rebuiltFromVersion!: number | null;
 }

@@ -1,11 +1,9 @@
 /** Certificates by folio: issuance (with the holder snapshot), delivery, revocation, reprints (and every printed folio they had). */
-import type { CertificateDelivered, CertificateIssued, CertificateReissued, CertificateRevoked } from '../../domain/certifications/events.js';
-import type { Projection } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
+import { type EventHandler, foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../projection.js';
+import { isoTime, RowCache, toFlag } from '../sql-support.js';
 import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE, type PrintedFolioRow, migrateCertificates } from './tables.js';
 
-type CertificateFact = ProjectedEvent & (CertificateIssued | CertificateDelivered | CertificateRevoked | CertificateReissued);
-const CERTIFICATE_EVENTS = new Set<string>(['CertificateIssued', 'CertificateDelivered', 'CertificateRevoked', 'CertificateReissued']);
+type CertificateFact = ProjectedEvent<'CertificateIssued' | 'CertificateDelivered' | 'CertificateRevoked' | 'CertificateReissued'>;
 
 function evolve(row: CertificateRow | undefined, event: CertificateFact): CertificateRow | undefined {
   switch (event.type) {
@@ -41,32 +39,65 @@ function evolve(row: CertificateRow | undefined, event: CertificateFact): Certif
   }
 }
 
+interface Batch {
+  rows: RowCache<CertificateRow>;
+  /** Printed folios, for reprints. */
+  papers: RowCache<PrintedFolioRow>;
+}
+
+const fold: EventHandler<Batch, CertificateFact['type']> = ({ rows }, event) => {
+  const after = evolve(rows.get(event.data.folio), event);
+  if (after) rows.put(after);
+};
+
+const reprint: EventHandler<Batch, 'CertificateReissued'> = (batch, event) => {
+  fold(batch, event);
+  const { folio, printedFolio, replacedPrintedFolio, reissuedAt } = event.data;
+  const replaced = replacedPrintedFolio ? batch.papers.get(replacedPrintedFolio) : undefined;
+  if (replaced) batch.papers.put({ ...replaced, replaced_at: isoTime(reissuedAt) });
+  batch.papers.put({ printed_folio: printedFolio, folio, replaced_at: null });
+};
+
 export function createCertificatesProjection(): Projection {
-  return {
+  return foldingProjection<Batch>({
     name: 'certificates',
-    eventTypes: CERTIFICATE_EVENTS,
+    version: 1,
+    tables: [CERTIFICATES_TABLE, PRINTED_FOLIOS_TABLE],
     readerIndexes: ['rm_certificates_servant', 'rm_certificates_place_issued', 'rm_certificates_valid_until'],
     migrate: (db, dialect) => migrateCertificates(db, dialect),
-    reset: (trx) => deleteAll(trx, [CERTIFICATES_TABLE, PRINTED_FOLIOS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is CertificateFact => CERTIFICATE_EVENTS.has(e.type));
-      if (events.length === 0) return;
+    handlers: {
+      CertificateIssued: fold,
+      CertificateDelivered: fold,
+      CertificateRevoked: fold,
+      CertificateReissued: reprint,
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      VerdictRecorded: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    async open(trx, events) {
+      const facts = events as CertificateFact[];
       const rows = new RowCache<CertificateRow>(trx, CERTIFICATES_TABLE, ['folio']);
-      await rows.load(events.map((e) => e.data.folio));
-      const reprints = events.filter((e): e is ProjectedEvent & CertificateReissued => e.type === 'CertificateReissued');
+      await rows.load(facts.map((e) => e.data.folio));
       const papers = new RowCache<PrintedFolioRow>(trx, PRINTED_FOLIOS_TABLE, ['printed_folio']);
-      await papers.load(reprints.flatMap((e) => [e.data.printedFolio, ...(e.data.replacedPrintedFolio ? [e.data.replacedPrintedFolio] : [])]));
-      for (const event of events) {
-        const after = evolve(rows.get(event.data.folio), event);
-        if (after) rows.put(after);
-        if (event.type !== 'CertificateReissued') continue;
-        const { folio, printedFolio, replacedPrintedFolio, reissuedAt } = event.data;
-        const replaced = replacedPrintedFolio ? papers.get(replacedPrintedFolio) : undefined;
-        if (replaced) papers.put({ ...replaced, replaced_at: isoTime(reissuedAt) });
-        papers.put({ printed_folio: printedFolio, folio, replaced_at: null });
-      }
+      await papers.load(
+        facts.flatMap((e) => (e.type === 'CertificateReissued' ? [e.data.printedFolio, ...(e.data.replacedPrintedFolio ? [e.data.replacedPrintedFolio] : [])] : [])),
+      );
+      return { rows, papers };
+    },
+    async close({ rows, papers }) {
       await rows.flush();
       await papers.flush();
     },
-  };
+  });
 }

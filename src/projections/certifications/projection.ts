@@ -1,13 +1,9 @@
 /** Certifications: the domain's own evolve folds each stream, so stage logic exists once. */
-import { CERTIFICATION_EVENT_TYPES, type CertificationEvent } from '../../domain/certifications/events.js';
+import type { CertificationEvent } from '../../domain/certifications/events.js';
 import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
-import type { Projection } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import { type EventHandler, foldingProjection, IGNORED, type Projection } from '../projection.js';
+import { isoTime, RowCache } from '../sql-support.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications, stageColumns } from './tables.js';
-
-type CertificationFact = ProjectedEvent & CertificationEvent;
-// Every event of the stream moves its version, so the projection takes them all.
-const CERTIFICATION_EVENTS = new Set<string>(CERTIFICATION_EVENT_TYPES);
 
 function toRow(id: string, state: CertificationState, version: number): CertificationRow {
   return {
@@ -30,36 +26,63 @@ function toRow(id: string, state: CertificationState, version: number): Certific
 const certificationState = (row: Pick<CertificationRow, 'state'>): CertificationState =>
   JSON.parse(row.state) as CertificationState;
 
+interface Batch {
+  rows: RowCache<CertificationRow>;
+  /** Each stream's state is decoded and encoded once per batch, not per event. */
+  folded: Map<string, { state: CertificationState; version: number; changed: boolean }>;
+}
+
+// Every event of the stream moves its version, so the projection takes them all.
+const fold: EventHandler<Batch, CertificationEvent['type']> = ({ rows, folded }, event) => {
+  const { streamId, revision } = event.recorded;
+  let current = folded.get(streamId);
+  if (!current) {
+    const row = rows.get(streamId);
+    current = { state: row ? certificationState(row) : initialState(), version: row?.version ?? 0, changed: false };
+    folded.set(streamId, current);
+  }
+  // Already applied (a replayed batch): rows only move forward.
+  if (revision < current.version) return;
+  current.state = evolve(current.state, event);
+  current.version = revision + 1;
+  current.changed = true;
+};
+
 export function createCertificationsProjection(): Projection {
-  return {
+  return foldingProjection<Batch>({
     name: 'certifications',
-    eventTypes: CERTIFICATION_EVENTS,
+    version: 1,
+    tables: [CERTIFICATIONS_TABLE],
     readerIndexes: ['rm_certifications_servant', 'rm_certifications_standard'],
     migrate: (db, dialect) => migrateCertifications(db, dialect),
-    reset: (trx) => deleteAll(trx, [CERTIFICATIONS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is CertificationFact => CERTIFICATION_EVENTS.has(e.type));
-      if (events.length === 0) return;
+    handlers: {
+      TrainingEnrolled: fold,
+      TrainingCompleted: fold,
+      VerdictRecorded: fold,
+      CertificateIssued: fold,
+      CertificateDelivered: fold,
+      CertificateRevoked: fold,
+      CertificateReissued: fold,
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    async open(trx, events) {
       const rows = new RowCache<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);
       await rows.load(events.map((e) => e.recorded.streamId));
-      // Each stream's state is decoded and encoded once per batch, not per event.
-      const folded = new Map<string, { state: CertificationState; version: number; changed: boolean }>();
-      for (const event of events) {
-        const { streamId, revision } = event.recorded;
-        let current = folded.get(streamId);
-        if (!current) {
-          const row = rows.get(streamId);
-          current = { state: row ? certificationState(row) : initialState(), version: row?.version ?? 0, changed: false };
-          folded.set(streamId, current);
-        }
-        // Already applied (a replayed batch): rows only move forward.
-        if (revision < current.version) continue;
-        current.state = evolve(current.state, event);
-        current.version = revision + 1;
-        current.changed = true;
-      }
+      return { rows, folded: new Map() };
+    },
+    async close({ rows, folded }) {
       for (const [id, { state, version, changed }] of folded) if (changed) rows.put(toRow(id, state, version));
       await rows.flush();
     },
-  };
+  });
 }

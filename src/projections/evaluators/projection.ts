@@ -1,27 +1,23 @@
 /** Accredited evaluators, with the number of verdicts each recorded. */
-import type { EvaluatorAccredited } from '../../domain/evaluators/events.js';
-import type { VerdictRecorded } from '../../domain/certifications/events.js';
-import type { Projection } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, runInShapes } from '../sql-support.js';
+import { foldingProjection, IGNORED, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
+import { isoTime, RowCache, runInShapes } from '../sql-support.js';
 import { EVALUATOR_VERDICTS_TABLE, EVALUATORS_TABLE, type EvaluatorRow, migrateEvaluators } from './tables.js';
 
-type Accredited = ProjectedEvent & EvaluatorAccredited;
-type Verdict = ProjectedEvent & VerdictRecorded;
+interface Batch {
+  trx: ReadTransaction;
+  rows: RowCache<EvaluatorRow>;
+  /** The batch's verdicts, counted at close. */
+  verdicts: { event_id: string; evaluator_id: string }[];
+}
 
 export function createEvaluatorsProjection(): Projection {
-  return {
+  return foldingProjection<Batch>({
     name: 'evaluators',
-    eventTypes: new Set(['EvaluatorAccredited', 'VerdictRecorded']),
+    version: 1,
+    tables: [EVALUATORS_TABLE, EVALUATOR_VERDICTS_TABLE],
     migrate: (db) => migrateEvaluators(db),
-    reset: (trx) => deleteAll(trx, [EVALUATORS_TABLE, EVALUATOR_VERDICTS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch);
-      const accredited = events.filter((e): e is Accredited => e.type === 'EvaluatorAccredited');
-      const verdicts = events.filter((e): e is Verdict => e.type === 'VerdictRecorded');
-
-      const rows = new RowCache<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
-      await rows.load(accredited.map((e) => e.data.evaluatorId));
-      for (const { data } of accredited) {
+    handlers: {
+      EvaluatorAccredited({ rows }, { data }) {
         // Accrediting again replaces standards and validity; the count stays.
         rows.put({
           id: data.evaluatorId,
@@ -32,12 +28,36 @@ export function createEvaluatorsProjection(): Projection {
           valid_until: isoTime(data.validUntil),
           verdicts_recorded: rows.get(data.evaluatorId)?.verdicts_recorded ?? 0,
         });
-      }
-
+      },
+      VerdictRecorded({ verdicts }, { data, recorded }) {
+        verdicts.push({ event_id: recorded.id, evaluator_id: data.evaluatorId });
+      },
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      CertificateIssued: IGNORED,
+      CertificateDelivered: IGNORED,
+      CertificateRevoked: IGNORED,
+      CertificateReissued: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    async open(trx, events) {
+      const rows = new RowCache<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);
+      await rows.load(events.flatMap((e) => (e.type === 'EvaluatorAccredited' ? [(e as ProjectedEvent<'EvaluatorAccredited'>).data.evaluatorId] : [])));
+      return { trx, rows, verdicts: [] };
+    },
+    async close({ trx, rows, verdicts }) {
       // Count only verdicts this table has not seen, then add them up per evaluator.
       const added = new Map<string, number>();
-      const entries = verdicts.map((e) => ({ event_id: e.recorded.id, evaluator_id: e.data.evaluatorId }));
-      const inserted = await runInShapes(trx, 'count verdicts', entries, 2, (entry) => [entry.event_id, entry.evaluator_id], (n) =>
+      const inserted = await runInShapes(trx, 'count verdicts', verdicts, 2, (entry) => [entry.event_id, entry.evaluator_id], (n) =>
         trx
           .insertInto(EVALUATOR_VERDICTS_TABLE)
           .values(Array.from({ length: n }, () => ({ event_id: '', evaluator_id: '' })))
@@ -55,5 +75,5 @@ export function createEvaluatorsProjection(): Projection {
       }
       await rows.flush();
     },
-  };
+  });
 }

@@ -1,20 +1,16 @@
 /** Goals (metas): setting a goal again replaces it. Progress is read from the certificates model. */
-import type { GoalSet } from '../../domain/goals/events.js';
-import type { Projection } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache } from '../sql-support.js';
+import { foldingProjection, IGNORED, type Projection } from '../projection.js';
+import { isoTime, RowCache } from '../sql-support.js';
 import { GOALS_TABLE, type GoalRow, migrateGoals } from './tables.js';
 
 export function createGoalsProjection(): Projection {
-  return {
+  return foldingProjection<RowCache<GoalRow>>({
     name: 'goals',
-    eventTypes: new Set(['GoalSet']),
+    version: 1,
+    tables: [GOALS_TABLE],
     migrate: (db) => migrateGoals(db),
-    reset: (trx) => deleteAll(trx, [GOALS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is ProjectedEvent & GoalSet => e.type === 'GoalSet');
-      if (events.length === 0) return;
-      const rows = new RowCache<GoalRow>(trx, GOALS_TABLE, ['id']);
-      for (const { data } of events) {
+    handlers: {
+      GoalSet(rows, { data }) {
         rows.put({
           id: data.goalId,
           state: data.state,
@@ -24,8 +20,26 @@ export function createGoalsProjection(): Projection {
           deadline: isoTime(data.deadline),
           description: data.description,
         });
-      }
-      await rows.flush();
+      },
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      VerdictRecorded: IGNORED,
+      CertificateIssued: IGNORED,
+      CertificateDelivered: IGNORED,
+      CertificateRevoked: IGNORED,
+      CertificateReissued: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
     },
-  };
+    open: async (trx) => new RowCache<GoalRow>(trx, GOALS_TABLE, ['id']),
+    close: (rows) => rows.flush(),
+  });
 }

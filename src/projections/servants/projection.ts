@@ -3,18 +3,48 @@
  * Once the data key is gone (PersonalDataErased, or any replay after it) the row
  * holds '[erased]' and nulls: the old values are overwritten in place.
  */
-import type { PersonalData, ServantEvent } from '../../domain/servants/events.js';
-import type { Projection, ProjectionDeps, ReadTransaction } from '../projection.js';
-import { deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, toFlag } from '../sql-support.js';
+import { sql } from 'kysely';
+import type { PersonalData } from '../../domain/servants/events.js';
+import {
+  type CommittedBatch,
+  type EventHandler,
+  foldingProjection,
+  IGNORED,
+  type Projection,
+  type ProjectedEvent,
+  type ProjectionDeps,
+  type ReadTransaction,
+} from '../projection.js';
+import { isoTime, RowCache, toFlag } from '../sql-support.js';
 import { searchable } from './search.js';
 import { migrateServants, positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
 export const ERASED_NAME = '[erased]';
 
-const SERVANT_EVENTS = new Set<string>(['ServantRegistered', 'EmploymentChanged', 'ServantSeparated', 'PersonalDataErased']);
-type ServantFact = ProjectedEvent & ServantEvent;
-
 const withoutPersonalData = { curp: null, full_name: ERASED_NAME, curp_digest: null, name_search: null } as const;
+
+interface Batch {
+  trx: ReadTransaction;
+  rows: RowCache<ServantRow>;
+  /** Each registration's personal data, opened before the handlers run (null once its key is gone). */
+  opened: ReadonlyMap<ProjectedEvent, PersonalData | null>;
+  /** Rows this batch registered, for their place's count. */
+  registered: ServantRow[];
+}
+
+type ServantEventType = 'ServantRegistered' | 'EmploymentChanged' | 'ServantSeparated' | 'PersonalDataErased';
+
+/** Runs `change` on the servant's row unless the event was already applied (a replayed batch: rows only move forward). */
+function onRow<T extends Exclude<ServantEventType, 'ServantRegistered'>>(
+  change: (row: ServantRow, event: ProjectedEvent<T>) => Partial<ServantRow>,
+): EventHandler<Batch, T> {
+  return ({ rows }, event) => {
+    const row = rows.get(event.data.servantId);
+    const { revision } = event.recorded;
+    if (!row || revision < row.version) return;
+    rows.put({ ...row, ...change(row, event), version: revision + 1 });
+  };
+}
 
 export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'>): Projection {
   function personalColumns(data: PersonalData | null) {
@@ -27,76 +57,86 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     };
   }
 
-  /** `opened`: the registration's personal data, opened before the batch's loop (null once its key is gone). */
-  function evolve(row: ServantRow | undefined, event: ServantFact, opened: ReadonlyMap<ServantFact, PersonalData | null>): ServantRow | undefined {
+  const register: EventHandler<Batch, 'ServantRegistered'> = ({ rows, opened, registered }, event) => {
     const { revision, position, metadata } = event.recorded;
-    // Already applied (a replayed batch): rows only move forward.
-    if (row && revision < row.version) return row;
-    const version = revision + 1;
-    if (event.type === 'ServantRegistered') {
-      const d = event.data;
-      return {
-        id: d.servantId,
-        registered_position: positionKey(position),
-        registered_at: isoTime(metadata.occurredAt),
-        ...personalColumns(opened.get(event) ?? null),
-        state: d.state,
-        municipality: d.municipality,
-        department: d.department,
-        position: d.position,
-        regime: d.regime,
-        unionized: toFlag(d.unionized),
-        active: 1,
-        erased: 0,
-        version,
-      };
-    }
-    if (!row) return row;
-    switch (event.type) {
-      case 'EmploymentChanged': {
-        const d = event.data;
-        return {
-          ...row,
-          department: d.department ?? row.department,
-          position: d.position !== undefined ? d.position : row.position,
-          regime: d.regime ?? row.regime,
-          unionized: d.unionized !== undefined ? toFlag(d.unionized) : row.unionized,
-          version,
-        };
-      }
-      case 'ServantSeparated':
-        return { ...row, active: 0, version };
-      case 'PersonalDataErased':
-        return { ...row, ...withoutPersonalData, erased: 1, version };
-    }
-  }
+    const d = event.data;
+    const before = rows.get(d.servantId);
+    if (before && revision < before.version) return;
+    const row = rows.put({
+      id: d.servantId,
+      registered_position: positionKey(position),
+      registered_at: isoTime(metadata.occurredAt),
+      ...personalColumns(opened.get(event) ?? null),
+      state: d.state,
+      municipality: d.municipality,
+      department: d.department,
+      position: d.position,
+      regime: d.regime,
+      unionized: toFlag(d.unionized),
+      active: 1,
+      erased: 0,
+      version: revision + 1,
+    });
+    if (!before) registered.push(row);
+  };
 
-  return {
+  return foldingProjection<Batch>({
     name: 'servants',
-    eventTypes: SERVANT_EVENTS,
+    version: 1,
+    tables: [SERVANTS_TABLE, SERVANT_COUNTS_TABLE],
     readerIndexes: ['rm_servants_curp_digest', 'rm_servants_place'],
     migrate: (db) => migrateServants(db),
-    reset: (trx) => deleteAll(trx, [SERVANTS_TABLE, SERVANT_COUNTS_TABLE]),
-    async apply(trx, batch) {
-      const events = projectedEvents(batch).filter((e): e is ServantFact => SERVANT_EVENTS.has(e.type));
-      if (events.length === 0) return;
+    handlers: {
+      ServantRegistered: register,
+      EmploymentChanged: onRow((row, { data: d }) => ({
+        department: d.department ?? row.department,
+        position: d.position !== undefined ? d.position : row.position,
+        regime: d.regime ?? row.regime,
+        unionized: d.unionized !== undefined ? toFlag(d.unionized) : row.unionized,
+      })),
+      ServantSeparated: onRow(() => ({ active: 0 })),
+      // The old values are overwritten in place; afterCommit scrubs them from SQLite's WAL.
+      PersonalDataErased: onRow(() => ({ ...withoutPersonalData, erased: 1 })),
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      VerdictRecorded: IGNORED,
+      CertificateIssued: IGNORED,
+      CertificateDelivered: IGNORED,
+      CertificateRevoked: IGNORED,
+      CertificateReissued: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    async open(trx, events) {
       const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
-      await rows.load(events.map((e) => e.data.servantId));
+      await rows.load(events.map((e) => (e as ProjectedEvent<ServantEventType>).data.servantId));
       // Every registration's data in one key read, not a round trip per servant.
-      const registrations = events.filter((e): e is ServantFact & { type: 'ServantRegistered' } => e.type === 'ServantRegistered');
+      const registrations = events.filter((e): e is ProjectedEvent<'ServantRegistered'> => e.type === 'ServantRegistered');
       const data = await vault.openMany(registrations.map((e) => ({ servantId: e.data.servantId, sealed: e.data.personalData })));
-      const opened = new Map<ServantFact, PersonalData | null>(registrations.map((e, i) => [e, data[i]]));
-      const registered: ServantRow[] = [];
-      for (const event of events) {
-        const before = rows.get(event.data.servantId);
-        const after = evolve(before, event, opened);
-        if (after && after !== before) rows.put(after);
-        if (after && !before) registered.push(after);
-      }
+      return { trx, rows, opened: new Map(registrations.map((e, i) => [e, data[i]])), registered: [] };
+    },
+    async close({ trx, rows, registered }) {
       await rows.flush();
       await countRegistrations(trx, registered);
     },
-  };
+    afterCommit: scrubWalAfterErasure,
+  });
+}
+
+/**
+ * SQLite keeps the page images from before an erasure in the WAL, and in the
+ * main file until the next WAL checkpoint: move the overwritten pages into the
+ * file and empty the WAL now, before the erasure's waitFor resolves. One that
+ * cannot finish (a long reader) is done by SQLite's next one.
+ */
+async function scrubWalAfterErasure({ db, dialect, writeLock, events }: CommittedBatch): Promise<void> {
+  if (dialect !== 'sqlite' || !events.some((event) => event.type === 'PersonalDataErased')) return;
+  await writeLock(() => sql`pragma wal_checkpoint(TRUNCATE)`.execute(db));
 }
 
 /** Adds the servants a batch registered to their place's count (SERVANT_COUNTS_TABLE). */

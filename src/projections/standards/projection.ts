@@ -1,30 +1,44 @@
 /** The standards catalogue (Estandares de Competencia), one row per `standard-{code}` stream. */
-import type { Projection } from '../projection.js';
-import { deleteAll, projectedEvents, RowCache } from '../sql-support.js';
+import { foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../projection.js';
+import { RowCache } from '../sql-support.js';
 import { migrateStandards, STANDARDS_TABLE, type StandardRow } from './tables.js';
 
 export function createStandardsProjection(): Projection {
-  return {
+  return foldingProjection<RowCache<StandardRow>>({
     name: 'standards',
-    eventTypes: new Set(['StandardPublished', 'StandardWithdrawn']),
+    version: 1,
+    tables: [STANDARDS_TABLE],
     migrate: (db) => migrateStandards(db),
-    reset: (trx) => deleteAll(trx, [STANDARDS_TABLE]),
-    async apply(trx, batch) {
-      const rows = new RowCache<StandardRow>(trx, STANDARDS_TABLE, ['code']);
-      const events = projectedEvents(batch).filter(
-        (e) => e.type === 'StandardPublished' || e.type === 'StandardWithdrawn',
-      );
-      await rows.load(events.map((e) => (e.data as { code: string }).code));
-      for (const event of events) {
-        if (event.type === 'StandardPublished') {
-          const { code, title, level, sector, validityYears } = event.data;
-          rows.put({ code, title, level, sector, validity_years: validityYears, status: 'ACTIVE' });
-        } else if (event.type === 'StandardWithdrawn') {
-          const row = rows.get(event.data.code);
-          if (row) rows.put({ ...row, status: 'WITHDRAWN' });
-        }
-      }
-      await rows.flush();
+    handlers: {
+      StandardPublished(rows, { data: { code, title, level, sector, validityYears } }) {
+        rows.put({ code, title, level, sector, validity_years: validityYears, status: 'ACTIVE' });
+      },
+      StandardWithdrawn(rows, { data }) {
+        const row = rows.get(data.code);
+        if (row) rows.put({ ...row, status: 'WITHDRAWN' });
+      },
+      ServantRegistered: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      TrainingEnrolled: IGNORED,
+      TrainingCompleted: IGNORED,
+      VerdictRecorded: IGNORED,
+      CertificateIssued: IGNORED,
+      CertificateDelivered: IGNORED,
+      CertificateRevoked: IGNORED,
+      CertificateReissued: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
     },
-  };
+    async open(trx, events) {
+      const rows = new RowCache<StandardRow>(trx, STANDARDS_TABLE, ['code']);
+      await rows.load(events.map((e) => (e as ProjectedEvent<'StandardPublished' | 'StandardWithdrawn'>).data.code));
+      return rows;
+    },
+    close: (rows) => rows.flush(),
+  });
 }

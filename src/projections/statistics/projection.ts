@@ -9,10 +9,8 @@
  */
 import { sql } from 'kysely';
 import type { CertificationEvent } from '../../domain/certifications/events.js';
-import type { ServantRegistered } from '../../domain/servants/events.js';
-import type { Projection, ReadTransaction } from '../projection.js';
-import type { RebuildFastPath } from '../rebuild.js';
-import { type AnyDb, deleteAll, isoTime, type ProjectedEvent, projectedEvents, RowCache, runInShapes } from '../sql-support.js';
+import { type EventHandler, foldingProjection, IGNORED, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
+import { type AnyDb, isoTime, RowCache, runInShapes } from '../sql-support.js';
 import { addServant, DailyChanges, type ServantFacts } from './contributions.js';
 import {
   migrateStatistics,
@@ -25,23 +23,14 @@ import {
   type StatsServantRow,
 } from './tables.js';
 
-type StatsFact = ProjectedEvent & (ServantRegistered | CertificationEvent);
-const STATS_EVENTS = new Set<string>([
-  'ServantRegistered',
-  'TrainingEnrolled',
-  'TrainingCompleted',
-  'VerdictRecorded',
-  'CertificateIssued',
-  'CertificateDelivered',
-  'CertificateRevoked',
-]);
+type StatsFact = ProjectedEvent<'ServantRegistered' | CertificationEvent['type']>;
 
 class ServantFactsCache {
   readonly servants: RowCache<StatsServantRow>;
   readonly certifications: RowCache<StatsCertificationRow>;
   readonly certificates: RowCache<StatsCertificateRow>;
 
-  constructor(trx: AnyDb) {
+  constructor(readonly trx: AnyDb) {
     this.servants = new RowCache(trx, STATS_SERVANTS_TABLE, ['servant_id']);
     this.certifications = new RowCache(trx, STATS_CERTIFICATIONS_TABLE, ['id']);
     this.certificates = new RowCache(trx, STATS_CERTIFICATES_TABLE, ['folio']);
@@ -54,7 +43,7 @@ class ServantFactsCache {
   }
 
   /** Only the rows `apply` reads back: the certificates the revocations name. */
-  async loadFor(events: StatsFact[]): Promise<void> {
+  async loadFor(events: readonly StatsFact[]): Promise<void> {
     await this.certificates.load(events.flatMap((e) => (e.type === 'CertificateRevoked' ? [e.data.folio] : [])));
   }
 
@@ -134,12 +123,8 @@ async function addDailyChanges(trx: AnyDb, changes: DailyChanges): Promise<void>
  * first event (it starts counting as in progress), an issuance, a revocation.
  * Later trainings and verdicts change no figure, so they cost no statement.
  */
-const statsFacts = (batch: Parameters<Projection['apply']>[1]): StatsFact[] =>
-  projectedEvents(batch).filter(
-    (e): e is StatsFact =>
-      STATS_EVENTS.has(e.type) &&
-      (e.recorded.revision === 0 || e.type === 'ServantRegistered' || e.type === 'CertificateIssued' || e.type === 'CertificateRevoked'),
-  );
+const changesFacts = (e: ProjectedEvent): boolean =>
+  e.recorded.revision === 0 || e.type === 'ServantRegistered' || e.type === 'CertificateIssued' || e.type === 'CertificateRevoked';
 
 /**
  * Servants per page when a rebuild adds up every servant's contribution. Small
@@ -178,38 +163,66 @@ async function foldEveryServant(trx: ReadTransaction): Promise<void> {
   await addDailyChanges(trx, changes);
 }
 
-export function createStatisticsProjection(): Projection & RebuildFastPath {
-  return {
+interface Batch {
+  cache: ServantFactsCache;
+  servantIds: string[];
+  changes: DailyChanges;
+}
+
+const fold: EventHandler<Batch, StatsFact['type']> = ({ cache }, event) => cache.apply(event);
+
+export function createStatisticsProjection(): Projection {
+  return foldingProjection<Batch>({
     name: 'statistics',
-    eventTypes: STATS_EVENTS,
+    version: 1,
+    tables: [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE],
     // A rebuild's apply reads certificates by folio; its finish reads by servant, after the indexes are back.
     readerIndexes: [`${STATS_CERTIFICATIONS_TABLE}_servant`, `${STATS_CERTIFICATES_TABLE}_servant`],
     migrate: (db, dialect) => migrateStatistics(db, dialect),
-    reset: (trx) =>
-      deleteAll(trx, [STATS_DAILY_TABLE, STATS_CERTIFICATES_TABLE, STATS_CERTIFICATIONS_TABLE, STATS_SERVANTS_TABLE]),
-    async apply(trx, batch) {
-      const events = statsFacts(batch);
-      if (events.length === 0) return;
-      const servantIds = [...new Set(events.map((e) => e.data.servantId))];
+    handlers: {
+      ServantRegistered: fold,
+      TrainingEnrolled: fold,
+      TrainingCompleted: fold,
+      VerdictRecorded: fold,
+      CertificateIssued: fold,
+      CertificateDelivered: fold,
+      CertificateRevoked: fold,
+      // Changes no figure: the certificate and its validity stay.
+      CertificateReissued: IGNORED,
+      StandardPublished: IGNORED,
+      StandardWithdrawn: IGNORED,
+      EmploymentChanged: IGNORED,
+      ServantSeparated: IGNORED,
+      PersonalDataErased: IGNORED,
+      CurpClaimed: IGNORED,
+      EvaluatorAccredited: IGNORED,
+      FolioAssigned: IGNORED,
+      PrintedFolioAssigned: IGNORED,
+      GoalSet: IGNORED,
+    },
+    folds: changesFacts,
+    // Subtract what each servant the batch touches contributed before, fold, add what it contributes now.
+    async open(trx, events) {
+      const servantIds = [...new Set((events as StatsFact[]).map((e) => e.data.servantId))];
       const cache = new ServantFactsCache(trx);
       await cache.load(servantIds);
       const changes = new DailyChanges();
       cache.addTo(changes, servantIds, -1);
-      for (const event of events) cache.apply(event);
+      return { cache, servantIds, changes };
+    },
+    async close({ cache, servantIds, changes }) {
       cache.addTo(changes, servantIds, 1);
       await cache.flush();
-      await addDailyChanges(trx, changes);
+      await addDailyChanges(cache.trx, changes);
     },
-    startRebuild: (trx) => ({
-      async apply(batchTrx, batch) {
-        const events = statsFacts(batch);
-        if (events.length === 0) return;
+    rebuildFold: (trx) => ({
+      async open(batchTrx, events) {
         const cache = new ServantFactsCache(batchTrx);
-        await cache.loadFor(events);
-        for (const event of events) cache.apply(event);
-        await cache.flush();
+        await cache.loadFor(events as StatsFact[]);
+        return { cache, servantIds: [], changes: new DailyChanges() };
       },
+      close: ({ cache }) => cache.flush(),
       finish: () => foldEveryServant(trx),
     }),
-  };
+  });
 }

@@ -11,7 +11,7 @@ import { SERVANT_COUNTS_TABLE, SERVANTS_TABLE } from '../../../src/projections/s
 import type { ServantFilter } from '../../../src/projections/read-model.js';
 import { EventLog, servantRegistered, type ServantFacts } from '../../support/event-factory.js';
 import { createTestVault } from '../../support/test-vault.js';
-import { forEachDialect, project, readModelOf, type ReadFixture } from '../dialects.js';
+import { emptyTables, forEachDialect, project, readModelOf, type ReadFixture } from '../dialects.js';
 
 const vault = createTestVault();
 const PLACES = [
@@ -65,7 +65,7 @@ forEachDialect(
       for (let i = 0; i < 7; i++) log.record(await servantRegistered(vault, servant(i)), '2017-03-01T16:00:00.000Z');
       const { db, dialect } = fixture();
       await project(db, projections, log.events);
-      await db.transaction().execute((trx) => projections[0].reset(trx));
+      await emptyTables(db, projections);
       await project(db, projections, log.events, 2);
       await expectCountsToMatchRows(fixture());
 
