@@ -5,9 +5,9 @@
  */
 import { PersonGenerator } from '../../src/app/demo/people.js';
 import { certificationStreamId } from '../../src/domain/certifications/events.js';
-import type { Office } from '../../src/domain/office.js';
+import type { Office } from '../../src/application/office.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
-import { derivedUuid } from '../../src/domain/shared/ids.js';
+import { derivedUuid } from '../../src/application/ids.js';
 import { BENCH_ACTOR } from './office-log.js';
 
 export const LONG_STREAM_EVENTS = 200;

@@ -7,10 +7,10 @@
  * command the domain refuses is counted and leaves the simulation unchanged.
  */
 import { PersonGenerator, pick, seededRandom } from '../../src/app/demo/people.js';
-import type { Office } from '../../src/domain/office.js';
+import type { Office } from '../../src/application/office.js';
 import { AcreditaError } from '../../src/domain/shared/errors.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
-import { derivedUuid } from '../../src/domain/shared/ids.js';
+import { derivedUuid } from '../../src/application/ids.js';
 import type { EventStore } from '../../src/eventstore/types.js';
 import { CERTIFICATION_BODIES, MODALITIES, newServantFacts, PLACES, PROVIDERS, STANDARD_LIST, STANDARD_WEIGHTS } from './population.js';
 

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { PersonGenerator } from '../../src/app/demo/people.js';
 import { curpStreamId } from '../../src/domain/servants/events.js';
 import type { PersonalDataVault } from '../../src/domain/servants/personal-data.js';
-import { derivedUuid } from '../../src/domain/shared/ids.js';
+import { derivedUuid } from '../../src/application/ids.js';
 import type { EventStore, JsonObject, NewEvent, RecordedEvent } from '../../src/eventstore/types.js';
 
 /** Events per appendBatch call, about (whole servants only). */

@@ -6,9 +6,9 @@
  * same connection settings.
  */
 import { PersonGenerator } from '../../src/app/demo/people.js';
-import type { Office } from '../../src/domain/office.js';
+import type { Office } from '../../src/application/office.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
-import { derivedUuid } from '../../src/domain/shared/ids.js';
+import { derivedUuid } from '../../src/application/ids.js';
 import { timeSequential } from '../support/measure.js';
 import { openRawSql } from '../support/raw-sql.js';
 import { figure } from '../support/report.js';

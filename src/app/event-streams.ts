@@ -1,4 +1,4 @@
-import type { EventStreams } from '../domain/shared/event-streams.js';
+import type { EventStreams } from '../application/event-streams.js';
 import type { AppendBatchItem, EventStore, NewEvent } from '../eventstore/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamEventMetadata } from '../domain/shared/event-streams.js';
+import type { StreamEventMetadata } from '../application/event-streams.js';
 
 /**
  * The event store contract every backend (SQLite, PostgreSQL, KurrentDB) honours.

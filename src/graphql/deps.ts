@@ -3,7 +3,7 @@
  * learns which event store or read store is behind them.
  */
 import type { Logger } from 'pino';
-import type { Office } from '../domain/office.js';
+import type { Office } from '../application/office.js';
 import type { PersonalDataVault } from '../domain/servants/personal-data.js';
 import type { CredentialService } from '../credentials/service.js';
 import type { EventStore } from '../eventstore/types.js';

@@ -6,6 +6,9 @@ import { isAccreditedFor } from '../../src/domain/evaluators/state.js';
 import { standardDecider } from '../../src/domain/standards/decide.js';
 import type { StandardEvent } from '../../src/domain/standards/events.js';
 import type { StandardState } from '../../src/domain/standards/state.js';
+import type { Input } from '../../src/application/office.js';
+import { BadUserInputError } from '../../src/domain/shared/errors.js';
+import { parseEvaluatorId, parseFolio, parseStandardCode, parseStandardCodes } from '../../src/domain/shared/validation.js';
 import { given } from '../support/decider-spec.js';
 
 const now = new Date('2025-01-10T12:00:00Z');
@@ -19,14 +22,15 @@ const published = (code: string): StandardEvent => ({
   data: { code, title: code, level: 2, sector: null, validityYears: 5 },
 });
 const deps: EvaluatorDeps = {
-  standards: {
-    EC0105: fold(published('EC0105')),
-    EC0217: fold(published('EC0217')),
-    EC0999: fold(published('EC0999'), { type: 'StandardWithdrawn', data: { code: 'EC0999', reason: 'Old' } }),
-  },
+  standards: new Map([
+    [parseStandardCode('EC0105'), fold(published('EC0105'))],
+    [parseStandardCode('EC0217'), fold(published('EC0217'))],
+    [parseStandardCode('EC0999'), fold(published('EC0999'), { type: 'StandardWithdrawn', data: { code: 'EC0999', reason: 'Old' } })],
+  ]),
 };
 
-type Data = EvaluatorCommand['data'];
+/** The command as the edge receives it; accredit parses it as the application does. */
+type Data = Input<EvaluatorCommand>;
 const data: Data = {
   evaluatorId,
   fullName: 'Lucía Ñañez Ortiz',
@@ -37,7 +41,12 @@ const data: Data = {
 };
 const accredit = (change: Partial<Data> = {}, at = occurredAt): EvaluatorCommand => ({
   type: 'AccreditEvaluator',
-  data: { ...data, ...change },
+  data: ((raw) => ({
+    ...raw,
+    evaluatorId: parseEvaluatorId(raw.evaluatorId, 'id'),
+    ec0076Folio: parseFolio(raw.ec0076Folio, 'ec0076Folio'),
+    standardCodes: parseStandardCodes(raw.standardCodes),
+  }))({ ...data, ...change }),
   occurredAt: at,
   now,
 });
@@ -77,14 +86,23 @@ describe('AccreditEvaluator', () => {
       .thenThrows('BUSINESS_RULE', 'STANDARD_NOT_ACTIVE');
   });
 
-  it('refuses bad input, naming the field', () => {
+  it('refuses ids, folios and codes that do not parse at the edge, naming the field', () => {
     const cases: [Partial<Data>, string][] = [
       [{ evaluatorId: 'x' }, 'id'],
-      [{ fullName: '' }, 'fullName'],
-      [{ certificationBody: ' ' }, 'certificationBody'],
       [{ ec0076Folio: '' }, 'ec0076Folio'],
       [{ standardCodes: [] }, 'standardCodes'],
       [{ standardCodes: ['EC0105', 'E0217'] }, 'standardCodes'],
+    ];
+    for (const [change, field] of cases) {
+      expect(() => accredit(change)).toThrow(BadUserInputError);
+      expect(() => accredit(change)).toThrow(expect.objectContaining({ details: { field } }));
+    }
+  });
+
+  it('refuses bad input, naming the field', () => {
+    const cases: [Partial<Data>, string][] = [
+      [{ fullName: '' }, 'fullName'],
+      [{ certificationBody: ' ' }, 'certificationBody'],
       [{ validUntil: new Date('nope') }, 'validUntil'],
       [{ validUntil: occurredAt }, 'validUntil'],
     ];

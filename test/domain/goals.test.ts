@@ -2,10 +2,11 @@ import { describe, it } from 'vitest';
 import type { GoalCommand } from '../../src/domain/goals/commands.js';
 import { goalDecider } from '../../src/domain/goals/decide.js';
 import type { GoalSet } from '../../src/domain/goals/events.js';
+import { parseGoalId } from '../../src/domain/shared/validation.js';
 import { given } from '../support/decider-spec.js';
 
 const now = new Date('2017-01-10T12:00:00Z');
-const goalId = '5d0c7e0a-8b55-4b8e-9a3e-3f5f9d1c2b77';
+const goalId = parseGoalId('5d0c7e0a-8b55-4b8e-9a3e-3f5f9d1c2b77');
 
 type Data = GoalCommand['data'];
 const data: Data = {
@@ -49,7 +50,6 @@ describe('SetGoal', () => {
 
   it('refuses bad input, naming the field', () => {
     const cases: [Partial<Data>, string][] = [
-      [{ goalId: '' }, 'id'],
       [{ state: '' }, 'state'],
       [{ municipality: ' ' }, 'municipality'],
       [{ target: 0 }, 'target'],

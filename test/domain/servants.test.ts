@@ -8,13 +8,16 @@ import type {
   ServantRegistered,
   ServantSeparated,
 } from '../../src/domain/servants/events.js';
-import { curpCheckDigit } from '../../src/domain/shared/validation.js';
+import { BadUserInputError } from '../../src/domain/shared/errors.js';
+import { curpCheckDigit, parseCurp, parseServantId } from '../../src/domain/shared/validation.js';
 import { given } from '../support/decider-spec.js';
 
 const now = new Date('2025-01-10T12:00:00Z');
 const occurredAt = new Date('2017-02-01T16:00:00Z');
-const servantId = '6f1c1a44-3c1e-4bb0-9a55-0c1c3f6f2d10';
-const curp = 'PEGJ800101HBCRRN0' + curpCheckDigit('PEGJ800101HBCRRN0');
+const servantId = parseServantId('6f1c1a44-3c1e-4bb0-9a55-0c1c3f6f2d10');
+const rawCurp = 'PEGJ800101HBCRRN0' + curpCheckDigit('PEGJ800101HBCRRN0');
+// Parsed at the edge: the decider takes it normalised.
+const curp = parseCurp(rawCurp.toLowerCase());
 
 type Data<T extends ServantCommand['type']> = Extract<ServantCommand, { type: T }>['data'];
 const command = <T extends ServantCommand['type']>(type: T, data: Data<T>, at = occurredAt) =>
@@ -28,7 +31,7 @@ function sealer(): ServantDeps & { sealed: PersonalData[] } {
 
 const registration: Data<'RegisterServant'> = {
   servantId,
-  curp: curp.toLowerCase(),
+  curp,
   fullName: ' Juan Pérez Guerrero ',
   state: 'Baja California',
   municipality: 'Tijuana',
@@ -61,12 +64,15 @@ describe('RegisterServant', () => {
     expect(deps.sealed).toEqual([{ curp, fullName: 'Juan Pérez Guerrero' }]);
   });
 
+  it('takes no id nor CURP that does not parse at the edge', () => {
+    expect(() => parseServantId('not-a-uuid', 'id')).toThrow(BadUserInputError);
+    for (const bad of [rawCurp.slice(0, 17) + ((Number(rawCurp[17]) + 1) % 10), 'PEGJ801301HBCRRN0' + curpCheckDigit('PEGJ801301HBCRRN0'), rawCurp.slice(0, 17)]) {
+      expect(() => parseCurp(bad)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'curp' } }));
+    }
+  });
+
   it('refuses bad input before sealing anything', () => {
     const cases: [Partial<Data<'RegisterServant'>>, string][] = [
-      [{ servantId: 'not-a-uuid' }, 'id'],
-      [{ curp: curp.slice(0, 17) + ((Number(curp[17]) + 1) % 10) }, 'curp'],
-      [{ curp: 'PEGJ801301HBCRRN0' + curpCheckDigit('PEGJ801301HBCRRN0') }, 'curp'],
-      [{ curp: curp.slice(0, 17) }, 'curp'],
       [{ fullName: '  ' }, 'fullName'],
       [{ state: '' }, 'state'],
       [{ municipality: ' ' }, 'municipality'],

@@ -10,9 +10,9 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplication, type Application, type ApplicationConfig } from '../../src/app/application.js';
-import { createCertificationOffice } from '../../src/domain/handlers/certification-office.js';
+import { createOffice } from '../../src/application/create-office.js';
 import { eventStreamsOf } from '../../src/app/event-streams.js';
-import type { Office } from '../../src/domain/office.js';
+import type { Office } from '../../src/application/office.js';
 import { curpCheckDigit } from '../../src/domain/shared/validation.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
@@ -230,7 +230,7 @@ describe.each(['sqlite', 'postgres', 'kurrentdb'] as const)('CURP claims on %s',
   it.skipIf(skip)('gives one servant to concurrent registrations of one CURP from several processes', async () => {
     const app = await start();
     // Each office has its own command handler: what separate API servers would have.
-    const offices: Office[] = Array.from({ length: 4 }, () => createCertificationOffice(eventStreamsOf(app.store), app.vault));
+    const offices: Office[] = Array.from({ length: 4 }, () => createOffice(eventStreamsOf(app.store), app.vault));
     const results = await Promise.allSettled(
       Array.from({ length: 16 }, (_, i) => offices[i % offices.length].registerServant(servantInput(OTHER_CURP), at())),
     );

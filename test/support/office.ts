@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { AcreditaError } from '../../src/domain/shared/errors.js';
-import { createCertificationOffice } from '../../src/domain/handlers/certification-office.js';
+import { createOffice } from '../../src/application/create-office.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
 import { eventStreamsOf } from '../../src/app/event-streams.js';
 import { SqliteEventStore } from '../../src/eventstore/sqlite.js';
@@ -16,7 +16,7 @@ export async function sqliteOffice() {
   const keys = new SqliteKeyStore(store.database, (fn) => store.withWriteLock(fn));
   await keys.migrate();
   const vault = new EnvelopeVault(randomBytes(32), keys);
-  const office = createCertificationOffice(eventStreamsOf(store), vault);
+  const office = createOffice(eventStreamsOf(store), vault);
   return {
     office,
     store,

@@ -4,8 +4,8 @@
  * are derived from fixed keys, so the plan needs no command's result and a
  * re-run replays every command instead of appending.
  */
-import type { Office } from '../../domain/office.js';
-import { derivedUuid } from '../../domain/shared/ids.js';
+import type { Office } from '../../application/office.js';
+import { derivedUuid } from '../../application/ids.js';
 import type { EmploymentRegime, Modality } from '../../domain/shared/vocabulary.js';
 import type { Person } from './people.js';
 

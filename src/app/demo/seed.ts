@@ -3,7 +3,7 @@
  * business-time order. Every command carries a deterministic commandId, so
  * seeding again (after a crash, or on a seeded store) appends nothing new.
  */
-import type { CommandResult, Office } from '../../domain/office.js';
+import type { CommandResult, Office } from '../../application/office.js';
 import type { CommandContext } from '../../domain/shared/event.js';
 import type { DemoStep } from './plan.js';
 import { buildScenario, GOAL } from './scenario.js';

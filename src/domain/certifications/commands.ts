@@ -1,26 +1,27 @@
+import type { EvaluatorId, Folio, PrintedFolio, ServantId, StandardCode } from '../shared/validation.js';
 import type { Command } from '../shared/time.js';
 import type { Modality, Verdict } from '../shared/vocabulary.js';
 
-export type EnrollInTraining = Command<
-  'EnrollInTraining',
-  { servantId: string; standardCode: string; provider: string; modality: Modality }
->;
+/** The certification a step is addressed to: one servant in one standard. */
+export interface CertificationKey {
+  servantId: ServantId;
+  standardCode: StandardCode;
+}
 
-export type CompleteTraining = Command<'CompleteTraining', { servantId: string; standardCode: string; hours: number }>;
+export type EnrollInTraining = Command<'EnrollInTraining', CertificationKey & { provider: string; modality: Modality }>;
 
-export type RecordVerdict = Command<
-  'RecordVerdict',
-  { servantId: string; standardCode: string; evaluatorId: string; verdict: Verdict }
->;
+export type CompleteTraining = Command<'CompleteTraining', CertificationKey & { hours: number }>;
 
-export type IssueCertificate = Command<'IssueCertificate', { servantId: string; standardCode: string; folio: string }>;
+export type RecordVerdict = Command<'RecordVerdict', CertificationKey & { evaluatorId: EvaluatorId; verdict: Verdict }>;
+
+export type IssueCertificate = Command<'IssueCertificate', CertificationKey & { folio: Folio }>;
 
 /** One folio of a DeliverCertificates batch, decided on the certification stream the folio points at. */
-export type DeliverCertificate = Command<'DeliverCertificate', { folio: string; ceremony: string }>;
+export type DeliverCertificate = Command<'DeliverCertificate', { folio: Folio; ceremony: string }>;
 
-export type RevokeCertificate = Command<'RevokeCertificate', { folio: string; reason: string }>;
+export type RevokeCertificate = Command<'RevokeCertificate', { folio: Folio; reason: string }>;
 
-export type ReissueCertificate = Command<'ReissueCertificate', { folio: string; printedFolio: string; reason: string }>;
+export type ReissueCertificate = Command<'ReissueCertificate', { folio: Folio; printedFolio: PrintedFolio; reason: string }>;
 
 export type CertificationCommand =
   | EnrollInTraining

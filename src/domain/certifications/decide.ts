@@ -1,23 +1,21 @@
 import type { EvaluatorState } from '../evaluators/state.js';
 import { isAccreditedFor } from '../evaluators/state.js';
-import type { ServantState } from '../servants/state.js';
+import type { RegisteredServant, ServantState } from '../servants/state.js';
 import type { Decider } from '../shared/decider.js';
 import { BadUserInputError, BusinessRuleError, NotFoundError } from '../shared/errors.js';
 import { assertNever } from '../shared/event.js';
 import { addYears, toTime } from '../shared/time.js';
 import {
   LONG_TEXT_MAX_LENGTH,
-  parseFolio,
-  parseStandardCode,
   requireBusinessTime,
-  requireId,
   requireOneOf,
   requireText,
   requireTrainingHours,
+  type Folio,
 } from '../shared/validation.js';
 import { MODALITIES, VERDICTS } from '../shared/vocabulary.js';
 import type { StandardState } from '../standards/state.js';
-import type { CertificationCommand } from './commands.js';
+import type { CertificationCommand, CertificationKey } from './commands.js';
 import type { CertificationEvent } from './events.js';
 import { certificateStatus, holdsValidCertificate } from './stage.js';
 import { evolve, findCertificate, initialState, type CertificateState, type CertificationState } from './state.js';
@@ -47,20 +45,19 @@ export function decide(
   }
   switch (command.type) {
     case 'EnrollInTraining': {
-      const { servantId, standardCode } = streamKey(command.data);
+      const { servantId, standardCode } = command.data;
       const provider = requireText(command.data.provider, 'provider');
       const modality = requireOneOf(command.data.modality, MODALITIES, 'modality');
-      requireParties(deps, servantId, standardCode);
-      requireCandidate(state, deps, at);
+      requireCandidate(state, requireParties(deps, command.data), at);
       if (state.trainingOpen) {
         throw new BusinessRuleError('ALREADY_IN_TRAINING', `Servant ${servantId} is already in training for ${standardCode}`);
       }
       return [{ type: 'TrainingEnrolled', data: { servantId, standardCode, provider, modality, enrolledAt: time } }];
     }
     case 'CompleteTraining': {
-      const { servantId, standardCode } = streamKey(command.data);
+      const { servantId, standardCode } = command.data;
       const hours = requireTrainingHours(command.data.hours);
-      requireParties(deps, servantId, standardCode);
+      requireParties(deps, command.data);
       requireCertification(state, servantId, standardCode);
       if (!state.trainingOpen) {
         throw new BusinessRuleError('NOT_IN_TRAINING', `Servant ${servantId} has no open training for ${standardCode}`);
@@ -68,13 +65,12 @@ export function decide(
       return [{ type: 'TrainingCompleted', data: { servantId, standardCode, hours, completedAt: time } }];
     }
     case 'RecordVerdict': {
-      const { servantId, standardCode } = streamKey(command.data);
-      const evaluatorId = requireId(command.data.evaluatorId, 'evaluatorId');
+      const { servantId, standardCode, evaluatorId } = command.data;
       const verdict = requireOneOf(command.data.verdict, VERDICTS, 'verdict');
-      requireParties(deps, servantId, standardCode);
+      const parties = requireParties(deps, command.data);
       if (!deps.evaluator?.exists) throw new NotFoundError(`Evaluator ${evaluatorId} does not exist`);
       // Training is optional (alineación is not compulsory): a verdict needs no enrollment.
-      requireCandidate(state, deps, at);
+      requireCandidate(state, parties, at);
       if (!isAccreditedFor(deps.evaluator, standardCode, at)) {
         throw new BusinessRuleError(
           'EVALUATOR_NOT_ACCREDITED',
@@ -87,9 +83,8 @@ export function decide(
       ];
     }
     case 'IssueCertificate': {
-      const { servantId, standardCode } = streamKey(command.data);
-      const folio = parseFolio(command.data.folio);
-      requireParties(deps, servantId, standardCode);
+      const { servantId, standardCode, folio } = command.data;
+      const { standard, servant } = requireParties(deps, command.data);
       requireCertification(state, servantId, standardCode);
       // Competence once judged stands: a later separation or withdrawal does not block the certificate.
       if (!state.competentSinceLastIssue) {
@@ -98,8 +93,8 @@ export function decide(
           `Servant ${servantId} has no COMPETENT verdict in ${standardCode} since the last certificate`,
         );
       }
-      const { validityYears } = deps.standard;
-      const { state: holderState, municipality, department, regime, unionized } = deps.servant;
+      const { validityYears } = standard;
+      const { state: holderState, municipality, department, regime, unionized } = servant;
       return [
         {
           type: 'CertificateIssued',
@@ -115,7 +110,7 @@ export function decide(
       ];
     }
     case 'DeliverCertificate': {
-      const folio = parseFolio(command.data.folio);
+      const { folio } = command.data;
       const ceremony = requireText(command.data.ceremony, 'ceremony');
       const certificate = requireCertificate(state, folio, at);
       requireNotRevoked(certificate);
@@ -126,22 +121,21 @@ export function decide(
       return [{ type: 'CertificateDelivered', data: { servantId, standardCode, folio, ceremony, deliveredAt: time } }];
     }
     case 'RevokeCertificate': {
-      const folio = parseFolio(command.data.folio);
+      const { folio } = command.data;
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
       requireNotRevoked(requireCertificate(state, folio, at));
       const { servantId, standardCode } = state;
       return [{ type: 'CertificateRevoked', data: { servantId, standardCode, folio, reason, revokedAt: time } }];
     }
     case 'ReissueCertificate': {
-      const folio = parseFolio(command.data.folio);
-      const printedFolio = parseFolio(command.data.printedFolio, 'printedFolio');
+      const { folio, printedFolio } = command.data;
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
       const certificate = requireCertificate(state, folio, at);
       const status = certificateStatus(certificate, at);
       if (status !== 'VALID') {
         throw new BusinessRuleError('CERTIFICATE_NOT_DELIVERABLE', `Certificate ${folio} is ${status.toLowerCase()}: it cannot be reprinted`);
       }
-      if (printedFolio === certificate.printedFolio || printedFolio === folio) {
+      if (printedFolio === certificate.printedFolio || (printedFolio as string) === folio) {
         throw new BadUserInputError(`Certificate ${folio} already carries ${printedFolio}; a reprint needs the new paper's folio`, 'printedFolio');
       }
       const { servantId, standardCode } = state;
@@ -157,13 +151,16 @@ export function decide(
   }
 }
 
-function streamKey(data: { servantId: string; standardCode: string }) {
-  return { servantId: requireId(data.servantId, 'servantId'), standardCode: parseStandardCode(data.standardCode) };
+/** The standard and the servant of the stream, both of which must exist. */
+interface Parties {
+  standard: Extract<StandardState, { exists: true }>;
+  servant: RegisteredServant;
 }
 
-function requireParties(deps: CertificationDeps, servantId: string, standardCode: string): void {
-  if (!deps.standard.exists) throw new NotFoundError(`Standard ${standardCode} does not exist`);
-  if (!deps.servant.exists) throw new NotFoundError(`Servant ${servantId} does not exist`);
+function requireParties({ standard, servant }: CertificationDeps, { servantId, standardCode }: CertificationKey): Parties {
+  if (!standard.exists) throw new NotFoundError(`Standard ${standardCode} does not exist`);
+  if (!servant.exists) throw new NotFoundError(`Servant ${servantId} does not exist`);
+  return { standard, servant };
 }
 
 /** A step on a certification that was never started names nothing: NOT_FOUND, like a missing servant or standard. */
@@ -172,7 +169,7 @@ function requireCertification(state: CertificationState, servantId: string, stan
 }
 
 /** Who may be enrolled or evaluated: an active servant, in an active standard, holding no VALID certificate in it. */
-function requireCandidate(state: CertificationState, { standard, servant }: CertificationDeps, at: Date): void {
+function requireCandidate(state: CertificationState, { standard, servant }: Parties, at: Date): void {
   if (standard.status !== 'ACTIVE') {
     throw new BusinessRuleError('STANDARD_NOT_ACTIVE', `Standard ${standard.code} is withdrawn`);
   }
@@ -186,7 +183,7 @@ function requireCandidate(state: CertificationState, { standard, servant }: Cert
 }
 
 /** The certificate with that folio in this stream, not acted on before it was issued. */
-function requireCertificate(state: CertificationState, folio: string, at: Date): CertificateState {
+function requireCertificate(state: CertificationState, folio: Folio, at: Date): CertificateState {
   const certificate = findCertificate(state, folio);
   if (!certificate) throw new NotFoundError(`Certificate ${folio} does not exist`);
   if (at.getTime() < toTime(certificate.issuedAt)) {

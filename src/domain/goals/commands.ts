@@ -1,10 +1,11 @@
+import type { GoalId } from '../shared/validation.js';
 import type { Command } from '../shared/time.js';
 
 /** Setting a goal again (same goalId) replaces it. */
 export type SetGoal = Command<
   'SetGoal',
   {
-    goalId: string;
+    goalId: GoalId;
     state: string;
     municipality: string;
     target: number;

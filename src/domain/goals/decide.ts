@@ -6,7 +6,6 @@ import {
   optionalText,
   requireBusinessTime,
   requireDate,
-  requireId,
   requirePositiveInt,
   requireText,
 } from '../shared/validation.js';
@@ -27,7 +26,7 @@ export function decide(command: GoalCommand, _state: GoalState): GoalEvent[] {
         {
           type: 'GoalSet',
           data: {
-            goalId: requireId(data.goalId, 'id'),
+            goalId: data.goalId,
             state: requireText(data.state, 'state'),
             municipality: requireText(data.municipality, 'municipality'),
             target: requirePositiveInt(data.target, 'target'),

@@ -1,18 +1,9 @@
 import type { GoalEvent, GoalSet } from './events.js';
 
-/** The last GoalSet's data: setting a goal again replaces it whole. */
-export type GoalState = GoalSet['data'] & { exists: boolean };
+/** Never set, or the last GoalSet's data: setting a goal again replaces it whole. */
+export type GoalState = { exists: false } | (GoalSet['data'] & { exists: true });
 
-export const initialState = (): GoalState => ({
-  exists: false,
-  goalId: '',
-  state: '',
-  municipality: '',
-  target: 0,
-  startsAt: '',
-  deadline: '',
-  description: null,
-});
+export const initialState = (): GoalState => ({ exists: false });
 
 export function evolve(_state: GoalState, event: GoalEvent): GoalState {
   switch (event.type) {

@@ -1,11 +1,12 @@
+import type { Curp, ServantId } from '../shared/validation.js';
 import type { EmploymentRegime } from '../shared/vocabulary.js';
 import type { Command } from '../shared/time.js';
 
 export type RegisterServant = Command<
   'RegisterServant',
   {
-    servantId: string;
-    curp: string;
+    servantId: ServantId;
+    curp: Curp;
     fullName: string;
     state: string;
     municipality: string;
@@ -20,7 +21,7 @@ export type RegisterServant = Command<
 export type ChangeEmployment = Command<
   'ChangeEmployment',
   {
-    servantId: string;
+    servantId: ServantId;
     department?: string | null;
     position?: string | null;
     regime?: EmploymentRegime | null;
@@ -28,9 +29,9 @@ export type ChangeEmployment = Command<
   }
 >;
 
-export type SeparateServant = Command<'SeparateServant', { servantId: string; reason: string }>;
+export type SeparateServant = Command<'SeparateServant', { servantId: ServantId; reason: string }>;
 
 /** `reason` is the legal basis, e.g. the ARCO cancellation request number. */
-export type ErasePersonalData = Command<'ErasePersonalData', { servantId: string; reason: string }>;
+export type ErasePersonalData = Command<'ErasePersonalData', { servantId: ServantId; reason: string }>;
 
 export type ServantCommand = RegisterServant | ChangeEmployment | SeparateServant | ErasePersonalData;

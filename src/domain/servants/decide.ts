@@ -4,68 +4,76 @@ import { assertNever } from '../shared/event.js';
 import {
   LONG_TEXT_MAX_LENGTH,
   optionalText,
-  parseCurp,
   requireBoolean,
   requireBusinessTime,
-  requireId,
   requireName,
   requireOneOf,
   requireText,
+  type ServantId,
 } from '../shared/validation.js';
 import { EMPLOYMENT_REGIMES } from '../shared/vocabulary.js';
-import type { ChangeEmployment, ServantCommand } from './commands.js';
+import type { ChangeEmployment, RegisterServant, ServantCommand } from './commands.js';
 import type { EmploymentChanged, PersonalData, ServantEvent } from './events.js';
-import { evolve, initialState, type ServantState } from './state.js';
+import { evolve, initialState, type RegisteredServant, type ServantState } from './state.js';
 
-/** What RegisterServant needs: a sealer bound to the new servant's data key (prepared by the handler). */
+/** What RegisterServant needs: a sealer bound to the new servant's data key (prepared by the application). */
 export interface ServantDeps {
   seal: (data: PersonalData) => string;
+}
+
+/**
+ * Everything of a registration that does not depend on the stream, normalised:
+ * the application checks it before claiming the CURP and sealing, so nothing
+ * personal is claimed, sealed (or logged) for a refused command.
+ */
+export function checkRegistration(command: RegisterServant) {
+  requireBusinessTime(command);
+  const { data } = command;
+  const personal: PersonalData = { curp: data.curp, fullName: requireName(data.fullName) };
+  const employment = {
+    state: requireText(data.state, 'state'),
+    municipality: requireText(data.municipality, 'municipality'),
+    department: requireText(data.department, 'department'),
+    position: optionalText(data.position, 'position'),
+    regime: requireOneOf(data.regime, EMPLOYMENT_REGIMES, 'regime'),
+    unionized: requireBoolean(data.unionized, 'unionized'),
+  };
+  return { personal, employment };
 }
 
 export function decide(command: ServantCommand, state: ServantState, deps?: ServantDeps): ServantEvent[] {
   requireBusinessTime(command);
   switch (command.type) {
     case 'RegisterServant': {
-      const { data } = command;
-      const servantId = requireId(data.servantId, 'id');
-      // Validate everything before sealing: nothing personal is sealed (or logged) for a refused command.
-      const personal: PersonalData = { curp: parseCurp(data.curp), fullName: requireName(data.fullName) };
-      const employment = {
-        state: requireText(data.state, 'state'),
-        municipality: requireText(data.municipality, 'municipality'),
-        department: requireText(data.department, 'department'),
-        position: optionalText(data.position, 'position'),
-        regime: requireOneOf(data.regime, EMPLOYMENT_REGIMES, 'regime'),
-        unionized: requireBoolean(data.unionized, 'unionized'),
-      };
+      const { personal, employment } = checkRegistration(command);
       // The same words whoever holds the id, so a caller learns nothing of another municipality's servant.
       if (state.exists) throw new ConflictError('This servant id is already taken; leave id out to get a new one');
       if (!deps) throw new Error('RegisterServant needs deps.seal');
-      return [{ type: 'ServantRegistered', data: { servantId, personalData: deps.seal(personal), ...employment } }];
+      return [{ type: 'ServantRegistered', data: { servantId: command.data.servantId, personalData: deps.seal(personal), ...employment } }];
     }
     case 'ChangeEmployment': {
       const changes = employmentChanges(command.data);
-      requireActive(state, command.data.servantId);
+      const servant = requireActive(state, command.data.servantId);
       const changed = Object.fromEntries(
-        Object.entries(changes).filter(([field, value]) => state[field as keyof typeof changes] !== value),
+        Object.entries(changes).filter(([field, value]) => servant[field as keyof typeof changes] !== value),
       ) as Omit<EmploymentChanged['data'], 'servantId'>;
       // Asking for what already holds records nothing (and is not an error: a retry is harmless).
       if (Object.keys(changed).length === 0) return [];
-      return [{ type: 'EmploymentChanged', data: { servantId: state.servantId, ...changed } }];
+      return [{ type: 'EmploymentChanged', data: { servantId: servant.servantId, ...changed } }];
     }
     case 'SeparateServant': {
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
-      requireActive(state, command.data.servantId);
-      return [{ type: 'ServantSeparated', data: { servantId: state.servantId, reason } }];
+      const { servantId } = requireActive(state, command.data.servantId);
+      return [{ type: 'ServantSeparated', data: { servantId, reason } }];
     }
     case 'ErasePersonalData': {
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
-      requireExisting(state, command.data.servantId);
+      const { servantId, erased } = requireExisting(state, command.data.servantId);
       // Separated servants may be erased too: the right to erasure outlives employment.
-      if (state.erased) {
-        throw new BusinessRuleError('PERSONAL_DATA_ERASED', `Personal data of servant ${state.servantId} is already erased`);
+      if (erased) {
+        throw new BusinessRuleError('PERSONAL_DATA_ERASED', `Personal data of servant ${servantId} is already erased`);
       }
-      return [{ type: 'PersonalDataErased', data: { servantId: state.servantId, reason } }];
+      return [{ type: 'PersonalDataErased', data: { servantId, reason } }];
     }
     default:
       return assertNever(command);
@@ -86,13 +94,15 @@ function employmentChanges(data: ChangeEmployment['data']): Omit<EmploymentChang
   return changes;
 }
 
-function requireExisting(state: ServantState, servantId: string): void {
+function requireExisting(state: ServantState, servantId: ServantId): RegisteredServant {
   if (!state.exists) throw new NotFoundError(`Servant ${servantId} does not exist`);
+  return state;
 }
 
-function requireActive(state: ServantState, servantId: string): void {
-  requireExisting(state, servantId);
-  if (!state.active) throw new BusinessRuleError('SERVANT_NOT_ACTIVE', `Servant ${servantId} was separated`);
+function requireActive(state: ServantState, servantId: ServantId): RegisteredServant {
+  const servant = requireExisting(state, servantId);
+  if (!servant.active) throw new BusinessRuleError('SERVANT_NOT_ACTIVE', `Servant ${servantId} was separated`);
+  return servant;
 }
 
 export const servantDecider: Decider<ServantState, ServantCommand, ServantEvent, ServantDeps | undefined> = {

@@ -1,47 +1,35 @@
-import type { EmploymentRegime } from '../shared/vocabulary.js';
-import type { ServantEvent } from './events.js';
+import type { ServantId } from '../shared/validation.js';
+import type { ServantEvent, ServantRegistered } from './events.js';
 
-export interface ServantState {
-  exists: boolean;
-  servantId: string;
-  state: string;
-  municipality: string;
-  department: string;
-  position: string | null;
-  regime: EmploymentRegime;
-  unionized: boolean;
+export type RegisteredServant = Omit<ServantRegistered['data'], 'servantId' | 'personalData'> & {
+  exists: true;
+  servantId: ServantId;
   /** False once separated. */
   active: boolean;
   /** True once the data key was destroyed. */
   erased: boolean;
   /** CURP and name sealed with the servant's key; null once erased (the key is gone anyway). */
   personalData: string | null;
-}
+};
 
-export const initialState = (): ServantState => ({
-  exists: false,
-  servantId: '',
-  state: '',
-  municipality: '',
-  department: '',
-  position: null,
-  regime: 'BASE',
-  unionized: false,
-  active: false,
-  erased: false,
-  personalData: null,
-});
+/** Never registered, or registered (and maybe separated or erased since). */
+export type ServantState = { exists: false } | RegisteredServant;
+
+export const initialState = (): ServantState => ({ exists: false });
 
 export function evolve(state: ServantState, event: ServantEvent): ServantState {
   switch (event.type) {
     case 'ServantRegistered':
-      return { ...event.data, exists: true, active: true, erased: false };
-    case 'EmploymentChanged':
+      // The id was parsed before it named the stream.
+      return { ...event.data, servantId: event.data.servantId as ServantId, exists: true, active: true, erased: false };
+    case 'EmploymentChanged': {
       // Only the changed fields are present (servantId is the same).
-      return { ...state, ...event.data };
+      const { servantId: _same, ...changed } = event.data;
+      return state.exists ? { ...state, ...changed } : state;
+    }
     case 'ServantSeparated':
-      return { ...state, active: false };
+      return state.exists ? { ...state, active: false } : state;
     case 'PersonalDataErased':
-      return { ...state, erased: true, personalData: null };
+      return state.exists ? { ...state, erased: true, personalData: null } : state;
   }
 }

@@ -1,16 +1,48 @@
 /**
- * Format checks at the domain's door. Each returns the normalised value or throws
+ * Format checks, run once at the edge (GraphQL, CLI, roster import, demo) or by
+ * a decider for the text it keeps. Each returns the normalised value or throws
  * BadUserInputError naming the field. Messages never echo the value: a CURP or a
  * name in an error message would end up in logs, where it could not be erased.
+ *
+ * Ids, CURPs, codes and folios come out branded: below the edge a `Folio` is
+ * known to be one, and nothing parses it again.
  */
-import { z } from 'zod';
 import { BadUserInputError } from './errors.js';
 import { isValidDate } from './time.js';
+
+declare const brand: unique symbol;
+/** A string known to have passed its parse function. */
+export type Brand<B extends string> = string & { readonly [brand]: B };
+
+export type ServantId = Brand<'ServantId'>;
+export type EvaluatorId = Brand<'EvaluatorId'>;
+export type GoalId = Brand<'GoalId'>;
+export type Curp = Brand<'Curp'>;
+export type StandardCode = Brand<'StandardCode'>;
+/** A CONOCER certificate folio (also an evaluator's EC0076 folio). */
+export type Folio = Brand<'Folio'>;
+/** The folio preimpreso of a certificate's paper. */
+export type PrintedFolio = Brand<'PrintedFolio'>;
 
 export const NAME_MAX_LENGTH = 150;
 export const TEXT_MAX_LENGTH = 300;
 export const LONG_TEXT_MAX_LENGTH = 1000;
 export const FOLIO_MAX_LENGTH = 64;
+
+// ---------------------------------------------------------------- ids
+
+// RFC 9562 layout, any version: ids are client-chosen or derived, and end up in stream names.
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A client-chosen or generated id (UUID form). */
+export function requireId(value: string, field: string): string {
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) throw new BadUserInputError('Id must be a UUID', field);
+  return value;
+}
+
+export const parseServantId = (value: string, field = 'servantId'): ServantId => requireId(value, field) as ServantId;
+export const parseEvaluatorId = (value: string, field = 'evaluatorId'): EvaluatorId => requireId(value, field) as EvaluatorId;
+export const parseGoalId = (value: string, field = 'goalId'): GoalId => requireId(value, field) as GoalId;
 
 // ---------------------------------------------------------------- CURP
 
@@ -44,7 +76,7 @@ export function curpCheckDigit(first17: string): string {
 }
 
 /** Trims, upper-cases and checks a CURP: pattern, real birth date, state code and check digit. */
-export function parseCurp(value: string, field = 'curp'): string {
+export function parseCurp(value: string, field = 'curp'): Curp {
   const curp = requireString(value, field).trim().toUpperCase();
   if (curp.length !== 18) throw new BadUserInputError('CURP must have 18 characters', field);
   const match = CURP_PATTERN.exec(curp);
@@ -58,7 +90,7 @@ export function parseCurp(value: string, field = 'curp'): string {
   if (curpCheckDigit(curp.slice(0, 17)) !== checkDigit) {
     throw new BadUserInputError('CURP check digit does not match', field);
   }
-  return curp;
+  return curp as Curp;
 }
 
 function isRealDate(year: number, month: number, day: number): boolean {
@@ -71,19 +103,25 @@ function isRealDate(year: number, month: number, day: number): boolean {
 const STANDARD_CODE_PATTERN = /^EC\d{4}(\.\d{2})?$/;
 
 /** `EC` + 4 digits, optional `.NN` version; trimmed and upper-cased (`ec0105` is EC0105). */
-export function parseStandardCode(value: string, field = 'standardCode'): string {
+export function parseStandardCode(value: string, field = 'standardCode'): StandardCode {
   const code = requireString(value, field).trim().toUpperCase();
   if (!STANDARD_CODE_PATTERN.test(code)) {
     throw new BadUserInputError('Standard code must be EC followed by 4 digits, optionally .NN (e.g. EC0105.01)', field);
   }
-  return code;
+  return code as StandardCode;
+}
+
+/** At least one, each a valid EC code; duplicates dropped, order kept. */
+export function parseStandardCodes(codes: readonly string[], field = 'standardCodes'): StandardCode[] {
+  if (!Array.isArray(codes) || codes.length === 0) throw new BadUserInputError('Name at least one standard code', field);
+  return [...new Set(codes.map((code) => parseStandardCode(code, field)))];
 }
 
 // Folios name a stream (`folio-{folio}`), so no spaces or exotic characters.
 const FOLIO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
 
 /** A certificate folio: trimmed, 1 to 64 letters, digits and `. _ / -` (not at the ends). */
-export function parseFolio(value: string, field = 'folio'): string {
+export function parseFolio(value: string, field = 'folio'): Folio {
   const folio = requireString(value, field).trim();
   if (folio.length === 0) throw new BadUserInputError('Folio may not be empty', field);
   if (folio.length > FOLIO_MAX_LENGTH) {
@@ -92,17 +130,12 @@ export function parseFolio(value: string, field = 'folio'): string {
   if (!FOLIO_PATTERN.test(folio)) {
     throw new BadUserInputError('Folio may only hold letters, digits and . _ / - (not at either end)', field);
   }
-  return folio;
+  return folio as Folio;
 }
 
-// Built once: making a zod schema costs more than checking an id with it.
-const UUID = z.guid();
-
-/** A client-chosen or generated id (UUID form); ids end up in stream names. */
-export function requireId(value: string, field: string): string {
-  if (!UUID.safeParse(value).success) throw new BadUserInputError('Id must be a UUID', field);
-  return value;
-}
+/** A printed folio follows the folio's form. */
+export const parsePrintedFolio = (value: string, field = 'printedFolio'): PrintedFolio =>
+  parseFolio(value, field) as string as PrintedFolio;
 
 // ---------------------------------------------------------------- text
 

@@ -4,7 +4,6 @@ import { assertNever } from '../shared/event.js';
 import {
   LONG_TEXT_MAX_LENGTH,
   optionalText,
-  parseStandardCode,
   requireBusinessTime,
   requireLevel,
   requireText,
@@ -19,7 +18,7 @@ export function decide(command: StandardCommand, state: StandardState): Standard
   switch (command.type) {
     case 'PublishStandard': {
       const { data } = command;
-      const code = parseStandardCode(data.code, 'code');
+      const { code } = data;
       const published = {
         code,
         title: requireText(data.title, 'title'),
@@ -32,7 +31,7 @@ export function decide(command: StandardCommand, state: StandardState): Standard
       return [{ type: 'StandardPublished', data: published }];
     }
     case 'WithdrawStandard': {
-      const code = parseStandardCode(command.data.code, 'code');
+      const { code } = command.data;
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
       if (!state.exists) throw new NotFoundError(`Standard ${code} does not exist`);
       if (state.status === 'WITHDRAWN') {

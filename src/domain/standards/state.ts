@@ -1,33 +1,21 @@
-import type { StandardEvent } from './events.js';
+import type { StandardCode } from '../shared/validation.js';
+import type { StandardEvent, StandardPublished } from './events.js';
 
 export type StandardStatus = 'ACTIVE' | 'WITHDRAWN';
 
-export interface StandardState {
-  exists: boolean;
-  code: string;
-  title: string;
-  level: number;
-  sector: string | null;
-  /** null: certificates in this standard never expire. */
-  validityYears: number | null;
-  status: StandardStatus;
-}
+/** Never published, or published (and maybe withdrawn since). */
+export type StandardState =
+  | { exists: false }
+  | (Omit<StandardPublished['data'], 'code'> & { exists: true; code: StandardCode; status: StandardStatus });
 
-export const initialState = (): StandardState => ({
-  exists: false,
-  code: '',
-  title: '',
-  level: 0,
-  sector: null,
-  validityYears: null,
-  status: 'ACTIVE',
-});
+export const initialState = (): StandardState => ({ exists: false });
 
 export function evolve(state: StandardState, event: StandardEvent): StandardState {
   switch (event.type) {
     case 'StandardPublished':
-      return { ...event.data, exists: true, status: 'ACTIVE' };
+      // The code was parsed before it named the stream.
+      return { ...event.data, code: event.data.code as StandardCode, exists: true, status: 'ACTIVE' };
     case 'StandardWithdrawn':
-      return { ...state, status: 'WITHDRAWN' };
+      return state.exists ? { ...state, status: 'WITHDRAWN' } : state;
   }
 }

@@ -7,7 +7,7 @@ import { certificationDecider } from '../../domain/certifications/decide.js';
 import { certificationStreamId } from '../../domain/certifications/events.js';
 import { certificateStatus, certificationStage } from '../../domain/certifications/stage.js';
 import type { CertificateState } from '../../domain/certifications/state.js';
-import { foldStream } from '../../domain/shared/command-handler.js';
+import { foldStream } from '../../application/folding.js';
 import type { CertificateView } from '../../projections/read-model.js';
 import type { GraphQLContext } from '../context.js';
 import type { CertificationRoot } from './certification.type.js';

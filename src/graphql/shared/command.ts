@@ -4,7 +4,7 @@
  * (read-your-writes) so the payload can be read from the read models.
  */
 import { GraphQLError } from 'graphql';
-import type { CommandResult } from '../../domain/office.js';
+import type { CommandResult } from '../../application/office.js';
 import { ProjectionStoppedError, WaitForTimeoutError } from '../../projections/errors.js';
 import type { CommandContext } from '../../domain/shared/event.js';
 import { requireViewer } from '../auth.js';

@@ -1,15 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventStreamsOf } from '../../../src/app/event-streams.js';
-import { createCertificationOffice } from '../../../src/domain/handlers/certification-office.js';
-import type { Office } from '../../../src/domain/office.js';
-import type { EventStreams } from '../../../src/domain/shared/event-streams.js';
-import { curpCheckDigit } from '../../../src/domain/shared/validation.js';
-import { PostgresEventStore } from '../../../src/eventstore/postgres.js';
-import { PostgresKeyStore } from '../../../src/privacy/postgres-key-store.js';
-import { EnvelopeVault } from '../../../src/privacy/vault.js';
-import { at, rejection } from '../../support/office.js';
-import { postgresTestSchema, type PostgresTestSchema } from '../../support/postgres.js';
+import { eventStreamsOf } from '../../src/app/event-streams.js';
+import { createOffice } from '../../src/application/create-office.js';
+import type { Office } from '../../src/application/office.js';
+import type { EventStreams } from '../../src/application/event-streams.js';
+import { curpCheckDigit } from '../../src/domain/shared/validation.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres.js';
+import { PostgresKeyStore } from '../../src/privacy/postgres-key-store.js';
+import { EnvelopeVault } from '../../src/privacy/vault.js';
+import { at, rejection } from '../support/office.js';
+import { postgresTestSchema, type PostgresTestSchema } from '../support/postgres.js';
 
 const CURP = (() => {
   const first17 = 'OAAM800101MBCLNR0';
@@ -46,8 +46,8 @@ describe.skipIf(probe === null)('certification office over PostgreSQL', () => {
     const keys = new PostgresKeyStore(store.pool, database.schema);
     await keys.migrate();
     vault = new EnvelopeVault(randomBytes(32), keys);
-    office = createCertificationOffice(counted(eventStreamsOf(store), calls), vault);
-    other = createCertificationOffice(eventStreamsOf(store), vault);
+    office = createOffice(counted(eventStreamsOf(store), calls), vault);
+    other = createOffice(eventStreamsOf(store), vault);
     await office.publishStandard({ code: 'EC0105', title: 'Atención al ciudadano en el sector público', level: 2, validityYears: 5 }, at('2017-01-10T00:00:00Z'));
     await office.accreditEvaluator(
       { id: evaluatorId, fullName: 'Evaluadora UTT', certificationBody: 'UTT', ec0076Folio: 'EC0076-001', standardCodes: ['EC0105'], validUntil: new Date('2030-01-01T00:00:00Z') },
@@ -94,7 +94,7 @@ describe.skipIf(probe === null)('certification office over PostgreSQL', () => {
     await other.completeTraining({ ...step, hours: 40 }, at('2018-04-01T00:00:00Z'));
     await verdict(other, servantId, 'NOT_YET_COMPETENT', '2018-05-01T00:00:00Z');
     // Nothing kept here for the stream: presumed new again, refused by the store, accepted on a fresh read.
-    const again = createCertificationOffice(eventStreamsOf(store), vault);
+    const again = createOffice(eventStreamsOf(store), vault);
     await again.enrollInTraining({ ...step, provider: 'CONALEP', modality: 'PRESENTIAL' }, at('2018-06-01T00:00:00Z'));
     const events = await store.readStream(`certification-${servantId}-EC0105`);
     expect(events.map((e) => e.type)).toEqual(['TrainingEnrolled', 'TrainingCompleted', 'VerdictRecorded', 'TrainingEnrolled']);

@@ -12,7 +12,9 @@ export function derivedUuid(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+export const randomId = (): string => randomUUID();
+
 /** A new id for an aggregate: derived from the commandId when there is one, so retries agree. */
-export function newAggregateId(commandId: string | null, purpose: string): string {
-  return commandId ? derivedUuid('aggregate', purpose, commandId) : randomUUID();
+export function newAggregateId<Id extends string>(commandId: string | null, purpose: string): Id {
+  return (commandId ? derivedUuid('aggregate', purpose, commandId) : randomUUID()) as Id;
 }

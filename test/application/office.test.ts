@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AcreditaError } from '../../../src/domain/shared/errors.js';
-import { curpCheckDigit } from '../../../src/domain/shared/validation.js';
-import type { Office } from '../../../src/domain/office.js';
-import { createCertificationOffice } from '../../../src/domain/handlers/certification-office.js';
-import { eventStreamsOf } from '../../../src/app/event-streams.js';
-import { verifyIntegrity } from '../../../src/eventstore/integrity.js';
-import type { SqliteEventStore } from '../../../src/eventstore/sqlite.js';
-import type { EnvelopeVault } from '../../../src/privacy/vault.js';
-import { at, rejection, sqliteOffice } from '../../support/office.js';
+import { AcreditaError } from '../../src/domain/shared/errors.js';
+import { curpCheckDigit } from '../../src/domain/shared/validation.js';
+import type { Office } from '../../src/application/office.js';
+import { createOffice } from '../../src/application/create-office.js';
+import { eventStreamsOf } from '../../src/app/event-streams.js';
+import { verifyIntegrity } from '../../src/eventstore/integrity.js';
+import type { SqliteEventStore } from '../../src/eventstore/sqlite.js';
+import type { EnvelopeVault } from '../../src/privacy/vault.js';
+import { at, rejection, sqliteOffice } from '../support/office.js';
 
 const curpOf = (first17: string) => first17 + curpCheckDigit(first17);
 const CURP = curpOf('OAAM800101MBCLNR0');
@@ -166,7 +166,7 @@ describe('certification office over a real SQLite store', () => {
 
   it('follows what another process records in the streams it keeps folded (standard, servant)', async () => {
     // Another Office over the same file: its own CommandHandler, so its own folded states.
-    const other = createCertificationOffice(eventStreamsOf(store), vault);
+    const other = createOffice(eventStreamsOf(store), vault);
     const a = await register();
     const b = await register(curpOf('PEGJ800101HBCRRN0'));
     const step = { standardCode: 'EC0105', provider: 'UTT', modality: 'VIRTUAL' as const };
@@ -191,7 +191,7 @@ describe('certification office over a real SQLite store', () => {
     // A concurrent writer records a failed retake between the dry run and the folio claim.
     const streams = eventStreamsOf(store);
     const retake = () => office.recordVerdict({ ...step, evaluatorId, verdict: 'NOT_YET_COMPETENT' }, at('2018-06-02T00:00:00Z'));
-    const racing = createCertificationOffice(
+    const racing = createOffice(
       {
         readStream: streams.readStream,
         append: async (streamId, events, options) => {

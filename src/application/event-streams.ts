@@ -1,6 +1,6 @@
 /**
- * What command handling needs from an event store, declared inside the domain so
- * the domain depends on no storage code. Every EventStore satisfies it (see src/app).
+ * What command handling needs from an event store, declared by the application
+ * so it depends on no storage code. Every EventStore satisfies it (see src/app).
  */
 export interface StreamEventMetadata {
   occurredAt: string;
