@@ -66,7 +66,7 @@ export class StateCache implements StreamStore {
 
   private keptFor<State, E extends Event>(streamId: string, folder: Folder<State, E>): Folded<State> | undefined {
     const kept = this.kept.get(streamId);
-    return kept?.folder === folder ? (kept as Folded<State>) : undefined;
+    return kept?.folder === folder ? { state: kept.state as State, version: kept.version, position: kept.position } : undefined;
   }
 
   private keep<State, E extends Event>(streamId: string, folder: Folder<State, E>, folded: Folded<State>): void {
