@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { createApplication, type Application } from '../../src/app/application.j
 import { PersonGenerator } from '../../src/app/demo/people.js';
 import { importRoster, RosterFileError, type RosterImportProgress } from '../../src/app/roster/import.js';
 import { NotFoundError } from '../../src/domain/shared/errors.js';
+import { postgresTestSchema } from '../support/postgres.js';
 import { temporarySqliteFile, type TemporarySqliteFile } from '../support/sqlite.js';
 
 const FIXTURE = new URL('../fixtures/roster-sample.csv', import.meta.url).pathname;
@@ -216,6 +217,87 @@ describe('importRoster', () => {
     await writeFile(path, `${HEADER}\nAAAA000101HBCXXX00,"Nadie,Baja California,Tecate,X,,BASE,true,\n${filler}`);
     await expect(importRoster(app, path, { actor })).rejects.toThrow(/^Line 2 is not valid CSV: the row is longer than 64 KB/);
   });
+});
+
+/**
+ * Rows are registered in batches (claims together, one append): every rule of
+ * a registration one by one still holds across and inside batches, on both SQL stores.
+ */
+describe.each(['sqlite', 'postgres'] as const)('importRoster in batches on %s', (backend) => {
+  const ROWS = 1_200;
+  let dir: string;
+  let app: Application | null = null;
+  let cleanUp: () => Promise<void> = async () => {};
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acredita-roster-batches-'));
+    if (backend === 'sqlite') {
+      const file = await temporarySqliteFile();
+      app = await openApplication(file, false);
+      cleanUp = () => file.remove();
+      return;
+    }
+    const schema = await postgresTestSchema();
+    if (!schema) return;
+    app = await createApplication(
+      { eventStoreUrl: schema.url, readStoreUrl: schema.url, databaseSchema: schema.schema, masterKey: randomBytes(32) },
+      { logger: pino({ level: 'silent' }), project: false },
+    );
+    cleanUp = schema.drop;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await cleanUp();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports bad rows and duplicates by line, takes over abandoned CURP claims, counts present ones, and appends nothing the second time', async (ctx) => {
+    if (!app) return ctx.skip();
+    const people = new PersonGenerator(31);
+    const persons = Array.from({ length: ROWS }, () => people.next());
+    const line = (i: number) => i + 2;
+    const BAD = 700;
+    const DUPLICATE = 1_100;
+    const BY_HAND = 30;
+    const ABANDONED = 520;
+    const IN_FLIGHT = 999;
+    // Registered through the office before the import.
+    await app.office.registerServant(
+      { curp: persons[BY_HAND].curp, fullName: persons[BY_HAND].fullName, state: 'Baja California', municipality: 'Tecate', department: 'Tesorería Municipal', regime: 'BASE', unionized: true },
+      { occurredAt: new Date('2018-01-02T17:00:00Z'), now: new Date(), actor, commandId: 'by-hand-batches', correlationId: null },
+    );
+    // Claimed by registrations that never happened: one two minutes ago (abandoned), one just now (maybe in flight).
+    await app.vault.claimCurp(persons[ABANDONED].curp, randomUUID(), new Date(Date.now() - 120_000));
+    await app.vault.claimCurp(persons[IN_FLIGHT].curp, randomUUID(), new Date());
+    const rows = persons.map((p, i) => {
+      const curp = i === DUPLICATE ? persons[10].curp : p.curp;
+      return `${curp},"${p.fullName}",Baja California,Tecate,${i === BAD ? '' : 'Oficialía Mayor'},,BASE,no,2018-06-01`;
+    });
+    const path = join(dir, 'batches.csv');
+    await writeFile(path, [HEADER, ...rows].join('\r\n') + '\r\n');
+    const rejected = [
+      { line: line(BAD), reason: 'missing value for department' },
+      { line: line(DUPLICATE), reason: `duplicate CURP: the same CURP is on line ${line(10)}` },
+    ];
+    const head = await app.store.headPosition();
+    const progress: number[] = [];
+
+    const first = await importRoster(app, path, { actor, onProgress: (p) => progress.push(p.rows) });
+    expect(first).toEqual({ imported: ROWS - 4, alreadyPresent: 2, rejected });
+    expect(progress).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    const appended = await app.store.readAll({ after: head, limit: 10_000 });
+    expect(appended).toHaveLength(ROWS - 4);
+    expect(new Set(appended.map((e) => e.type))).toEqual(new Set(['ServantRegistered']));
+    // Each row's command id names its line; the take-over registered the abandoned row.
+    const lines = new Set(appended.map((e) => Number(e.metadata.commandId!.split('-line-')[1])));
+    expect(lines.has(line(ABANDONED))).toBe(true);
+    for (const skipped of [BAD, DUPLICATE, BY_HAND, IN_FLIGHT]) expect(lines.has(line(skipped))).toBe(false);
+
+    const again = await importRoster(app, path, { actor });
+    expect(again).toEqual({ imported: 0, alreadyPresent: ROWS - 2, rejected });
+    expect((await app.store.readAll({ after: head, limit: 10_000 })).length).toBe(ROWS - 4);
+  }, 120_000);
 });
 
 /**

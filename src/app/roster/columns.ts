@@ -4,7 +4,7 @@
  * a CURP or a name anywhere): import reports end up in terminals and logs, where
  * personal data could not be erased.
  */
-import type { RegisterServant } from '../../domain/office.js';
+import type { RegisterServantInput } from '../../application/office.js';
 import { AcreditaError } from '../../domain/shared/errors.js';
 import { parseCurp } from '../../domain/shared/validation.js';
 import { EMPLOYMENT_REGIMES, type EmploymentRegime } from '../../domain/shared/vocabulary.js';
@@ -46,7 +46,7 @@ export function readHeader(fields: readonly string[]): { index: Map<string, numb
 }
 
 export interface RosterRow {
-  command: RegisterServant;
+  command: Omit<RegisterServantInput, 'id'>;
   /** Business time of the registration; null: when the import runs. */
   registeredAt: Date | null;
 }
