@@ -42,7 +42,7 @@ describe('command handler over a real SQLite store', () => {
         interferences++;
         const current = await fixture.store.readStream(streamId);
         const target = (current.at(-1)?.data.target as number | undefined) ?? 0;
-        await fixture.store.append(streamId, envelope(streamId, [{ type: 'GoalSet', data: { goalId: 'g', target: target + 1 } }], at()), {
+        await eventStreamsOf(fixture.store).append(streamId, envelope(streamId, [{ type: 'GoalSet', data: { goalId: 'g', target: target + 1 } }], at()), {
           expectedVersion: current.length === 0 ? 'no_stream' : current.length,
         });
       }
@@ -95,7 +95,7 @@ describe('command handler over a real SQLite store', () => {
     const handler = new CommandHandler(cached);
     await handler.handle(request());
     // Another process raises to 2: the kept state (1) is behind.
-    await fixture.store.append(streamId, envelope(streamId, [{ type: 'GoalSet', data: { goalId: 'g', target: 2 } }], at()), { expectedVersion: 1 });
+    await eventStreamsOf(fixture.store).append(streamId, envelope(streamId, [{ type: 'GoalSet', data: { goalId: 'g', target: 2 } }], at()), { expectedVersion: 1 });
     // On the kept state the raise is accepted, the append refused, and the fresh read decides.
     await handler.handle(request());
     expect(await targets()).toEqual([1, 2, 3]);

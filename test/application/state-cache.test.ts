@@ -43,7 +43,7 @@ describe('state cache over a real SQLite store', () => {
 
   /** Another process appends, not through this cache. */
   const elsewhere = (event: StandardEvent, expectedVersion: number | 'no_stream') =>
-    fixture.store.append(streamId, envelope(streamId, [event], at()), { expectedVersion });
+    eventStreamsOf(fixture.store).append(streamId, envelope(streamId, [event], at()), { expectedVersion });
 
   it('reads only the tail another writer appended, and folds it onto the kept state', async () => {
     await elsewhere(published, 'no_stream');
