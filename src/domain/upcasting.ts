@@ -3,30 +3,22 @@
  * handler and projections alike) `upcast` brings older shapes to the current one,
  * one version step at a time, so evolve only ever knows the current shapes.
  */
+import { CERTIFICATION_EVENT_SCHEMAS } from './certifications/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from './evaluators/events.js';
 import type { DomainEventType } from './events.js';
+import { GOAL_EVENT_SCHEMAS } from './goals/events.js';
+import { SERVANT_EVENT_SCHEMAS } from './servants/events.js';
+import { STANDARD_EVENT_SCHEMAS } from './standards/events.js';
 import type { Modality } from './shared/vocabulary.js';
 
-/** The schemaVersion written today for each event type. */
-export const CURRENT_SCHEMA_VERSION: Record<DomainEventType, number> = {
-  StandardPublished: 1,
-  StandardWithdrawn: 1,
-  ServantRegistered: 1,
-  EmploymentChanged: 1,
-  ServantSeparated: 1,
-  PersonalDataErased: 1,
-  CurpClaimed: 1,
-  EvaluatorAccredited: 1,
-  TrainingEnrolled: 2,
-  TrainingCompleted: 1,
-  VerdictRecorded: 1,
-  CertificateIssued: 1,
-  CertificateDelivered: 1,
-  CertificateRevoked: 1,
-  CertificateReissued: 1,
-  FolioAssigned: 1,
-  PrintedFolioAssigned: 1,
-  GoalSet: 1,
-};
+/** The schemaVersion written today for each event type, as each feature's events.ts lists it. */
+export const CURRENT_SCHEMA_VERSION = {
+  ...STANDARD_EVENT_SCHEMAS,
+  ...SERVANT_EVENT_SCHEMAS,
+  ...EVALUATOR_EVENT_SCHEMAS,
+  ...CERTIFICATION_EVENT_SCHEMAS,
+  ...GOAL_EVENT_SCHEMAS,
+} as const satisfies Record<DomainEventType, number>;
 
 type Upcaster = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 

@@ -106,19 +106,6 @@ export type CertificationEvent =
   | CertificateRevoked
   | CertificateReissued;
 
-/** Every event type of a certification stream, for code that must handle each (a new one fails to compile until listed). */
-export const CERTIFICATION_EVENT_TYPES = [
-  'TrainingEnrolled',
-  'TrainingCompleted',
-  'VerdictRecorded',
-  'CertificateIssued',
-  'CertificateDelivered',
-  'CertificateRevoked',
-  'CertificateReissued',
-] as const satisfies readonly CertificationEvent['type'][];
-type UnlistedCertificationEvent = Exclude<CertificationEvent['type'], (typeof CERTIFICATION_EVENT_TYPES)[number]>;
-const everyCertificationEventListed: [UnlistedCertificationEvent] extends [never] ? true : UnlistedCertificationEvent = true;
-void everyCertificationEventListed;
 
 /** Stream `printed-folio-{printedFolio}`: appended with 'no_stream' so a printed folio names one paper. */
 export type PrintedFolioAssigned = Event<'PrintedFolioAssigned', { printedFolio: string; folio: string }>;
@@ -133,3 +120,16 @@ export const certificationStreamId = (servantId: string, standardCode: string): 
   `certification-${servantId}-${standardCode}`;
 export const folioStreamId = (folio: string): string => `folio-${folio}`;
 export const printedFolioStreamId = (printedFolio: string): string => `printed-folio-${printedFolio}`;
+
+/** Each event type of the feature with the schemaVersion written today (upcasting.ts): a new type fails to compile until listed. */
+export const CERTIFICATION_EVENT_SCHEMAS = {
+  TrainingEnrolled: 2,
+  TrainingCompleted: 1,
+  VerdictRecorded: 1,
+  CertificateIssued: 1,
+  CertificateDelivered: 1,
+  CertificateRevoked: 1,
+  CertificateReissued: 1,
+  FolioAssigned: 1,
+  PrintedFolioAssigned: 1,
+} as const satisfies Record<CertificationEvent['type'] | FolioAssigned['type'] | PrintedFolioAssigned['type'], number>;

@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/event.js';
 import type { Modality, Verdict } from '../shared/vocabulary.js';
 import type { CertificationEvent, HolderSnapshot } from './events.js';
 
@@ -135,6 +136,8 @@ export function evolve(state: CertificationState, event: CertificationEvent): Ce
         state.certificates.map((c) => (c.folio === folio ? { ...c, revokedAt, revocationReason: reason } : c)),
       );
     }
+    default:
+      return assertNever(event);
   }
 }
 

@@ -18,3 +18,6 @@ export type EvaluatorAccredited = Event<
 export type EvaluatorEvent = EvaluatorAccredited;
 
 export const evaluatorStreamId = (evaluatorId: string): string => `evaluator-${evaluatorId}`;
+
+/** Each event type of the feature with the schemaVersion written today (upcasting.ts): a new type fails to compile until listed. */
+export const EVALUATOR_EVENT_SCHEMAS = { EvaluatorAccredited: 1 } as const satisfies Record<EvaluatorEvent['type'], number>;

@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/event.js';
 import { toTime } from '../shared/time.js';
 import type { EvaluatorAccredited, EvaluatorEvent } from './events.js';
 
@@ -10,6 +11,8 @@ export function evolve(_state: EvaluatorState, event: EvaluatorEvent): Evaluator
   switch (event.type) {
     case 'EvaluatorAccredited':
       return { ...event.data, standardCodes: [...event.data.standardCodes], exists: true };
+    default:
+      return assertNever(event.type);
   }
 }
 

@@ -19,3 +19,6 @@ export type GoalSet = Event<
 export type GoalEvent = GoalSet;
 
 export const goalStreamId = (goalId: string): string => `goal-${goalId}`;
+
+/** Each event type of the feature with the schemaVersion written today (upcasting.ts): a new type fails to compile until listed. */
+export const GOAL_EVENT_SCHEMAS = { GoalSet: 1 } as const satisfies Record<GoalEvent['type'], number>;

@@ -53,3 +53,12 @@ export type CurpClaimed = Event<'CurpClaimed', { servantId: string }>;
 
 export const servantStreamId = (servantId: string): string => `servant-${servantId}`;
 export const curpStreamId = (curpHmac: string): string => `curp-${curpHmac}`;
+
+/** Each event type of the feature with the schemaVersion written today (upcasting.ts): a new type fails to compile until listed. */
+export const SERVANT_EVENT_SCHEMAS = {
+  ServantRegistered: 1,
+  EmploymentChanged: 1,
+  ServantSeparated: 1,
+  PersonalDataErased: 1,
+  CurpClaimed: 1,
+} as const satisfies Record<ServantEvent['type'] | CurpClaimed['type'], number>;

@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/event.js';
 import type { ServantId } from '../shared/validation.js';
 import type { ServantEvent, ServantRegistered } from './events.js';
 
@@ -31,5 +32,7 @@ export function evolve(state: ServantState, event: ServantEvent): ServantState {
       return state.exists ? { ...state, active: false } : state;
     case 'PersonalDataErased':
       return state.exists ? { ...state, erased: true, personalData: null } : state;
+    default:
+      return assertNever(event);
   }
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/event.js';
 import type { StandardCode } from '../shared/validation.js';
 import type { StandardEvent, StandardPublished } from './events.js';
 
@@ -17,5 +18,7 @@ export function evolve(state: StandardState, event: StandardEvent): StandardStat
       return { ...event.data, code: event.data.code as StandardCode, exists: true, status: 'ACTIVE' };
     case 'StandardWithdrawn':
       return state.exists ? { ...state, status: 'WITHDRAWN' } : state;
+    default:
+      return assertNever(event);
   }
 }
