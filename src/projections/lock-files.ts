@@ -1,135 +1,69 @@
 /**
- * SQLite: one lock file per projection next to the database,
- * `<db>.projection-<name>.lock`, created with O_EXCL and holding the owner's
- * pid, host and a token. The owner touches it every few seconds. A lock is stale
- * (taken over) when its process is gone on this host, or when it has not been
- * touched for STALE_AFTER_MS (another host, or a pid reused by another program),
- * or when it is still empty after a moment (its writer died between create and write).
+ * SQLite: one lock per projection, SQLite's own. `<db>.projection-<name>.lock`
+ * is a small SQLite database; the holder keeps an exclusive transaction open on
+ * it (BEGIN EXCLUSIVE, its own connection). The operating system drops that
+ * lock with the process, so a crashed runner's projections are free at once,
+ * with no pid, host or age to judge. A holder whose file was removed or
+ * replaced gives the projection up (its lock is on a file nobody else sees).
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { ProjectionLocks } from './locks.js';
 
-const STALE_AFTER_MS = 30_000;
-/** A lock file is written within microseconds of its creation; an empty one this old lost its writer. */
-const EMPTY_STALE_AFTER_MS = 2_000;
-
-/** Tokens of the lock holders alive in this process (several runners may share a process, as in tests). */
-const liveTokens = new Set<string>();
-
-interface LockContent {
-  pid: number;
-  host: string;
-  token: string;
+interface Held {
+  path: string;
+  connection: Database.Database;
+  /** The inode locked: a different one at `path` means the lock file was replaced. */
+  inode: number;
 }
 
 export class LockFiles implements ProjectionLocks {
-  private readonly token = randomUUID();
-  private readonly held = new Map<string, string>();
+  private readonly held = new Map<string, Held>();
 
   constructor(private readonly databaseFile: string) {}
 
   async tryAcquire(name: string): Promise<boolean> {
     if (this.held.has(name)) return true;
     const path = `${this.databaseFile}.projection-${name}.lock`;
-    for (let tries = 0; tries < 2; tries++) {
-      if (this.create(path)) {
-        liveTokens.add(this.token);
-        this.held.set(name, path);
-        return true;
-      }
-      const seen = readLock(path);
-      if (!seen || !isStale(path, seen.content)) return false;
-      // Remove the stale file only if it is still the one judged stale.
-      if (readLock(path)?.raw === seen.raw) removeQuietly(path);
+    // timeout 0: another holder answers SQLITE_BUSY at once.
+    const connection = new Database(path, { timeout: 0 });
+    try {
+      connection.exec('begin exclusive');
+    } catch (error) {
+      connection.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
     }
-    return false;
+    this.held.set(name, { path, connection, inode: statSync(path).ino });
+    return true;
   }
 
   async verify(): Promise<string[]> {
     const lost: string[] = [];
-    const now = new Date();
-    for (const [name, path] of this.held) {
-      if (readLock(path)?.content?.token === this.token) {
-        utimesSync(path, now, now);
-      } else {
-        this.held.delete(name);
-        lost.push(name);
-      }
+    for (const [name, held] of this.held) {
+      if (held.connection.inTransaction && inodeOf(held.path) === held.inode) continue;
+      this.release(name, held);
+      lost.push(name);
     }
     return lost;
   }
 
   async releaseAll(): Promise<void> {
-    for (const path of this.held.values()) {
-      if (readLock(path)?.content?.token === this.token) removeQuietly(path);
-    }
-    this.held.clear();
-    liveTokens.delete(this.token);
+    for (const [name, held] of this.held) this.release(name, held);
   }
 
-  private create(path: string): boolean {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    try {
-      const content: LockContent = { pid: process.pid, host: hostname(), token: this.token };
-      writeSync(fd, JSON.stringify(content));
-    } finally {
-      closeSync(fd);
-    }
-    return true;
+  private release(name: string, held: Held): void {
+    this.held.delete(name);
+    if (held.connection.inTransaction) held.connection.exec('rollback');
+    held.connection.close();
   }
 }
 
-function readLock(path: string): { raw: string; content: LockContent | null } | null {
-  let raw: string;
+function inodeOf(path: string): number | null {
   try {
-    raw = readFileSync(path, 'utf8');
+    return statSync(path).ino;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
-  }
-  try {
-    return { raw, content: JSON.parse(raw) as LockContent };
-  } catch {
-    return { raw, content: null }; // a writer died between create and write
-  }
-}
-
-function isStale(path: string, content: LockContent | null): boolean {
-  let touchedAt: number;
-  try {
-    touchedAt = statSync(path).mtimeMs;
-  } catch {
-    return true; // gone already
-  }
-  const age = Date.now() - touchedAt;
-  if (age > STALE_AFTER_MS) return true;
-  if (!content) return age > EMPTY_STALE_AFTER_MS;
-  if (content.host !== hostname()) return false;
-  if (content.pid === process.pid) return !liveTokens.has(content.token); // an earlier life of this pid
-  return !processAlive(content.pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

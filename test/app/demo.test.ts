@@ -204,8 +204,10 @@ describe('seedDemo on a real SQLite store', () => {
     // A rebuild that fails after dropping them leaves them, and the rows, as they were.
     const failing: Projection = {
       name: 'failing',
+      version: 1,
+      reads: 'every event',
+      tables: [],
       migrate: async () => {},
-      reset: async () => {},
       apply: async (_trx, events) => {
         if (events.some((event) => event.type === 'CertificateDelivered')) throw new Error('cannot apply this');
       },
