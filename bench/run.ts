@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { buildLongStream } from './generator/long-stream.js';
 import { generateOfficeLog } from './generator/office-log.js';
 import { readTemplate, replicate } from './generator/replicate.js';
+import { storePeers } from './peers/store-peers.js';
 import { bulkAppend } from './scenarios/bulk-append.js';
 import { commandPath } from './scenarios/command-path.js';
 import type { Scenario, ScenarioContext } from './scenarios/context.js';
@@ -24,7 +25,7 @@ import { createBenchDatabase, serializeConfig, type BackendName } from './suppor
 import { figuresTable, growthTable, saveRun, type Figure, type SizeRun } from './support/report.js';
 
 /** In this order: the log must be domain-only until bulk-append, which runs last; roster-import adds 100,000 servants after the reads. */
-const SCENARIOS: Scenario[] = [commandPath, timeTravel, rebuild, queries, variedQueries, mutation, rosterImport, bulkAppend];
+const SCENARIOS: Scenario[] = [commandPath, timeTravel, rebuild, queries, variedQueries, mutation, rosterImport, bulkAppend, storePeers];
 
 const { values } = parseArgs({
   options: {
