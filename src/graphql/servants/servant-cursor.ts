@@ -34,15 +34,23 @@ const PROCESS_KEY = randomBytes(32);
 export class ServantCursors {
   constructor(private readonly key: Buffer = PROCESS_KEY) {}
 
-  private mac(filter: ServantFilter, position: Buffer): Buffer {
-    return createHmac('sha256', this.key).update('servants\0').update(listOf(filter)).update('\0').update(position).digest().subarray(0, MAC_BYTES);
+  private mac(list: string, position: Buffer): Buffer {
+    return createHmac('sha256', this.key).update('servants\0').update(list).update('\0').update(position).digest().subarray(0, MAC_BYTES);
   }
 
   encode(filter: ServantFilter, position: bigint): string {
-    if (position < 0n || position > MAX_POSITION) throw new RangeError(`position ${position} does not fit a cursor`);
-    const bytes = Buffer.alloc(POSITION_BYTES);
-    bytes.writeBigUInt64BE(position);
-    return Buffer.concat([bytes, this.mac(filter, bytes)]).toString('base64url');
+    return this.encoderFor(filter)(position);
+  }
+
+  /** `encode` for one list: a page's cursors name the list once, not once per edge. */
+  encoderFor(filter: ServantFilter): (position: bigint) => string {
+    const list = listOf(filter);
+    return (position) => {
+      if (position < 0n || position > MAX_POSITION) throw new RangeError(`position ${position} does not fit a cursor`);
+      const bytes = Buffer.alloc(POSITION_BYTES);
+      bytes.writeBigUInt64BE(position);
+      return Buffer.concat([bytes, this.mac(list, bytes)]).toString('base64url');
+    };
   }
 
   /** The position a cursor names, or BAD_USER_INPUT on the argument it came in. */
@@ -51,7 +59,7 @@ export class ServantCursors {
     // Node's decoder also takes base64's alphabet, padding and stray bits: only the exact text handed out counts.
     if (bytes.length === CURSOR_BYTES && bytes.toString('base64url') === cursor) {
       const position = bytes.subarray(0, POSITION_BYTES);
-      if (timingSafeEqual(bytes.subarray(POSITION_BYTES), this.mac(filter, position))) return position.readBigUInt64BE();
+      if (timingSafeEqual(bytes.subarray(POSITION_BYTES), this.mac(listOf(filter), position))) return position.readBigUInt64BE();
     }
     throw notOurs(field);
   }

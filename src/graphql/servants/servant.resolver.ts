@@ -79,9 +79,10 @@ export class ServantResolver {
     const fromEnd = args.last != null;
     const size = (fromEnd ? args.last : args.first) ?? DEFAULT_PAGE;
     const page = await context.deps.readModel.servants(filter, { size, after, before, fromEnd });
+    const cursorAt = cursors.encoderFor(filter);
     const edges = page.items.map(({ servant, position }) => {
       context.loaders.servants.prime(servant.id, servant);
-      return { node: servant, cursor: cursors.encode(filter, position) };
+      return { node: servant, cursor: cursorAt(position) };
     });
     return { edges, pageInfo: pageInfoOf(edges, page), totalCount: page.totalCount };
   }

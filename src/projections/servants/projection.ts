@@ -84,7 +84,7 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     name: 'servants',
     version: 1,
     tables: [SERVANTS_TABLE, SERVANT_COUNTS_TABLE],
-    readerIndexes: ['rm_servants_curp_digest', 'rm_servants_place'],
+    readerIndexes: ['rm_servants_curp_digest', 'rm_servants_place_name'],
     migrate: (db) => migrateServants(db),
     handlers: {
       ServantRegistered: register,

@@ -66,12 +66,16 @@ export async function migrateServants(db: ReadDatabase): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('rm_servants_curp_digest').ifNotExists().on(SERVANTS_TABLE).column('curp_digest').execute();
+  // Paging within a place in registration order; name_search in the index too, so nameContains is
+  // checked on the index alone (a table row is read per servant shown, not per servant looked at),
+  // and its totalCount counts the index. It replaces (state, municipality, registered_position).
   await db.schema
-    .createIndex('rm_servants_place')
+    .createIndex('rm_servants_place_name')
     .ifNotExists()
     .on(SERVANTS_TABLE)
-    .columns(['state', 'municipality', 'registered_position'])
+    .columns(['state', 'municipality', 'registered_position', 'name_search'])
     .execute();
+  await db.schema.dropIndex('rm_servants_place').ifExists().execute();
   await db.schema
     .createTable(SERVANT_COUNTS_TABLE)
     .ifNotExists()
