@@ -80,8 +80,9 @@ export class CommandHandler {
   async handle<State, Command, E extends Event, Deps>(request: CommandRequest<State, Command, E, Deps>): Promise<HandleResult> {
     const { claimTogether, ...separately } = request;
     if (claimTogether && this.store.appendsMany) {
+      // Any refusal or conflict (the guard taken, the stream moved) is settled by the claim on its own, below.
       const together = await this.attempt(request, true).catch((error: unknown) => {
-        if (error instanceof WrongExpectedVersionError || error instanceof AcreditaError || error instanceof UnconfirmedByAppend) return null;
+        if (error instanceof AcreditaError || error instanceof UnconfirmedByAppend) return null;
         throw error;
       });
       if (together) return together;
