@@ -78,39 +78,43 @@ export interface PositionClaim {
 }
 
 /**
- * Moves each named position from `from` to `to`, only if it is still at
- * `from`, in one statement; returns the names moved (the others were moved by
- * someone else). Runs first in the batch transaction, so on PostgreSQL its row
- * locks also queue a concurrent writer of the same projections.
+ * Moves positions by compare-and-set. One per runner (which owns it), keeping
+ * the claim's SQL text per number of claims: it runs once per batch on the
+ * read-your-writes path, and compiling it from a template (Kysely's sql tag)
+ * took longer than SQLite took to run it.
  */
-export async function claimPositions(trx: ReadTransaction, dialect: SqlDialect, claims: readonly PositionClaim[]): Promise<Set<string>> {
-  if (claims.length === 0) return new Set();
-  const parameters: string[] = claims.flatMap((c) => [c.name, c.to.toString()]);
-  parameters.push(new Date().toISOString(), ...claims.flatMap((c) => [c.name, c.from.toString()]));
-  const { rows } = await trx.executeQuery<{ name: string }>(CompiledQuery.raw(claimSql(dialect, claims.length), parameters));
-  return new Set(rows.map((row) => row.name));
-}
+export class PositionClaims {
+  private readonly texts = new Map<number, string>();
 
-/**
- * The claim's SQL text per dialect and number of claims, kept: it runs once per
- * batch on the read-your-writes path, and compiling it from a template (Kysely's
- * sql tag) took longer than SQLite took to run it.
- */
-const claimTexts = new Map<string, string>();
+  constructor(private readonly dialect: SqlDialect) {}
 
-function claimSql(dialect: SqlDialect, count: number): string {
-  const key = `${dialect} ${count}`;
-  let text = claimTexts.get(key);
-  if (text === undefined) {
-    let index = 0;
-    const next = () => (dialect === 'postgres' ? `$${++index}` : '?');
-    const cases = Array.from({ length: count }, () => `when ${next()} then ${next()}`).join(' ');
-    const updatedAt = next();
-    const where = Array.from({ length: count }, () => `(name = ${next()} and position = ${next()})`).join(' or ');
-    text = `update ${POSITIONS_TABLE} set position = case name ${cases} end, last_error = null, updated_at = ${updatedAt} where ${where} returning name`;
-    claimTexts.set(key, text);
+  /**
+   * Moves each named position from `from` to `to`, only if it is still at
+   * `from`, in one statement; returns the names moved (the others were moved by
+   * someone else). Runs first in the batch transaction, so on PostgreSQL its row
+   * locks also queue a concurrent writer of the same projections.
+   */
+  async claim(trx: ReadTransaction, claims: readonly PositionClaim[]): Promise<Set<string>> {
+    if (claims.length === 0) return new Set();
+    const parameters: string[] = claims.flatMap((c) => [c.name, c.to.toString()]);
+    parameters.push(new Date().toISOString(), ...claims.flatMap((c) => [c.name, c.from.toString()]));
+    const { rows } = await trx.executeQuery<{ name: string }>(CompiledQuery.raw(this.text(claims.length), parameters));
+    return new Set(rows.map((row) => row.name));
   }
-  return text;
+
+  private text(count: number): string {
+    let text = this.texts.get(count);
+    if (text === undefined) {
+      let index = 0;
+      const next = () => (this.dialect === 'postgres' ? `$${++index}` : '?');
+      const cases = Array.from({ length: count }, () => `when ${next()} then ${next()}`).join(' ');
+      const updatedAt = next();
+      const where = Array.from({ length: count }, () => `(name = ${next()} and position = ${next()})`).join(' or ');
+      text = `update ${POSITIONS_TABLE} set position = case name ${cases} end, last_error = null, updated_at = ${updatedAt} where ${where} returning name`;
+      this.texts.set(count, text);
+    }
+    return text;
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { describe, PoisonEventError, ProjectionStoppedError, WaitForTimeoutError
 import { countEventsAfter } from './event-count.js';
 import { openProjectionLocks, type ProjectionLocks } from './locks.js';
 import { migrateProjections } from './migrate.js';
-import { claimPositions, clearError, readPositions, savePosition } from './positions.js';
+import { clearError, PositionClaims, readPositions, savePosition } from './positions.js';
 import { ProgressSignal } from './progress.js';
 import type { Projection, ReadDatabase, SqlDialect } from './projection.js';
 import type { ProjectionStatusView } from './read-model.js';
@@ -106,6 +106,7 @@ export class ProjectionRunner {
   private readonly lockCheckMs: number;
   private readonly pollMs: number;
   private readonly tracks: Track[];
+  private readonly claims: PositionClaims;
 
   private state: State = 'idle';
   private starting: Promise<void> | null = null;
@@ -136,6 +137,7 @@ export class ProjectionRunner {
     this.db = options.db;
     this.readDb = options.readDb ?? options.db;
     this.dialect = options.dialect;
+    this.claims = new PositionClaims(options.dialect);
     this.writeLock = options.writeLock ?? noWriteLock;
     this.logger = options.logger ?? pino({ name: 'projections' });
     this.batchSize = batchSize;
@@ -374,7 +376,7 @@ export class ProjectionRunner {
   private applyWork(work: readonly Work[], upcaster: Upcaster, isolate: boolean): Promise<Outcome[]> {
     // On PostgreSQL the read store's sessions commit without waiting for the WAL flush (database.ts).
     return inWriteTransaction(this.db, this.writeLock, async (trx) => {
-      const claimed = await claimPositions(trx, this.dialect, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
+      const claimed = await this.claims.claim(trx, work.map(({ track, from, to }) => ({ name: track.projection.name, from, to })));
       const done: Outcome[] = [];
       for (const { track, from, to, events: slice } of work) {
         const { name, reads } = track.projection;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/types.js';
-import { claimPositions, ensurePositions, migratePositions, readPositions, savePosition } from '../../src/projections/positions.js';
+import { ensurePositions, migratePositions, PositionClaims, readPositions, savePosition } from '../../src/projections/positions.js';
 import { countEventsAfter } from '../../src/projections/event-count.js';
 import { PoisonEventError, ProjectionStoppedError, UnknownProjectionError, WaitForTimeoutError } from '../../src/projections/errors.js';
 import type { Projection, SqlDialect } from '../../src/projections/projection.js';
@@ -217,7 +217,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       expect((await snapshot(backend.read.db, 'alpha')).counts).toEqual({ Tick: 32, Tock: 2 });
     });
 
-    it('claims every checkpoint in one statement, only those still where the runner left them', async () => {
+    it('claims every position in one statement, only those still where the runner left them', async () => {
       const db = backend.read.db;
       await backend.writeLock(async () => {
         await migratePositions(db, dialect);
@@ -226,7 +226,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
         await savePosition(db, 'three', 0n, 'an earlier poison event');
       });
       const claimed = await inWriteTransaction(db, backend.writeLock, (trx) =>
-        claimPositions(trx, dialect, [
+        new PositionClaims(dialect).claim(trx, [
           { name: 'one', from: 0n, to: 7n },
           { name: 'two', from: 0n, to: 7n },
           { name: 'three', from: 0n, to: 9n },
