@@ -17,7 +17,7 @@ import { AcreditaError, ConflictError, WrongExpectedVersionError } from '../doma
 import type { CommandContext } from '../domain/shared/event.js';
 import { parseCurp, type ServantId } from '../domain/shared/validation.js';
 import { envelope } from './envelope.js';
-import type { EventStreams } from './event-streams.js';
+import type { EventStreams, StoredStreamEvent } from './event-streams.js';
 import { newAggregateId } from './ids.js';
 import { timesOf } from './kit.js';
 import type { Office, RegisterServantInput } from './office.js';
@@ -77,12 +77,19 @@ export async function registerServants(deps: RosterRegistrationDeps, registratio
       }
     });
     // A holder with events registered: the CURP is taken. One without may have been abandoned: the office decides.
-    const holderEvents = await Promise.all(lostHolders.map((holder) => deps.streams.readStream(servantStreamId(holder.servantId))));
+    const holderEvents = await readStreams(deps.streams, lostHolders.map((holder) => servantStreamId(holder.servantId)));
     lost.forEach(({ index }, k) => (holderEvents[k].length > 0 ? (outcomes[index] = { kind: 'alreadyPresent' }) : viaOffice.push(index)));
     if (!(await appendWon(deps, registrations, won, outcomes))) viaOffice.push(...won.map(({ index }) => index));
   }
   for (const index of viaOffice.sort((a, b) => a - b)) outcomes[index] = await registerOne(deps.office, registrations[index]);
   return outcomes;
+}
+
+/** The streams' events, in one read on a store that can (a re-run reads every row's holder). */
+function readStreams(streams: EventStreams, streamIds: readonly string[]): Promise<StoredStreamEvent[][]> {
+  if (streamIds.length === 0) return Promise.resolve([]);
+  if (streams.readStreams) return streams.readStreams(streamIds.map((streamId) => ({ streamId })));
+  return Promise.all(streamIds.map((streamId) => streams.readStream(streamId)));
 }
 
 /** The registrations the domain accepts as new servants, decided with a stand-in sealer; the others get their refusal. */
