@@ -1,5 +1,6 @@
 /** A child process opens the parent's bench database from its serialized config (it never drops it). */
 import { createApplication } from '../../src/app/application.js';
+import { parseEventStoreUrl } from '../../src/eventstore/store-url.js';
 import { deserializeConfig, quietLogger, type BackendName, type BenchDatabase } from './backend.js';
 
 export function createBenchDatabaseFrom(backend: string, serialized: string): BenchDatabase {
@@ -7,7 +8,7 @@ export function createBenchDatabaseFrom(backend: string, serialized: string): Be
   return {
     backend: backend as BackendName,
     config,
-    path: backend === 'sqlite' ? config.eventStoreUrl.slice('sqlite:'.length) : null,
+    path: sqliteFileOf(config.eventStoreUrl),
     open: (options) => createApplication(config, { logger: quietLogger(), project: options?.project ?? false }),
     drop: async () => {
       throw new Error('only the parent drops the bench database');
@@ -15,3 +16,8 @@ export function createBenchDatabaseFrom(backend: string, serialized: string): Be
   };
 }
 
+
+function sqliteFileOf(url: string): string | null {
+  const location = parseEventStoreUrl(url);
+  return location.backend === 'sqlite' ? location.path : null;
+}
