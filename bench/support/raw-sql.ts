@@ -50,8 +50,8 @@ function sqliteRaw(path: string): RawSql {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('secure_delete = ON');
-  // The store checkpoints in a worker thread, never inside a commit; the baselines do
-  // not checkpoint at all while timed (the strictest reading of "same pragmas").
+  // The store flushes its WAL in a worker thread, never inside a commit; the baselines do
+  // not flush at all while timed (the strictest reading of "same pragmas").
   db.pragma('wal_autocheckpoint = 0');
   const columns = (db.pragma('table_info(events)') as { name: string }[]).map((c) => c.name).filter((name) => !ASSIGNED.has(name));
   const list = columns.join(', ');
@@ -64,7 +64,7 @@ function sqliteRaw(path: string): RawSql {
       db.exec(`drop table if exists ${COPY}`);
       createTwin(db, 'events', COPY);
       db.prepare(`insert into ${COPY} (${list}) select ${list} from events where position <= ? order by position`).run(through);
-      // The copy's pages go to the file now, not in a checkpoint inside the first timed commit.
+      // The copy's pages go to the file now, not in a WAL flush inside the first timed commit.
       db.pragma('wal_checkpoint(TRUNCATE)');
       one = db.prepare(`insert into ${COPY} (${list}) values ${placeholders(1)}`);
     },
