@@ -94,6 +94,22 @@ export type ProjectedEvent<T extends DomainEventType = DomainEventType> = Events
 /** Marks an event type a projection does not read. */
 export const IGNORED = 'ignored';
 
+type KeysOf<U> = U extends unknown ? keyof U : never;
+
+/**
+ * Every event type of the given features (their `*_EVENT_SCHEMAS`) as IGNORED,
+ * for a projection that reads nothing of a feature: it says so once, and a new
+ * event of that feature needs no entry here (a feature it reads in part lists
+ * each type).
+ */
+export function ignoring<Features extends readonly Record<string, number>[]>(
+  ...features: Features
+): { readonly [T in KeysOf<Features[number]>]: typeof IGNORED } {
+  const ignored: Record<string, typeof IGNORED> = {};
+  for (const feature of features) for (const type of Object.keys(feature)) ignored[type] = IGNORED;
+  return ignored as { readonly [T in KeysOf<Features[number]>]: typeof IGNORED };
+}
+
 /** Folds one event into the batch in hand (rows loaded by `open`). */
 export type EventHandler<Batch, T extends DomainEventType> = (batch: Batch, event: ProjectedEvent<T>) => void;
 

@@ -4,8 +4,12 @@
  * its bit. Indexes follow the log's order, so a rebuild gives every
  * certificate the index its credential already carries.
  */
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
 import { sql } from 'kysely';
-import { foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../../projections/projection.js';
+import { foldingProjection, IGNORED, ignoring, type Projection, type ProjectedEvent } from '../../projections/projection.js';
 import { isoTime, RowCache, toNumber } from '../../projections/sql-support.js';
 import { CREDENTIAL_STATUS_TABLE, type CredentialStatusRow, migrateCredentialStatus } from './tables.js';
 
@@ -32,14 +36,7 @@ export function createCredentialStatusProjection(): Projection {
         const row = rows.get(data.folio);
         if (row) rows.put({ ...row, revoked_at: isoTime(data.revokedAt) });
       },
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, SERVANT_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       TrainingEnrolled: IGNORED,
       TrainingCompleted: IGNORED,
       VerdictRecorded: IGNORED,
@@ -47,7 +44,6 @@ export function createCredentialStatusProjection(): Projection {
       CertificateReissued: IGNORED,
       FolioAssigned: IGNORED,
       PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     async open(trx, events) {
       const rows = new RowCache<CredentialStatusRow>(trx, CREDENTIAL_STATUS_TABLE, ['folio'], (raw) => ({

@@ -1,5 +1,9 @@
 /** Certificates by folio: issuance (with the holder snapshot), delivery, revocation, reprints (and every printed folio they had). */
-import { type EventHandler, foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../projection.js';
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
+import { type EventHandler, foldingProjection, IGNORED, ignoring, type Projection, type ProjectedEvent } from '../projection.js';
 import { isoTime, RowCache, toFlag } from '../sql-support.js';
 import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE, type PrintedFolioRow, migrateCertificates } from './tables.js';
 
@@ -70,20 +74,12 @@ export function createCertificatesProjection(): Projection {
       CertificateDelivered: fold,
       CertificateRevoked: fold,
       CertificateReissued: reprint,
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, SERVANT_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       TrainingEnrolled: IGNORED,
       TrainingCompleted: IGNORED,
       VerdictRecorded: IGNORED,
       FolioAssigned: IGNORED,
       PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     async open(trx, events) {
       const facts = events as CertificateFact[];

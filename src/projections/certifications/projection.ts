@@ -1,7 +1,11 @@
 /** Certifications: the domain's own evolve folds each stream, so stage logic exists once. */
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
 import type { CertificationEvent } from '../../domain/certifications/events.js';
 import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
-import { type EventHandler, foldingProjection, IGNORED, type Projection } from '../projection.js';
+import { type EventHandler, foldingProjection, IGNORED, ignoring, type Projection } from '../projection.js';
 import { isoTime, RowCache } from '../sql-support.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications, stageColumns } from './tables.js';
 
@@ -63,17 +67,9 @@ export function createCertificationsProjection(): Projection {
       CertificateDelivered: fold,
       CertificateRevoked: fold,
       CertificateReissued: fold,
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, SERVANT_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       FolioAssigned: IGNORED,
       PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     async open(trx, events) {
       const rows = new RowCache<CertificationRow>(trx, CERTIFICATIONS_TABLE, ['id']);

@@ -1,5 +1,8 @@
 /** Accredited evaluators, with the number of verdicts each recorded. */
-import { foldingProjection, IGNORED, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
+import { foldingProjection, IGNORED, ignoring, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
 import { isoTime, RowCache, runInShapes } from '../sql-support.js';
 import { EVALUATOR_VERDICTS_TABLE, EVALUATORS_TABLE, type EvaluatorRow, migrateEvaluators } from './tables.js';
 
@@ -32,13 +35,7 @@ export function createEvaluatorsProjection(): Projection {
       VerdictRecorded({ verdicts }, { data, recorded }) {
         verdicts.push({ event_id: recorded.id, evaluator_id: data.evaluatorId });
       },
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, SERVANT_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       TrainingEnrolled: IGNORED,
       TrainingCompleted: IGNORED,
       CertificateIssued: IGNORED,
@@ -47,7 +44,6 @@ export function createEvaluatorsProjection(): Projection {
       CertificateReissued: IGNORED,
       FolioAssigned: IGNORED,
       PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     async open(trx, events) {
       const rows = new RowCache<EvaluatorRow>(trx, EVALUATORS_TABLE, ['id']);

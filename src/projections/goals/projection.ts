@@ -1,5 +1,9 @@
 /** Goals (metas): setting a goal again replaces it. Progress is read from the certificates model. */
-import { foldingProjection, IGNORED, type Projection } from '../projection.js';
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { CERTIFICATION_EVENT_SCHEMAS } from '../../domain/certifications/events.js';
+import { foldingProjection, ignoring, type Projection } from '../projection.js';
 import { isoTime, RowCache } from '../sql-support.js';
 import { GOALS_TABLE, type GoalRow, migrateGoals } from './tables.js';
 
@@ -21,23 +25,7 @@ export function createGoalsProjection(): Projection {
           description: data.description,
         });
       },
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
-      TrainingEnrolled: IGNORED,
-      TrainingCompleted: IGNORED,
-      VerdictRecorded: IGNORED,
-      CertificateIssued: IGNORED,
-      CertificateDelivered: IGNORED,
-      CertificateRevoked: IGNORED,
-      CertificateReissued: IGNORED,
-      FolioAssigned: IGNORED,
-      PrintedFolioAssigned: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, SERVANT_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, CERTIFICATION_EVENT_SCHEMAS),
     },
     open: async (trx) => new RowCache<GoalRow>(trx, GOALS_TABLE, ['id']),
     close: (rows) => rows.flush(),

@@ -3,13 +3,17 @@
  * Once the data key is gone (PersonalDataErased, or any replay after it) the row
  * holds '[erased]' and nulls: the old values are overwritten in place.
  */
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { CERTIFICATION_EVENT_SCHEMAS } from '../../domain/certifications/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
 import { sql } from 'kysely';
 import type { PersonalData } from '../../domain/servants/events.js';
 import {
   type CommittedBatch,
   type EventHandler,
   foldingProjection,
-  IGNORED,
+  IGNORED, ignoring,
   type Projection,
   type ProjectedEvent,
   type ProjectionDeps,
@@ -97,20 +101,8 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
       ServantSeparated: onRow(() => ({ active: 0 })),
       // The old values are overwritten in place; afterCommit scrubs them from SQLite's WAL.
       PersonalDataErased: onRow(() => ({ ...withoutPersonalData, erased: 1 })),
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, CERTIFICATION_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
-      TrainingEnrolled: IGNORED,
-      TrainingCompleted: IGNORED,
-      VerdictRecorded: IGNORED,
-      CertificateIssued: IGNORED,
-      CertificateDelivered: IGNORED,
-      CertificateRevoked: IGNORED,
-      CertificateReissued: IGNORED,
-      FolioAssigned: IGNORED,
-      PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     async open(trx, events) {
       const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);

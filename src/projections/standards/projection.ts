@@ -1,5 +1,9 @@
 /** The standards catalogue (Estandares de Competencia), one row per `standard-{code}` stream. */
-import { foldingProjection, IGNORED, type Projection, type ProjectedEvent } from '../projection.js';
+import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { CERTIFICATION_EVENT_SCHEMAS } from '../../domain/certifications/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
+import { foldingProjection, ignoring, type Projection, type ProjectedEvent } from '../projection.js';
 import { RowCache } from '../sql-support.js';
 import { migrateStandards, STANDARDS_TABLE, type StandardRow } from './tables.js';
 
@@ -17,22 +21,7 @@ export function createStandardsProjection(): Projection {
         const row = rows.get(data.code);
         if (row) rows.put({ ...row, status: 'WITHDRAWN' });
       },
-      ServantRegistered: IGNORED,
-      EmploymentChanged: IGNORED,
-      ServantSeparated: IGNORED,
-      PersonalDataErased: IGNORED,
-      CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
-      TrainingEnrolled: IGNORED,
-      TrainingCompleted: IGNORED,
-      VerdictRecorded: IGNORED,
-      CertificateIssued: IGNORED,
-      CertificateDelivered: IGNORED,
-      CertificateRevoked: IGNORED,
-      CertificateReissued: IGNORED,
-      FolioAssigned: IGNORED,
-      PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
+      ...ignoring(SERVANT_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, CERTIFICATION_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
     },
     async open(trx, events) {
       const rows = new RowCache<StandardRow>(trx, STANDARDS_TABLE, ['code']);

@@ -7,9 +7,12 @@
  * A rebuild only folds the facts batch by batch, then adds every servant's
  * contribution once at the end: the same sums without the per-batch churn.
  */
+import { STANDARD_EVENT_SCHEMAS } from '../../domain/standards/events.js';
+import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
+import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
 import { sql } from 'kysely';
 import type { CertificationEvent } from '../../domain/certifications/events.js';
-import { type EventHandler, foldingProjection, IGNORED, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
+import { type EventHandler, foldingProjection, IGNORED, ignoring, type Projection, type ProjectedEvent, type ReadTransaction } from '../projection.js';
 import { type AnyDb, isoTime, RowCache, runInShapes } from '../sql-support.js';
 import { addServant, DailyChanges, type ServantFacts } from './contributions.js';
 import {
@@ -189,16 +192,13 @@ export function createStatisticsProjection(): Projection {
       CertificateRevoked: fold,
       // Changes no figure: the certificate and its validity stay.
       CertificateReissued: IGNORED,
-      StandardPublished: IGNORED,
-      StandardWithdrawn: IGNORED,
+      ...ignoring(STANDARD_EVENT_SCHEMAS, EVALUATOR_EVENT_SCHEMAS, GOAL_EVENT_SCHEMAS),
       EmploymentChanged: IGNORED,
       ServantSeparated: IGNORED,
       PersonalDataErased: IGNORED,
       CurpClaimed: IGNORED,
-      EvaluatorAccredited: IGNORED,
       FolioAssigned: IGNORED,
       PrintedFolioAssigned: IGNORED,
-      GoalSet: IGNORED,
     },
     folds: changesFacts,
     // Subtract what each servant the batch touches contributed before, fold, add what it contributes now.
