@@ -11,10 +11,12 @@
  *   npx tsx bench/notifications/run.ts [--backend sqlite|postgres] [--subscribers 1000] [--issues 20] [--deliveries 2000]
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startHttpServer } from '../../src/app/http-server.js';
 import type { CommandContext } from '../../src/domain/shared/event.js';
 import { systemClock } from '../../src/graphql/deps.js';
+import { ServantCursors } from '../../src/graphql/servants/servant-cursor.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/notifications/webhooks/settings.js';
 import { Webhooks } from '../../src/notifications/webhooks/webhooks.js';
 import { JWT_SECRET, TIJUANA } from '../../test/graphql/support/api.js';
@@ -37,7 +39,7 @@ if (!opened) throw new Error(`${BACKEND} is unreachable`);
 const { app, env } = opened;
 const logger = pino({ level: 'warn' });
 const server = await startHttpServer({
-  deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, accessRecord: app.accessRecord },
+  deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, webhooks: app.webhooks.registry, accessRecord: app.accessRecord, servantCursors: new ServantCursors(randomBytes(32)) },
   host: '127.0.0.1',
   port: 0,
   jwtSecret: JWT_SECRET,

@@ -33,8 +33,8 @@ export interface GraphQLDeps {
   webhooks?: WebhookRegistry;
   /** Checkpoints and proofs (src/transparency); absent, their queries fail with a clear error. */
   transparency?: TransparencyLog;
-  /** Seals the servants connection's cursors (key from MASTER_KEY: every process accepts every other's); absent, a key of this process only. */
-  servantCursors?: ServantCursors;
+  /** Seals the servants connection's cursors (key from MASTER_KEY: every process accepts every other's). */
+  servantCursors: ServantCursors;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -13,6 +13,7 @@ import type { CredentialService } from '../../src/credentials/service.js';
 import { credentialServiceFor } from '../../src/credentials/setup.js';
 import { signToken, type Role } from '../../src/graphql/auth.js';
 import { systemClock } from '../../src/graphql/deps.js';
+import { ServantCursors } from '../../src/graphql/servants/servant-cursor.js';
 import { openTestApplication, type Backend, type TestApplication } from '../support/application.js';
 import { freePort } from '../support/free-port.js';
 import { M } from '../graphql/support/documents.js';
@@ -56,7 +57,7 @@ export async function startCredentialsApi(
   const service = await credentialServiceFor(settings, masterKey, app, systemClock);
   const logger = pino({ level: 'silent' }, new Writable({ write: (_chunk, _encoding, done) => done() }));
   const server = await startHttpServer({
-    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, credentials: service, transparency: app.transparency },
+    deps: { office: app.office, readModel: app.readModel, store: app.store, vault: app.vault, clock: systemClock, logger, accessRecord: app.accessRecord, credentials: service, transparency: app.transparency, servantCursors: new ServantCursors(randomBytes(32)) },
     host: '127.0.0.1',
     port,
     jwtSecret: JWT_SECRET,

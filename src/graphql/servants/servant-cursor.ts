@@ -5,7 +5,7 @@
  * re-encoded, from another filter or another server's key) is refused with one
  * code and one message; a client cannot name an offset or a position of its own.
  */
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import type { ServantFilter } from '../../projections/read-model.js';
 
@@ -29,10 +29,9 @@ function listOf(filter: ServantFilter): string {
 export const servantCursorKey = (masterKey: Buffer): Buffer => Buffer.from(hkdfSync('sha256', masterKey, '', 'acredita servants cursor', 32));
 
 /** Without a configured key (a lone test server): cursors valid in this process only. */
-const PROCESS_KEY = randomBytes(32);
 
 export class ServantCursors {
-  constructor(private readonly key: Buffer = PROCESS_KEY) {}
+  constructor(private readonly key: Buffer) {}
 
   private mac(list: string, position: Buffer): Buffer {
     return createHmac('sha256', this.key).update('servants\0').update(list).update('\0').update(position).digest().subarray(0, MAC_BYTES);

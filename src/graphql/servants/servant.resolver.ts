@@ -11,7 +11,7 @@ import { selectedFieldNames } from '../selection.js';
 import { mustExist, runCommand } from '../shared/command.js';
 import { INPUT_DESCRIPTION } from '../shared/command.input.js';
 import { assertServantInScope, visibleServant } from './servant-scope.js';
-import { ServantCursors, notOurs } from './servant-cursor.js';
+import { notOurs } from './servant-cursor.js';
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import {
   ChangeEmploymentInput,
@@ -25,7 +25,6 @@ import { Servant, ServantConnection } from './servant.type.js';
 import { pageInfoOf } from '../shared/page-info.type.js';
 
 const DEFAULT_PAGE = 20;
-const PROCESS_CURSORS = new ServantCursors();
 
 /** A REGISTRAR's list is its municipality; asking for another one yields nothing. */
 function scopedFilter(viewer: Viewer, filter: ServantFilterView): ServantFilterView | null {
@@ -72,7 +71,7 @@ export class ServantResolver {
       if (args.before != null) throw notOurs('before');
       return EMPTY_CONNECTION;
     }
-    const cursors = context.deps.servantCursors ?? PROCESS_CURSORS;
+    const cursors = context.deps.servantCursors;
     // Checked before anything is read: a refused cursor costs no query.
     const after = args.after == null ? null : cursors.decode(filter, args.after, 'after');
     const before = args.before == null ? null : cursors.decode(filter, args.before, 'before');
