@@ -6,11 +6,11 @@
  * too, and every action of the policy (src/application/authorization.ts) is
  * exercised by some operation here, which the schema guards with that action.
  */
+import { wsClient } from '../notifications/support.js';
 import { randomUUID } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ACTIONS, type Action } from '../../src/application/authorization.js';
 import { BACKENDS, MEXICALI, TIJUANA, startTestApi, type GraphQLResult, type TestApi } from './support/api.js';
 import { M, Q } from './support/documents.js';
@@ -424,12 +424,7 @@ describe.each(BACKENDS)('authorization matrix on %s', (backend) => {
       for (const subscription of subscriptions(fresh.id)) {
         for (const viewer of VIEWERS) {
           const token = tokens[viewer];
-          const client = createClient({
-            url: api!.endpoint.replace('http', 'ws'),
-            webSocketImpl: WebSocket,
-            connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-            retryAttempts: 0,
-          });
+          const client = wsClient(api!.endpoint, token);
           clients.push(client);
           const seen = { name: subscription.name, viewer, pushes: 0, errors: [] as string[] };
           heard.push(seen);

@@ -3,9 +3,9 @@
  * subscriber receives each issuance once, only for its municipality, after the
  * read models include it; an idempotent replay pushes nothing.
  */
+import { wsClient } from '../notifications/support.js';
 import { randomUUID } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, MEXICALI, TIJUANA, startTestApi, type TestApi } from './support/api.js';
 import { S } from './support/documents.js';
@@ -54,12 +54,7 @@ describe.each(BACKENDS)('certificateIssued subscriptions on %s', (backend) => {
   });
 
   function subscribe(token: string | null, municipality?: string, query: string = S.certificateIssued): Subscriber {
-    const client = createClient({
-      url: api!.endpoint.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-      retryAttempts: 0,
-    });
+    const client = wsClient(api!.endpoint, token);
     clients.push(client);
     const subscriber: Subscriber = { events: [], errors: [], failure: null, client };
     client.subscribe<{ certificateIssued: Received }>(
@@ -157,12 +152,7 @@ describe.each(BACKENDS)('certificateIssued subscriptions on %s', (backend) => {
     if (!api) ctx.skip();
     const own = (await startTestApi(backend))!;
     try {
-      const client = createClient({
-        url: own.endpoint.replace('http', 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${await own.token('AUDITOR')}` },
-        retryAttempts: 0,
-      });
+      const client = wsClient(own.endpoint, await own.token('AUDITOR'));
       let ended: unknown = null;
       let completed = false;
       client.subscribe({ query: S.certificateIssued }, { next: () => {}, error: (error) => (ended = error), complete: () => (completed = true) });

@@ -37,6 +37,16 @@ export interface Subscriber<T> {
 }
 
 /** Opens a socket (or reuses `client`) and subscribes; `field` is the subscription's root field. */
+/** A graphql-ws client of the server at this HTTP endpoint, signed in with the token (anonymous when null), never reconnecting. */
+export function wsClient(httpEndpoint: string, token: string | null): Client {
+  return createClient({
+    url: httpEndpoint.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+  });
+}
+
 export function subscribe<T>(
   wsUrl: string,
   token: string | null,

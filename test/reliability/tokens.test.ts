@@ -5,12 +5,11 @@
  * filter, name search, cursor and subscription (api.md: null or empty, never
  * an error that confirms they exist).
  */
+import { wsClient } from '../notifications/support.js';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { signToken } from '../../src/graphql/auth.js';
 import { codeOf, gql, must } from './support/client.js';
 import { fictitiousCurp } from './support/people.js';
@@ -216,12 +215,7 @@ describe.each(await reachableBackends())('hostile tokens and cross-municipality 
 
   it.skipIf(!available)('a REGISTRAR of Mexicali subscribed to certificates never hears of Tijuana ones', async () => {
     const mx = await signToken({ role: 'REGISTRAR', sub: 'reg-mx', ...MEXICALI }, stage.secret);
-    const client = createClient({
-      url: stage.server.endpoint.replace('http', 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${mx}` },
-      retryAttempts: 0,
-    });
+    const client = wsClient(stage.server.endpoint, mx);
     const heard: Record<string, string[]> = { asked: [], any: [] };
     const failures: unknown[] = [];
     const listen = (name: string, args: string) =>
