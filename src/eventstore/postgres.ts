@@ -384,10 +384,12 @@ export class PostgresEventStore implements EventStore {
     const events = appends.flatMap((append, index) => append.events.map((event) => ({ ...event, item: index + 1 })));
     let rows;
     try {
-      ({ rows } = await this.pool.query<{ outcome: string; item: number | null; id: string | null; stream_id: string; revision: number; position: string | null }>(
-        `select outcome, r_item as item, r_id as id, r_stream_id as stream_id, r_revision as revision, r_position::text as position
+      ({ rows } = await this.pool.query<{ outcome: string; item: number | null; id: string | null; stream_id: string; revision: number; position: string | null }>({
+        // Named: each connection parses and plans the call once.
+        name: `acredita_append:${this.schema}`,
+        text: `select outcome, r_item as item, r_id as id, r_stream_id as stream_id, r_revision as revision, r_position::text as position
          from "${this.schema}".acredita_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
+        values: [
           this.lockName,
           this.channel,
           appends.map((append) => append.streamId),
@@ -402,7 +404,7 @@ export class PostgresEventStore implements EventStore {
           unchanged.map((check) => check.streamId),
           unchanged.map((check) => check.version),
         ],
-      ));
+      }));
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       // Another append stored some of these ids between the function's check and its insert

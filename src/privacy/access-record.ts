@@ -7,7 +7,7 @@
  * the event log: it records reads, not facts of the domain), outside every
  * projection, so no rebuild touches it.
  */
-import type { Generated, Kysely } from 'kysely';
+import type { Generated } from 'kysely';
 import type { ReadDatabase, SqlDialect } from '../projections/projection.js';
 import { noWriteLock, type WriteLock } from '../projections/transaction.js';
 
@@ -27,7 +27,7 @@ export interface RecordedAccess extends PersonalDataAccess {
   sequence: number;
 }
 
-interface AccessTable {
+export interface AccessTables {
   personal_data_access: {
     sequence: Generated<number>;
     at: string;
@@ -48,13 +48,13 @@ export interface AccessRecordOptions {
 }
 
 export class PersonalDataAccessRecord {
-  private readonly writeDb: Kysely<AccessTable>;
-  private readonly readDb: Kysely<AccessTable>;
+  private readonly writeDb: ReadDatabase;
+  private readonly readDb: ReadDatabase;
   private readonly writeLock: WriteLock;
 
   constructor(private readonly options: AccessRecordOptions) {
-    this.writeDb = options.writeDb as Kysely<AccessTable>;
-    this.readDb = options.readDb as Kysely<AccessTable>;
+    this.writeDb = options.writeDb;
+    this.readDb = options.readDb;
     this.writeLock = options.writeLock ?? noWriteLock;
   }
 

@@ -7,7 +7,7 @@
  * Every move is a compare-and-set inside the transaction that writes the rows:
  * two runners, or a runner and a rebuild, can never both apply the same batch.
  */
-import { CompiledQuery } from 'kysely';
+import { type ColumnType, CompiledQuery } from 'kysely';
 import type { ReadDatabase, ReadTransaction, SqlDialect } from './projection.js';
 import { columnNames } from './sql-support.js';
 
@@ -26,10 +26,15 @@ export interface StoredPosition {
   updatedAt: string;
 }
 
+export interface PositionsTables {
+  [POSITIONS_TABLE]: PositionRow;
+}
+
 interface PositionRow {
   name: string;
   position: string;
-  version: number | string;
+  /** Defaults to 1 when a row is added without it. */
+  version: ColumnType<number | string, number | undefined, number>;
   last_error: string | null;
   updated_at: string;
 }
@@ -64,7 +69,7 @@ export async function ensurePositions(db: Db, projections: readonly { name: stri
 export async function readPositions(db: Db, names: readonly string[]): Promise<Map<string, StoredPosition>> {
   const found = new Map<string, StoredPosition>();
   if (names.length === 0) return found;
-  const rows = (await db.selectFrom(POSITIONS_TABLE).selectAll().where('name', 'in', names).execute()) as PositionRow[];
+  const rows = await db.selectFrom(POSITIONS_TABLE).selectAll().where('name', 'in', names).execute();
   for (const row of rows) {
     found.set(row.name, { name: row.name, position: BigInt(row.position), version: Number(row.version), lastError: row.last_error, updatedAt: row.updated_at });
   }

@@ -11,15 +11,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DomainEvent, DomainEventType } from '../domain/events.js';
 import type { PersonalDataVault } from '../domain/servants/personal-data.js';
 import type { RecordedEvent } from '../eventstore/types.js';
+import type { ReadModels } from './read-models.js';
 import type { WriteLock } from './transaction.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
-// Read-model tables are declared per projection; the runner only needs untyped access.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ReadDatabase = Kysely<any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ReadTransaction = Transaction<any>;
+export type ReadDatabase = Kysely<ReadModels>;
+export type ReadTransaction = Transaction<ReadModels>;
 
 export interface ProjectionDeps {
   dialect: SqlDialect;

@@ -11,11 +11,11 @@ const KEPT_KEY_COUNTS = 256;
  * instead of on every call: a page of servants runs several such queries, and
  * Kysely compiling each was about 4 % of the page's server CPU.
  */
-export async function selectByKeys<R>(
+export async function selectByKeys<R, K = unknown>(
   db: AnyDb,
   name: string,
-  keys: readonly unknown[],
-  query: (keys: readonly unknown[]) => Compilable,
+  keys: readonly K[],
+  query: (keys: readonly K[]) => Compilable<R>,
 ): Promise<R[]> {
   const text = keptSqlText(db, name, keys.length, keys.length <= KEPT_KEY_COUNTS, () => {
     const compiled = query(keys).compile();

@@ -4,7 +4,7 @@
  * (load the rows a batch touches in one query, fold in memory, upsert once).
  */
 import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, type Transaction, sql } from 'kysely';
-// Read-model tables are declared per projection; queries cast locally.
+// For helpers given a table name at run time (RowCache, runInShapes, selectByKeys): ReadModels cannot check it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any> | Transaction<any>;
 
@@ -65,18 +65,18 @@ export function keptSqlText(db: AnyDb, name: string, size: number, keep: boolean
  * `parametersOf` of each item; `name` names that statement. Returns every row
  * the statements return.
  */
-export async function runInShapes<T>(
+export async function runInShapes<T, R = Row>(
   db: AnyDb,
   name: string,
   items: readonly T[],
   parametersPerItem: number,
   parametersOf: (item: T) => unknown[],
-  shape: (n: number) => Compilable,
-): Promise<Row[]> {
+  shape: (n: number) => Compilable<R>,
+): Promise<R[]> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const most = Math.max(1, Math.floor((postgres ? POSTGRES_PARAMETERS : SQLITE_PARAMETERS) / parametersPerItem));
   const largest = 2 ** Math.floor(Math.log2(most));
-  const returned: Row[] = [];
+  const returned: R[] = [];
   for (let start = 0; start < items.length; ) {
     const left = items.length - start;
     const n = postgres ? Math.min(most, left) : Math.min(largest, 2 ** Math.floor(Math.log2(left)));
@@ -87,7 +87,7 @@ export async function runInShapes<T>(
     });
     const parameters: unknown[] = [];
     for (let i = start; i < start + n; i++) for (const value of parametersOf(items[i])) parameters.push(value ?? null);
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters));
     for (const row of result.rows) returned.push(row);
     start += n;
   }

@@ -18,6 +18,29 @@ export const CHECKPOINTS_TABLE = 'transparency_checkpoints';
 
 type Db = ReadDatabase | ReadTransaction;
 
+/** Integers come back as numbers on SQLite, bigint columns as strings on PostgreSQL. */
+type Integer = number | string | bigint;
+
+interface TileTableRow {
+  level: Integer;
+  tile_index: Integer;
+  hashes: Buffer | Uint8Array;
+  first_position: string | null;
+  positions: Buffer | Uint8Array | null;
+}
+
+interface HeadTableRow {
+  id: number;
+  size: Integer;
+  root_hash: string;
+}
+
+export interface TransparencyTables {
+  [TILES_TABLE]: TileTableRow;
+  [HEAD_TABLE]: HeadTableRow;
+  [CHECKPOINTS_TABLE]: CheckpointRow;
+}
+
 export interface TileRow extends TileId {
   hashes: Buffer;
   /** Level 0 only: the global position of each leaf. */
@@ -68,9 +91,7 @@ export interface TreeHeadRow {
 }
 
 export async function readTreeHead(db: Db): Promise<TreeHeadRow | null> {
-  const row = (await db.selectFrom(HEAD_TABLE).select(['size', 'root_hash']).where('id', '=', 1).executeTakeFirst()) as
-    | { size: number | string | bigint; root_hash: string }
-    | undefined;
+  const row = await db.selectFrom(HEAD_TABLE).select(['size', 'root_hash']).where('id', '=', 1).executeTakeFirst();
   return row ? { size: Number(row.size), root: Buffer.from(row.root_hash, 'base64') } : null;
 }
 
@@ -83,12 +104,7 @@ export async function writeTreeHead(trx: ReadTransaction, head: TreeHeadRow): Pr
     .execute();
 }
 
-interface RawTile {
-  level: number | string;
-  tile_index: number | string | bigint;
-  hashes: Buffer | Uint8Array;
-  positions: Buffer | Uint8Array | null;
-}
+type RawTile = Pick<TileTableRow, 'level' | 'tile_index' | 'hashes' | 'positions'>;
 
 function toTile(row: RawTile): TileRow {
   const positions = row.positions ? unpackPositions(Buffer.from(row.positions)) : null;
@@ -98,13 +114,14 @@ function toTile(row: RawTile): TileRow {
 /** The tiles asked for that exist, in one query. */
 export async function readTiles(db: Db, tiles: readonly TileId[], withPositions = false): Promise<TileRow[]> {
   if (tiles.length === 0) return [];
-  const columns = withPositions ? (['level', 'tile_index', 'hashes', 'positions'] as const) : (['level', 'tile_index', 'hashes'] as const);
+  // Without positions, a row has none (not null): `?? null` below.
+  const columns: readonly (keyof RawTile)[] = withPositions ? ['level', 'tile_index', 'hashes', 'positions'] : ['level', 'tile_index', 'hashes'];
   const rows = await db
     .selectFrom(TILES_TABLE)
     .select([...columns])
     .where((eb) => eb.or(tiles.map((t) => eb.and([eb('level', '=', t.level), eb('tile_index', '=', t.index)]))))
     .execute();
-  return (rows as RawTile[]).map((row) => toTile({ ...row, positions: row.positions ?? null }));
+  return rows.map((row) => toTile({ ...row, positions: row.positions ?? null }));
 }
 
 export async function writeTiles(trx: ReadTransaction, tiles: readonly TileRow[]): Promise<void> {
@@ -131,14 +148,14 @@ export async function writeTiles(trx: ReadTransaction, tiles: readonly TileRow[]
 
 /** The leaf index of the event at `position`, or null when the tree holds no such event. */
 export async function leafIndexOf(db: Db, position: bigint): Promise<number | null> {
-  const row = (await db
+  const row = await db
     .selectFrom(TILES_TABLE)
     .select(['level', 'tile_index', 'hashes', 'positions'])
     .where('level', '=', 0)
     .where('first_position', '<=', padPosition(position))
     .orderBy('first_position', 'desc')
     .limit(1)
-    .executeTakeFirst()) as RawTile | undefined;
+    .executeTakeFirst();
   if (!row?.positions) return null;
   const tile = toTile(row);
   const positions = tile.positions!;
@@ -180,7 +197,7 @@ function unpackPositions(bytes: Buffer): bigint[] {
 }
 
 interface CheckpointRow {
-  tree_size: number | string | bigint;
+  tree_size: Integer;
   root_hash: string;
   note: string;
   signed_at: string;
@@ -204,23 +221,23 @@ export async function replaceCheckpointNote(db: Db, size: number, note: string):
 }
 
 export async function latestCheckpoint(db: Db): Promise<StoredCheckpoint | null> {
-  const row = (await db.selectFrom(CHECKPOINTS_TABLE).selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst()) as CheckpointRow | undefined;
+  const row = await db.selectFrom(CHECKPOINTS_TABLE).selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
   return row ? toCheckpoint(row) : null;
 }
 
 export async function checkpointOfSize(db: Db, size: number): Promise<StoredCheckpoint | null> {
-  const row = (await db.selectFrom(CHECKPOINTS_TABLE).selectAll().where('tree_size', '=', size).executeTakeFirst()) as CheckpointRow | undefined;
+  const row = await db.selectFrom(CHECKPOINTS_TABLE).selectAll().where('tree_size', '=', size).executeTakeFirst();
   return row ? toCheckpoint(row) : null;
 }
 
 export async function allCheckpoints(db: Db): Promise<StoredCheckpoint[]> {
-  const rows = (await db.selectFrom(CHECKPOINTS_TABLE).selectAll().orderBy('tree_size').execute()) as CheckpointRow[];
+  const rows = await db.selectFrom(CHECKPOINTS_TABLE).selectAll().orderBy('tree_size').execute();
   return rows.map(toCheckpoint);
 }
 
 /** For tests and the bench: the tree's rows as one comparable text. */
 export async function treeFingerprint(db: Db): Promise<string> {
-  const rows = (await db.selectFrom(TILES_TABLE).select(['level', 'tile_index', 'hashes', 'positions']).orderBy('level').orderBy('tile_index').execute()) as RawTile[];
+  const rows = await db.selectFrom(TILES_TABLE).select(['level', 'tile_index', 'hashes', 'positions']).orderBy('level').orderBy('tile_index').execute();
   const head = await readTreeHead(db);
   const tiles = rows.map((row) => `${row.level}/${row.tile_index}:${Buffer.from(row.hashes).toString('base64')}:${row.positions ? Buffer.from(row.positions).toString('hex') : ''}`);
   return `${head ? `${head.size}:${head.root.toString('base64')}` : 'empty'}|${tiles.join('|')}`;

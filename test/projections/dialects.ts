@@ -9,6 +9,7 @@ import { SqlReadModel } from '../../src/projections/sql-read-model.js';
 import type { RecordedEvent } from '../../src/eventstore/types.js';
 import { postgresTestSchema } from '../support/postgres.js';
 import { temporarySqliteFile } from '../support/sqlite.js';
+import { untyped } from './fixtures/projections.js';
 
 export const DIALECTS: readonly SqlDialect[] = ['sqlite', 'postgres'];
 
@@ -75,7 +76,7 @@ export function forEachDialect(
 /** Deletes every row of the projections' tables, in one transaction. */
 export async function emptyTables(db: ReadDatabase, projections: readonly Projection[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const table of projections.flatMap((projection) => projection.tables)) await trx.deleteFrom(table).execute();
+    for (const table of projections.flatMap((projection) => projection.tables)) await untyped(trx).deleteFrom(table).execute();
   });
 }
 

@@ -27,6 +27,7 @@ import { CURRENT_SCHEMA_VERSION } from '../../src/domain/upcasting.js';
 import { generateDomainLog } from '../support/event-factory.js';
 import { createTestVault } from '../support/test-vault.js';
 import { DIALECTS, openReadFixture, project, type ReadFixture } from './dialects.js';
+import { untyped } from './fixtures/projections.js';
 
 const TABLES = [
   STANDARDS_TABLE,
@@ -51,7 +52,7 @@ beforeAll(async () => {
 
 /** Every row of a table, as sorted JSON lines (row order is not part of the model). */
 async function dump(db: ReadDatabase, table: string): Promise<string[]> {
-  const rows = await db.selectFrom(table).selectAll().execute();
+  const rows = await untyped(db).selectFrom(table).selectAll().execute();
   return rows.map((row) => JSON.stringify(row, (_, value) => (typeof value === 'bigint' ? String(value) : value))).sort();
 }
 

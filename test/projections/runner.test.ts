@@ -10,7 +10,7 @@ import { type ProjectionLogger, ProjectionRunner, type ProjectionRunnerOptions }
 import { columnNames } from '../../src/projections/sql-support.js';
 import { inWriteTransaction } from '../../src/projections/transaction.js';
 import { type Backend, openBackend, postgresAvailable } from './fixtures/backends.js';
-import { snapshot, testEvent, testProjection } from './fixtures/projections.js';
+import { snapshot, testEvent, testProjection, untyped } from './fixtures/projections.js';
 
 interface LogEntry {
   level: 'info' | 'warn' | 'error';
@@ -141,8 +141,8 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       await first.stop();
       const projected = await snapshot(backend.read.db, 'alpha');
       // Rows the old version left behind, so the rebuilt ones can be told from them.
-      await backend.writeLock(() => backend.read.db.updateTable('alpha_counts').set({ n: -1 }).execute());
-      await backend.writeLock(() => backend.read.db.updateTable('beta_counts').set({ n: -1 }).execute());
+      await backend.writeLock(() => untyped(backend.read.db).updateTable('alpha_counts').set({ n: -1 }).execute());
+      await backend.writeLock(() => untyped(backend.read.db).updateTable('beta_counts').set({ n: -1 }).execute());
 
       const logged = recordingLogger();
       const applied: bigint[] = [];
@@ -371,7 +371,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       const expected = await snapshot(backend.read.db, 'alpha');
 
       // Mark the old rows so a reader can tell them from rebuilt ones.
-      await backend.writeLock(() => backend.read.db.updateTable('alpha_counts').set({ n: -1 }).where('event_type', '=', 'Tick').execute());
+      await backend.writeLock(() => untyped(backend.read.db).updateTable('alpha_counts').set({ n: -1 }).where('event_type', '=', 'Tick').execute());
 
       const other = await backend.openAnother();
       cleanups.push(() => other.close());
@@ -430,7 +430,7 @@ describe.each(backends)('projection runner on %s', (dialect, available) => {
       await live.waitFor(head);
       await live.stop();
       const both = await snapshot(backend.read.db, 'alpha');
-      const clear = (table: string) => backend.writeLock(() => backend.read.db.deleteFrom(table).execute());
+      const clear = (table: string) => backend.writeLock(() => untyped(backend.read.db).deleteFrom(table).execute());
       await clear('alpha_counts');
       await clear('beta_counts');
 

@@ -1,4 +1,4 @@
-import type { AnyDb } from '../../projections/sql-support.js';
+import type { ReadDatabase } from '../../projections/projection.js';
 import { toNumber } from '../../projections/sql-support.js';
 import { STATUS_LIST_SIZE } from '../bitstring.js';
 import { CREDENTIAL_STATUS_TABLE } from './tables.js';
@@ -12,15 +12,15 @@ export interface StatusEntry {
   issuedPosition: bigint;
 }
 
-export async function statusEntryOf(db: AnyDb, folio: string): Promise<StatusEntry | null> {
+export async function statusEntryOf(db: ReadDatabase, folio: string): Promise<StatusEntry | null> {
   const row = await db.selectFrom(CREDENTIAL_STATUS_TABLE).selectAll().where('folio', '=', folio).executeTakeFirst();
   if (!row) return null;
   const global = toNumber(row.status_index);
-  return { list: Math.floor(global / STATUS_LIST_SIZE), index: global % STATUS_LIST_SIZE, revokedAt: (row.revoked_at as string | null) ?? null, issuedPosition: BigInt(String(row.issued_position)) };
+  return { list: Math.floor(global / STATUS_LIST_SIZE), index: global % STATUS_LIST_SIZE, revokedAt: row.revoked_at, issuedPosition: BigInt(String(row.issued_position)) };
 }
 
 /** The revoked bits of one list, and whether the list has any entry at all. */
-export async function revokedIndexesOf(db: AnyDb, list: number): Promise<{ exists: boolean; revoked: number[] }> {
+export async function revokedIndexesOf(db: ReadDatabase, list: number): Promise<{ exists: boolean; revoked: number[] }> {
   const from = list * STATUS_LIST_SIZE;
   const inList = db.selectFrom(CREDENTIAL_STATUS_TABLE).where('status_index', '>=', from).where('status_index', '<', from + STATUS_LIST_SIZE);
   const [any, revoked] = await Promise.all([

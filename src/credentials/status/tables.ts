@@ -15,6 +15,10 @@ export interface CredentialStatusRow {
   issued_position: string;
 }
 
+export interface CredentialStatusTables {
+  [CREDENTIAL_STATUS_TABLE]: CredentialStatusRow;
+}
+
 export async function migrateCredentialStatus(db: ReadDatabase): Promise<void> {
   await db.schema
     .createTable(CREDENTIAL_STATUS_TABLE)

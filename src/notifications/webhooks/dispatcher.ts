@@ -25,7 +25,7 @@ import type { WebhookSecrets } from './secrets.js';
 import { postWebhook } from './sender.js';
 import type { WebhookSettings } from './settings.js';
 import { signWebhook } from './signing.js';
-import { DELIVERIES_TABLE, type DeliveryRow, DISPATCH_ROW, DISPATCH_TABLE, ENDPOINTS_TABLE, type EndpointRow, positionKey } from './tables.js';
+import { DELIVERIES_TABLE, type DeliveryRow, DISPATCH_ROW, DISPATCH_TABLE, ENDPOINTS_TABLE, positionKey } from './tables.js';
 
 export interface DispatcherLogger {
   info(details: object, message: string): void;
@@ -99,7 +99,7 @@ export class WebhookDispatcher {
 
   private async position(): Promise<bigint> {
     const row = await this.options.db.selectFrom(DISPATCH_TABLE).select('position').where('name', '=', DISPATCH_ROW).executeTakeFirstOrThrow();
-    return BigInt(row.position as string);
+    return BigInt(row.position);
   }
 
   private async queueFromLog(): Promise<void> {
@@ -140,7 +140,7 @@ export class WebhookDispatcher {
   }
 
   private async deliveriesFor(events: readonly RecordedEvent[]): Promise<DeliveryRow[]> {
-    const endpoints = (await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('active', '=', 1).where('removed_at', 'is', null).execute()) as EndpointRow[];
+    const endpoints = await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('active', '=', 1).where('removed_at', 'is', null).execute();
     const wanted = events.filter(isDeliverable);
     if (endpoints.length === 0 || wanted.length === 0) return [];
     const places = endpoints.some((endpoint) => endpoint.municipality !== null) ? await this.municipalitiesOf(wanted) : new Map<string, string | null>();
@@ -254,9 +254,8 @@ export class WebhookDispatcher {
       .where('e.active', '=', 1)
       .where('e.removed_at', 'is', null)
       .executeTakeFirst();
-    const next = row?.next as string | null | undefined;
-    if (!next) return IDLE_POLL_MS;
-    return Math.max(0, Math.min(IDLE_POLL_MS, Date.parse(next) - Date.now()));
+    if (!row?.next) return IDLE_POLL_MS;
+    return Math.max(0, Math.min(IDLE_POLL_MS, Date.parse(row.next) - Date.now()));
   }
 
   /** Due deliveries of active endpoints, leased to this process; a lease another process holds is left alone. */
@@ -284,22 +283,22 @@ export class WebhookDispatcher {
       const taken = await trx
         .updateTable(DELIVERIES_TABLE)
         .set({ lease_until: leaseUntil, leased_by: this.processId })
-        .where('id', 'in', due.map((row) => row.id as string))
+        .where('id', 'in', due.map((row) => row.id))
         .where('status', '=', 'PENDING')
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowText)]))
         .returning('id')
         .execute();
-      return taken.map((row) => row.id as string);
+      return taken.map((row) => row.id);
     });
     if (ids.length === 0) return [];
-    return (await db
+    return await db
       .selectFrom(`${DELIVERIES_TABLE} as d`)
       .innerJoin(`${ENDPOINTS_TABLE} as e`, 'e.id', 'd.webhook_id')
       .selectAll('d')
       .select(['e.url', 'e.secret_sealed'])
       .where('d.id', 'in', ids)
       .orderBy('d.position_key')
-      .execute()) as (DeliveryRow & { url: string; secret_sealed: string })[];
+      .execute();
   }
 
   private async send(delivery: DeliveryRow & { url: string; secret_sealed: string }): Promise<void> {
@@ -339,12 +338,12 @@ export class WebhookDispatcher {
         await trx.updateTable(ENDPOINTS_TABLE).set({ failures: 0 }).where('id', '=', delivery.webhook_id).where('failures', '>', 0).execute();
         return;
       }
-      const endpoint = (await trx
+      const endpoint = await trx
         .updateTable(ENDPOINTS_TABLE)
         .set((eb) => ({ failures: eb('failures', '+', 1) }))
         .where('id', '=', delivery.webhook_id)
         .returning(['failures', 'active'])
-        .executeTakeFirst()) as { failures: number; active: number } | undefined;
+        .executeTakeFirst();
       if (endpoint && endpoint.active === 1 && endpoint.failures >= settings.disableAfter) {
         await trx.updateTable(ENDPOINTS_TABLE).set({ active: 0 }).where('id', '=', delivery.webhook_id).execute();
         logger.warn({ webhook: delivery.webhook_id, failures: endpoint.failures }, 'Webhook endpoint disabled after repeated failures; redeliverWebhook enables it again');

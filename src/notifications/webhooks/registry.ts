@@ -140,7 +140,7 @@ export class WebhookRegistry {
 
   /** Registered endpoints not removed, oldest first. */
   async list(): Promise<WebhookView[]> {
-    const rows = (await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute()) as EndpointRow[];
+    const rows = await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute();
     return rows.map(toWebhookView);
   }
 
@@ -164,7 +164,7 @@ export class WebhookRegistry {
       const [, key, id] = cursor;
       query = query.where((eb) => eb.or([eb('position_key', '<', key), eb.and([eb('position_key', '=', key), eb('id', '<', id)])]));
     }
-    const rows = (await query.orderBy('position_key', 'desc').orderBy('id', 'desc').limit(first + 1).execute()) as DeliveryRow[];
+    const rows = await query.orderBy('position_key', 'desc').orderBy('id', 'desc').limit(first + 1).execute();
     const items = rows.slice(0, first);
     const last = items.at(-1);
     return { items: items.map(toDeliveryView), endCursor: last ? `${last.position_key}:${last.id}` : null, hasNextPage: rows.length > first };
@@ -182,7 +182,7 @@ export class WebhookRegistry {
    */
   async redeliver(deliveryId: string): Promise<WebhookDeliveryView> {
     const { db, writeLock } = this.options;
-    const row = (await db.selectFrom(DELIVERIES_TABLE).selectAll().where('id', '=', deliveryId).executeTakeFirst()) as DeliveryRow | undefined;
+    const row = await db.selectFrom(DELIVERIES_TABLE).selectAll().where('id', '=', deliveryId).executeTakeFirst();
     if (!row) throw new NotFoundError(`No webhook delivery ${deliveryId}`);
     const endpoint = await this.endpoint(row.webhook_id, { removedToo: true });
     if (endpoint.removed_at !== null) throw new NotFoundError(`The webhook of delivery ${deliveryId} was removed`);
@@ -200,13 +200,13 @@ export class WebhookRegistry {
   }
 
   private async endpoint(id: string, options: { removedToo?: boolean } = {}): Promise<EndpointRow> {
-    const row = (await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('id', '=', id).executeTakeFirst()) as EndpointRow | undefined;
+    const row = await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || (row.removed_at !== null && !options.removedToo)) throw new NotFoundError(`No webhook ${id}`);
     return row;
   }
 
   private async byCommandId(commandId: string, actor: string): Promise<{ webhook: WebhookView; secret: string } | null> {
-    const row = (await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('command_id', '=', commandId).executeTakeFirst()) as EndpointRow | undefined;
+    const row = await this.options.db.selectFrom(ENDPOINTS_TABLE).selectAll().where('command_id', '=', commandId).executeTakeFirst();
     if (!row) return null;
     // Another actor's commandId: refused, revealing nothing of the first command.
     if (row.created_by !== actor) throw new ConflictError('This commandId was already used for another command');

@@ -58,6 +58,18 @@ export interface DeliveryRow {
   created_at: string;
 }
 
+export interface DispatchRow {
+  name: string;
+  /** Decimal text: the global position of the last event turned into deliveries. */
+  position: string;
+}
+
+export interface WebhookTables {
+  [ENDPOINTS_TABLE]: EndpointRow;
+  [DELIVERIES_TABLE]: DeliveryRow;
+  [DISPATCH_TABLE]: DispatchRow;
+}
+
 export const positionKey = (position: bigint): string => position.toString().padStart(30, '0');
 
 export async function migrateWebhooks(db: ReadDatabase): Promise<void> {

@@ -1,10 +1,11 @@
 import { certificateStatus } from '../../domain/certifications/stage.js';
 import type { CertificateCheckView, CertificateView } from '../read-model.js';
 import { SERVANTS_TABLE } from '../servants/tables.js';
-import { type AnyDb, fromFlag } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import { fromFlag } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE } from '../standards/tables.js';
-import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE, type PrintedFolioRow } from './tables.js';
+import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE } from './tables.js';
 
 const toView = (row: CertificateRow, at: Date): CertificateView => ({
   folio: row.folio,
@@ -25,12 +26,12 @@ const toView = (row: CertificateRow, at: Date): CertificateView => ({
 
 /** One query for any number of folios, answered in the order asked (null: unknown folio). */
 export async function certificatesByFolios(
-  db: AnyDb,
+  db: ReadDatabase,
   folios: readonly string[],
   at: Date,
 ): Promise<(CertificateView | null)[]> {
   if (folios.length === 0) return [];
-  const rows = await selectByKeys<CertificateRow>(db, 'certificatesByFolios', [...new Set(folios)], (keys) =>
+  const rows = await selectByKeys(db, 'certificatesByFolios', [...new Set(folios)], (keys) =>
     db.selectFrom(CERTIFICATES_TABLE).selectAll().where('folio', 'in', keys),
   );
   const byFolio = new Map(rows.map((row) => [row.folio, toView(row, at)]));
@@ -42,24 +43,24 @@ export async function certificatesByFolios(
  * query (a public, rate-limited hot path); a folio no certificate has is then
  * looked up among the printed folios.
  */
-export async function certificateCheck(db: AnyDb, folio: string, at: Date): Promise<CertificateCheckView | null> {
+export async function certificateCheck(db: ReadDatabase, folio: string, at: Date): Promise<CertificateCheckView | null> {
   const check = await checkByFolio(db, folio, at);
   if (check) return check;
-  const paper = (await db.selectFrom(PRINTED_FOLIOS_TABLE).selectAll().where('printed_folio', '=', folio).executeTakeFirst()) as PrintedFolioRow | undefined;
+  const paper = await db.selectFrom(PRINTED_FOLIOS_TABLE).selectAll().where('printed_folio', '=', folio).executeTakeFirst();
   if (!paper) return null;
   const certificate = await checkByFolio(db, paper.folio, at);
   return certificate && { ...certificate, askedPrintedFolio: { printedFolio: paper.printed_folio, replaced: paper.replaced_at !== null } };
 }
 
-async function checkByFolio(db: AnyDb, folio: string, at: Date): Promise<CertificateCheckView | null> {
-  const row = (await db
+async function checkByFolio(db: ReadDatabase, folio: string, at: Date): Promise<CertificateCheckView | null> {
+  const row = await db
     .selectFrom(`${CERTIFICATES_TABLE} as c`)
     .leftJoin(`${STANDARDS_TABLE} as st`, 'st.code', 'c.standard_code')
     .leftJoin(`${SERVANTS_TABLE} as s`, 's.id', 'c.servant_id')
     .selectAll('c')
     .select(['st.title as standard_title', 's.full_name as holder_name', 's.erased as holder_erased'])
     .where('c.folio', '=', folio)
-    .executeTakeFirst()) as (CertificateRow & { standard_title: string | null; holder_name: string | null; holder_erased: unknown }) | undefined;
+    .executeTakeFirst();
   if (!row) return null;
   return {
     certificate: toView(row, at),
@@ -74,12 +75,11 @@ async function checkByFolio(db: AnyDb, folio: string, at: Date): Promise<Certifi
  * certificate reads EXPIRED. Issuance and revocation cannot be dated in the
  * future, so expiry is the only way time alone changes a certificate's status.
  */
-export async function nextValidityEnd(db: AnyDb, at: Date): Promise<Date | null> {
+export async function nextValidityEnd(db: ReadDatabase, at: Date): Promise<Date | null> {
   const row = await db
     .selectFrom(CERTIFICATES_TABLE)
     .select((eb) => eb.fn.min('valid_until').as('next'))
     .where('valid_until', '>=', at.toISOString())
     .executeTakeFirst();
-  const next = row?.next as string | null | undefined;
-  return next ? new Date(next) : null;
+  return row?.next ? new Date(row.next) : null;
 }

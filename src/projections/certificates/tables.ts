@@ -34,6 +34,11 @@ export interface PrintedFolioRow {
   replaced_at: string | null;
 }
 
+export interface CertificatesTables {
+  [CERTIFICATES_TABLE]: CertificateRow;
+  [PRINTED_FOLIOS_TABLE]: PrintedFolioRow;
+}
+
 export async function migrateCertificates(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable(CERTIFICATES_TABLE)

@@ -1,7 +1,8 @@
 import { certificationStreamId } from '../../domain/certifications/events.js';
 import { certificationStage } from '../../domain/certifications/stage.js';
 import type { CertificationView } from '../read-model.js';
-import { type AnyDb, fromFlag, toNumber } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import { fromFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow } from './tables.js';
 
@@ -49,12 +50,12 @@ const toView = (row: ViewRow, at: Date): CertificationView => ({
 
 /** One query for a whole page of servants; each list is ordered by standard code. */
 export async function certificationsByServantIds(
-  db: AnyDb,
+  db: ReadDatabase,
   servantIds: readonly string[],
   at: Date,
 ): Promise<CertificationView[][]> {
   if (servantIds.length === 0) return [];
-  const rows = await selectByKeys<ViewRow>(db, 'certificationsByServantIds', [...new Set(servantIds)], (ids) =>
+  const rows = await selectByKeys(db, 'certificationsByServantIds', [...new Set(servantIds)], (ids) =>
     db.selectFrom(CERTIFICATIONS_TABLE).select(VIEW_COLUMNS).where('servant_id', 'in', ids).orderBy('servant_id').orderBy('standard_code'),
   );
   const byServant = new Map<string, CertificationView[]>();
@@ -67,15 +68,15 @@ export async function certificationsByServantIds(
 }
 
 export async function certificationOf(
-  db: AnyDb,
+  db: ReadDatabase,
   servantId: string,
   standardCode: string,
   at: Date,
 ): Promise<CertificationView | null> {
-  const row = (await db
+  const row = await db
     .selectFrom(CERTIFICATIONS_TABLE)
     .select(VIEW_COLUMNS)
     .where('id', '=', certificationStreamId(servantId, standardCode))
-    .executeTakeFirst()) as ViewRow | undefined;
+    .executeTakeFirst();
   return row ? toView(row, at) : null;
 }

@@ -33,6 +33,10 @@ export interface CertificationRow {
   state: string;
 }
 
+export interface CertificationsTables {
+  [CERTIFICATIONS_TABLE]: CertificationRow;
+}
+
 /** The columns certificationStage reads, from the folded state. */
 export const stageColumns = (
   state: CertificationState,
@@ -83,7 +87,7 @@ async function addStageColumns(db: ReadDatabase, dialect: SqlDialect): Promise<v
     await db.schema.alterTable(CERTIFICATIONS_TABLE).addColumn(column, column === 'competent_since_last_issue' ? 'integer' : 'text').execute();
   }
   const rows = await db.selectFrom(CERTIFICATIONS_TABLE).select(['id', 'state']).execute();
-  for (const row of rows as Pick<CertificationRow, 'id' | 'state'>[]) {
+  for (const row of rows) {
     const state = JSON.parse(row.state) as CertificationState;
     await db.updateTable(CERTIFICATIONS_TABLE).set(stageColumns(state)).where('id', '=', row.id).execute();
   }

@@ -60,7 +60,7 @@ export function createEvaluatorsProjection(): Projection {
           .onConflict((oc) => oc.column('event_id').doNothing())
           .returning('evaluator_id'),
       );
-      for (const { evaluator_id } of inserted as { evaluator_id: string }[]) {
+      for (const { evaluator_id } of inserted) {
         added.set(evaluator_id, (added.get(evaluator_id) ?? 0) + 1);
       }
       // Added in the cache and written in one upsert, not an UPDATE per evaluator.

@@ -1,9 +1,9 @@
 import type { EvaluatorView } from '../read-model.js';
 import { type AnyDb, toNumber } from '../sql-support.js';
-import { EVALUATORS_TABLE, type EvaluatorRow } from './tables.js';
+import { EVALUATORS_TABLE } from './tables.js';
 
 export async function listEvaluators(db: AnyDb): Promise<EvaluatorView[]> {
-  const rows = (await db.selectFrom(EVALUATORS_TABLE).selectAll().orderBy('full_name').orderBy('id').execute()) as EvaluatorRow[];
+  const rows = await db.selectFrom(EVALUATORS_TABLE).selectAll().orderBy('full_name').orderBy('id').execute();
   return rows.map((row) => ({
     id: row.id,
     fullName: row.full_name,

@@ -15,6 +15,16 @@ export interface EvaluatorRow {
   verdicts_recorded: number;
 }
 
+export interface EvaluatorVerdictRow {
+  event_id: string;
+  evaluator_id: string;
+}
+
+export interface EvaluatorsTables {
+  [EVALUATORS_TABLE]: EvaluatorRow;
+  [EVALUATOR_VERDICTS_TABLE]: EvaluatorVerdictRow;
+}
+
 export async function migrateEvaluators(db: ReadDatabase): Promise<void> {
   await db.schema
     .createTable(EVALUATORS_TABLE)

@@ -1,6 +1,7 @@
 import { CERTIFICATES_TABLE } from '../certificates/tables.js';
 import type { GoalProgressView, GoalView } from '../read-model.js';
-import { type AnyDb, toNumber } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import { toNumber } from '../sql-support.js';
 import { GOALS_TABLE, type GoalRow } from './tables.js';
 
 const toView = (row: GoalRow): GoalView => ({
@@ -13,10 +14,10 @@ const toView = (row: GoalRow): GoalView => ({
   description: row.description,
 });
 
-export async function listGoals(db: AnyDb, municipality: string | null): Promise<GoalView[]> {
+export async function listGoals(db: ReadDatabase, municipality: string | null): Promise<GoalView[]> {
   let query = db.selectFrom(GOALS_TABLE).selectAll();
   if (municipality !== null) query = query.where('municipality', '=', municipality);
-  const rows = (await query.orderBy('deadline').orderBy('id').execute()) as GoalRow[];
+  const rows = await query.orderBy('deadline').orderBy('id').execute();
   return rows.map(toView);
 }
 
@@ -25,8 +26,8 @@ export async function listGoals(db: AnyDb, municipality: string | null): Promise
  * (holder snapshot) between startsAt and deadline, both inclusive, and was never
  * revoked. A certificate that expired after the deadline still counts.
  */
-export async function goalProgress(db: AnyDb, goalId: string): Promise<GoalProgressView | null> {
-  const row = (await db.selectFrom(GOALS_TABLE).selectAll().where('id', '=', goalId).executeTakeFirst()) as GoalRow | undefined;
+export async function goalProgress(db: ReadDatabase, goalId: string): Promise<GoalProgressView | null> {
+  const row = await db.selectFrom(GOALS_TABLE).selectAll().where('id', '=', goalId).executeTakeFirst();
   if (!row) return null;
   const goal = toView(row);
   const result = await db

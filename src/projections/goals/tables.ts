@@ -12,6 +12,10 @@ export interface GoalRow {
   description: string | null;
 }
 
+export interface GoalsTables {
+  [GOALS_TABLE]: GoalRow;
+}
+
 export async function migrateGoals(db: ReadDatabase): Promise<void> {
   await db.schema
     .createTable(GOALS_TABLE)

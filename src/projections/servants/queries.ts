@@ -3,7 +3,9 @@ import { CERTIFICATES_TABLE } from '../certificates/tables.js';
 import { validAt } from '../certificates/validity.js';
 import { CERTIFICATIONS_TABLE } from '../certifications/tables.js';
 import type { ServantFilter, ServantPage, ServantView, ServantWindow } from '../read-model.js';
-import { type AnyDb, fromFlag, toFlag, toNumber } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import type { ReadModels } from '../read-models.js';
+import { fromFlag, toFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { containsPattern } from './search.js';
 import { positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
@@ -27,24 +29,21 @@ const toView = (row: ServantRow): ServantView => ({
   version: toNumber(row.version),
 });
 
-export async function servantsByIds(db: AnyDb, ids: readonly string[]): Promise<(ServantView | null)[]> {
+export async function servantsByIds(db: ReadDatabase, ids: readonly string[]): Promise<(ServantView | null)[]> {
   if (ids.length === 0) return [];
-  const rows = await selectByKeys<ServantRow>(db, 'servantsByIds', [...new Set(ids)], (keys) =>
+  const rows = await selectByKeys(db, 'servantsByIds', [...new Set(ids)], (keys) =>
     db.selectFrom(SERVANTS_TABLE).selectAll().where('id', 'in', keys),
   );
   const byId = new Map(rows.map((row) => [row.id, toView(row)]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-export async function servantByCurpDigest(db: AnyDb, curpDigest: string): Promise<ServantView | null> {
-  const row = (await db.selectFrom(SERVANTS_TABLE).selectAll().where('curp_digest', '=', curpDigest).executeTakeFirst()) as
-    | ServantRow
-    | undefined;
+export async function servantByCurpDigest(db: ReadDatabase, curpDigest: string): Promise<ServantView | null> {
+  const row = await db.selectFrom(SERVANTS_TABLE).selectAll().where('curp_digest', '=', curpDigest).executeTakeFirst();
   return row ? toView(row) : null;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Eb = ExpressionBuilder<any, any>;
+type Eb = ExpressionBuilder<ReadModels & { s: ServantRow }, 's'>;
 
 function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [];
@@ -88,7 +87,7 @@ function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool
  * Keyset paging in registration order, forwards or from the newest end of the
  * window; totalCount counts the whole filtered list (not only the window).
  */
-export async function pageServants(db: AnyDb, filter: ServantFilter, window: ServantWindow, now: Date): Promise<ServantPage> {
+export async function pageServants(db: ReadDatabase, filter: ServantFilter, window: ServantWindow, now: Date): Promise<ServantPage> {
   const { size, after = null, before = null, fromEnd = false } = window;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw new RangeError(`a servants page reads 0 to ${MAX_PAGE_SIZE} items, not ${size}`);
@@ -103,11 +102,11 @@ export async function pageServants(db: AnyDb, filter: ServantFilter, window: Ser
     return query;
   };
   // One more than asked tells whether the window holds more in the direction read.
-  const rows = (await matching({ after, before })
+  const rows = await matching({ after, before })
     .selectAll('s')
     .orderBy('s.registered_position', fromEnd ? 'desc' : 'asc')
     .limit(size + 1)
-    .execute()) as ServantRow[];
+    .execute();
   const page = rows.slice(0, size);
   if (fromEnd) page.reverse();
   const more = rows.length > size;
@@ -136,7 +135,7 @@ const byPlaceOnly = (filter: ServantFilter): boolean =>
   filter.standardCode == null &&
   !filter.nameContains?.trim();
 
-async function countServants(db: AnyDb, filter: ServantFilter, at: string): Promise<number> {
+async function countServants(db: ReadDatabase, filter: ServantFilter, at: string): Promise<number> {
   if (byPlaceOnly(filter)) {
     let places = db.selectFrom(SERVANT_COUNTS_TABLE).select((eb) => eb.fn.sum<number>('servants').as('count'));
     if (filter.state != null) places = places.where('state', '=', filter.state);

@@ -38,6 +38,11 @@ export interface ServantRow {
   version: number;
 }
 
+export interface ServantsTables {
+  [SERVANTS_TABLE]: ServantRow;
+  [SERVANT_COUNTS_TABLE]: ServantCountRow;
+}
+
 /**
  * A global position as 20-digit text: sorts like the number in both dialects and
  * keeps KurrentDB's unsigned 64-bit positions exact (no 2^53 or signed limit).

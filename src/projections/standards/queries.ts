@@ -1,5 +1,6 @@
 import type { StandardView } from '../read-model.js';
-import { type AnyDb, toNumber } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import { toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE, type StandardRow } from './tables.js';
 
@@ -12,14 +13,14 @@ const toView = (row: StandardRow): StandardView => ({
   status: row.status,
 });
 
-export async function listStandards(db: AnyDb): Promise<StandardView[]> {
-  const rows = (await db.selectFrom(STANDARDS_TABLE).selectAll().orderBy('code').execute()) as StandardRow[];
+export async function listStandards(db: ReadDatabase): Promise<StandardView[]> {
+  const rows = await db.selectFrom(STANDARDS_TABLE).selectAll().orderBy('code').execute();
   return rows.map(toView);
 }
 
-export async function standardsByCodes(db: AnyDb, codes: readonly string[]): Promise<(StandardView | null)[]> {
+export async function standardsByCodes(db: ReadDatabase, codes: readonly string[]): Promise<(StandardView | null)[]> {
   if (codes.length === 0) return [];
-  const rows = await selectByKeys<StandardRow>(db, 'standardsByCodes', [...new Set(codes)], (keys) =>
+  const rows = await selectByKeys(db, 'standardsByCodes', [...new Set(codes)], (keys) =>
     db.selectFrom(STANDARDS_TABLE).selectAll().where('code', 'in', keys),
   );
   const byCode = new Map(rows.map((row) => [row.code, toView(row)]));

@@ -11,6 +11,10 @@ export interface StandardRow {
   status: 'ACTIVE' | 'WITHDRAWN';
 }
 
+export interface StandardsTables {
+  [STANDARDS_TABLE]: StandardRow;
+}
+
 export async function migrateStandards(db: ReadDatabase): Promise<void> {
   await db.schema
     .createTable(STANDARDS_TABLE)

@@ -148,14 +148,15 @@ const FOLD_PAGE = 128;
  */
 async function foldEveryServant(trx: ReadTransaction): Promise<void> {
   const changes = new DailyChanges();
-  const idsAfter = (table: string, after: string) => trx.selectFrom(table).select('servant_id').where('servant_id', '>', after);
+  type ServantTable = typeof STATS_SERVANTS_TABLE | typeof STATS_CERTIFICATIONS_TABLE | typeof STATS_CERTIFICATES_TABLE;
+  const idsAfter = (table: ServantTable, after: string) => trx.selectFrom(table).select('servant_id').where('servant_id', '>', after);
   for (let after = ''; ; ) {
-    const page = (await idsAfter(STATS_SERVANTS_TABLE, after)
+    const page = await idsAfter(STATS_SERVANTS_TABLE, after)
       .union(idsAfter(STATS_CERTIFICATIONS_TABLE, after))
       .union(idsAfter(STATS_CERTIFICATES_TABLE, after))
       .orderBy('servant_id')
       .limit(FOLD_PAGE)
-      .execute()) as { servant_id: string }[];
+      .execute();
     if (page.length === 0) break;
     const servantIds = page.map((row) => row.servant_id);
     const cache = new ServantFactsCache(trx);

@@ -5,7 +5,8 @@
  */
 import { BadUserInputError } from '../../domain/shared/errors.js';
 import type { CertificationStatsView, Count, MunicipalityRankView } from '../read-model.js';
-import { type AnyDb, toNumber, utcDay } from '../sql-support.js';
+import type { ReadDatabase } from '../projection.js';
+import { toNumber, utcDay } from '../sql-support.js';
 import { METRICS } from './contributions.js';
 import { STATS_DAILY_TABLE } from './tables.js';
 
@@ -19,7 +20,7 @@ export const MAX_RANKING = 1000;
 
 const byCountThenKey = (a: Count, b: Count) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-export async function certificationStats(db: AnyDb, scope: StatsScope, at: Date): Promise<CertificationStatsView> {
+export async function certificationStats(db: ReadDatabase, scope: StatsScope, at: Date): Promise<CertificationStatsView> {
   let query = db
     .selectFrom(STATS_DAILY_TABLE)
     .select(['metric', 'key', (eb) => eb.fn.sum('delta').as('count')])
@@ -31,7 +32,7 @@ export async function certificationStats(db: AnyDb, scope: StatsScope, at: Date)
     scope.municipality != null
       ? query.where('municipality', '=', scope.municipality)
       : query.where('municipality', '=', '');
-  const rows = (await query.groupBy(['metric', 'key']).execute()) as { metric: string; key: string; count: unknown }[];
+  const rows = await query.groupBy(['metric', 'key']).execute();
 
   const counts = new Map<string, Count[]>();
   for (const row of rows) {
@@ -55,9 +56,9 @@ export async function certificationStats(db: AnyDb, scope: StatsScope, at: Date)
 }
 
 /** Distinct servants holding a VALID certificate in each standard at the end of `at`'s day. */
-export async function certifiedCountsByStandard(db: AnyDb, codes: readonly string[], at: Date): Promise<number[]> {
+export async function certifiedCountsByStandard(db: ReadDatabase, codes: readonly string[], at: Date): Promise<number[]> {
   if (codes.length === 0) return [];
-  const rows = (await db
+  const rows = await db
     .selectFrom(STATS_DAILY_TABLE)
     .select(['key', (eb) => eb.fn.sum('delta').as('count')])
     .where('metric', '=', METRICS.standard)
@@ -66,7 +67,7 @@ export async function certifiedCountsByStandard(db: AnyDb, codes: readonly strin
     .where('municipality', '=', '')
     .where('day', '<=', utcDay(at.toISOString()))
     .groupBy('key')
-    .execute()) as { key: string; count: unknown }[];
+    .execute();
   const byCode = new Map(rows.map((row) => [row.key, toNumber(row.count)]));
   return codes.map((code) => byCode.get(code) ?? 0);
 }
@@ -76,7 +77,7 @@ export async function certifiedCountsByStandard(db: AnyDb, codes: readonly strin
  * most first, ties by municipality name (then state). Equal counts share a rank
  * and the next rank skips (1, 2, 2, 4): rank = 1 + municipalities with more.
  */
-export async function ranking(db: AnyDb, state: string | null, first: number, at: Date): Promise<MunicipalityRankView[]> {
+export async function ranking(db: ReadDatabase, state: string | null, first: number, at: Date): Promise<MunicipalityRankView[]> {
   if (!Number.isInteger(first) || first < 0 || first > MAX_RANKING) {
     throw new BadUserInputError(`first must be an integer from 0 to ${MAX_RANKING}`, 'first');
   }
@@ -89,14 +90,14 @@ export async function ranking(db: AnyDb, state: string | null, first: number, at
     .where('municipality', '<>', '')
     .where('day', '<=', utcDay(at.toISOString()));
   if (state !== null) query = query.where('state', '=', state);
-  const rows = (await query
+  const rows = await query
     .groupBy(['state', 'municipality'])
     .having((eb) => eb.fn.sum('delta'), '>', 0)
     .orderBy('count', 'desc')
     .orderBy('municipality')
     .orderBy('state')
     .limit(first)
-    .execute()) as { state: string; municipality: string; count: unknown }[];
+    .execute();
 
   const ranked: MunicipalityRankView[] = [];
   rows.forEach((row, index) => {

@@ -48,6 +48,13 @@ export interface StatsDailyRow {
   delta: number;
 }
 
+export interface StatisticsTables {
+  [STATS_SERVANTS_TABLE]: StatsServantRow;
+  [STATS_CERTIFICATIONS_TABLE]: StatsCertificationRow;
+  [STATS_CERTIFICATES_TABLE]: StatsCertificateRow;
+  [STATS_DAILY_TABLE]: StatsDailyRow;
+}
+
 export async function migrateStatistics(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable(STATS_SERVANTS_TABLE)

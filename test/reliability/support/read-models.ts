@@ -1,6 +1,7 @@
 /** Every read-model table (rm_*) as sorted JSON rows, to compare live read models with a fresh rebuild. */
 import { sql } from 'kysely';
 import type { ReadDatabase, SqlDialect } from '../../../src/projections/projection.js';
+import { untyped } from '../../projections/fixtures/projections.js';
 
 export async function readModelTables(db: ReadDatabase, dialect: SqlDialect): Promise<Record<string, string[]>> {
   const { rows } =
@@ -10,7 +11,7 @@ export async function readModelTables(db: ReadDatabase, dialect: SqlDialect): Pr
           where table_schema = current_schema() and table_name like 'rm\_%' order by table_name`.execute(db);
   const tables: Record<string, string[]> = {};
   for (const { name } of rows) {
-    const all = await db.selectFrom(name).selectAll().execute();
+    const all = await untyped(db).selectFrom(name).selectAll().execute();
     tables[name] = all.map((row) => JSON.stringify(row, (_, value) => (typeof value === 'bigint' ? String(value) : value))).sort();
   }
   return tables;
