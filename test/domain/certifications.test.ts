@@ -17,7 +17,7 @@ import {
   holdsValidCertificate,
   type CertificationStage,
 } from '../../src/domain/certifications/stage.js';
-import type { CertificationState } from '../../src/domain/certifications/state.js';
+import type { CertificationState, StartedCertification } from '../../src/domain/certifications/state.js';
 import { evaluatorDecider } from '../../src/domain/evaluators/decide.js';
 import type { EvaluatorState } from '../../src/domain/evaluators/state.js';
 import { servantDecider } from '../../src/domain/servants/decide.js';
@@ -146,8 +146,14 @@ const revoked = (at: string, folio = 'UTT-2018-000179'): CertificateRevoked => (
 /** The 2018 story: competent in September, certificate issued and delivered at the ceremony of 2018-09-18. */
 const certified2018 = [verdict('2018-09-01T16:00:00Z', 1), issued('2018-09-18T17:00:00Z', '2023-09-18T17:00:00.000Z')];
 
-const fold = (events: CertificationEvent[]): CertificationState =>
-  events.reduce(certificationDecider.evolve, certificationDecider.initialState());
+/** The state after at least one event: started, or the test fails. */
+function started(state: CertificationState): StartedCertification {
+  if (!state.exists) throw new Error('the certification has not started');
+  return state;
+}
+
+const fold = (events: CertificationEvent[]): StartedCertification =>
+  started(events.reduce(certificationDecider.evolve, certificationDecider.initialState()));
 
 // ------------------------------------------------------------ EnrollInTraining
 
@@ -410,7 +416,7 @@ describe('DeliverCertificate', () => {
   it('acts on the folio named, also an older certificate after a renewal', () => {
     const renewed = [...certified2018, verdict('2024-05-01T16:00:00Z', 2), issued('2024-05-10T16:00:00Z', '2029-05-10T16:00:00.000Z', 'UTT-2024-000001')];
     given(certificationDecider, renewed, deps()).when(deliver('2024-05-11T16:00:00Z')).then([delivered('2024-05-11T16:00:00Z')]);
-    const { state } = given(certificationDecider, [...renewed, delivered('2024-05-11T16:00:00Z')], deps());
+    const state = started(given(certificationDecider, [...renewed, delivered('2024-05-11T16:00:00Z')], deps()).state);
     expect(state.certificate).toMatchObject({ folio: 'UTT-2024-000001', deliveredAt: null });
     expect(state.certificates[0]).toMatchObject({ folio: 'UTT-2018-000179', deliveredAt: '2024-05-11T16:00:00.000Z' });
   });
@@ -516,9 +522,10 @@ describe('certificationStage over a full path', () => {
     for (const [command, at, stage] of steps) {
       const events = certificationDecider.decide(command, state, deps());
       state = events.reduce(certificationDecider.evolve, state);
-      expect({ command: command.type, stage: certificationStage(state, t(at)) }).toEqual({ command: command.type, stage });
+      expect({ command: command.type, stage: certificationStage(started(state), t(at)) }).toEqual({ command: command.type, stage });
     }
-    expect(state).toMatchObject({
+    const last = started(state);
+    expect(last).toMatchObject({
       attempts: 3,
       lastVerdict: 'COMPETENT',
       trainingProvider: 'UTT',
@@ -528,9 +535,9 @@ describe('certificationStage over a full path', () => {
       updatedAt: '2025-02-01T00:00:00.000Z',
       certificate: { folio: 'UTT-2024-000001', revocationReason: 'Evidence found forged' },
     });
-    expect(state.certificates.map((c) => c.folio)).toEqual(['UTT-2018-000179', 'UTT-2024-000001']);
+    expect(last.certificates.map((c) => c.folio)).toEqual(['UTT-2018-000179', 'UTT-2024-000001']);
     // Revocation is read in business time too: before it, the renewed certificate was CERTIFIED.
-    expect(certificationStage(state, t('2024-12-31T00:00:00Z'))).toBe('CERTIFIED');
+    expect(certificationStage(last, t('2024-12-31T00:00:00Z'))).toBe('CERTIFIED');
   });
 
   it('keeps COMPETENT when the servant enrolls again before the certificate, and issuance ends that training', () => {
@@ -541,7 +548,8 @@ describe('certificationStage over a full path', () => {
     expect(certificationStage(after, t('2018-09-19T00:00:00Z'))).toBe('CERTIFIED');
   });
 
-  it('has no stage before the first event', () => {
-    expect(() => certificationStage(certificationDecider.initialState(), now)).toThrow();
+  it('is nothing but not started before the first event (certificationStage takes only a started one)', () => {
+    expect(certificationDecider.initialState()).toEqual({ exists: false });
+    expect(fold([verdict('2018-09-01T16:00:00Z', 1)])).toMatchObject({ exists: true, servantId, standardCode: 'EC0105', phase: 'EVALUATED' });
   });
 });

@@ -18,7 +18,7 @@ import type { StandardState } from '../standards/state.js';
 import type { CertificationCommand, CertificationKey } from './commands.js';
 import type { CertificationEvent } from './events.js';
 import { certificateStatus, holdsValidCertificate } from './stage.js';
-import { evolve, findCertificate, initialState, type CertificateState, type CertificationState } from './state.js';
+import { evolve, findCertificate, initialState, type CertificateState, type CertificationState, type StartedCertification } from './state.js';
 
 /**
  * What a certification decision reads from other streams, folded by the handler:
@@ -40,7 +40,7 @@ export function decide(
   const time = at.toISOString();
   // One certification's story reads forward in business time: a step dated before
   // the last one could slip past rules that look at the latest state.
-  if (state.updatedAt !== null && at.getTime() < toTime(state.updatedAt)) {
+  if (state.exists && at.getTime() < toTime(state.updatedAt)) {
     throw new BadUserInputError(`occurredAt is before the last recorded step of this certification (${state.updatedAt})`, 'occurredAt');
   }
   switch (command.type) {
@@ -49,7 +49,7 @@ export function decide(
       const provider = requireText(command.data.provider, 'provider');
       const modality = requireOneOf(command.data.modality, MODALITIES, 'modality');
       requireCandidate(state, requireParties(deps, command.data), at);
-      if (state.trainingOpen) {
+      if (state.exists && state.trainingOpen) {
         throw new BusinessRuleError('ALREADY_IN_TRAINING', `Servant ${servantId} is already in training for ${standardCode}`);
       }
       return [{ type: 'TrainingEnrolled', data: { servantId, standardCode, provider, modality, enrolledAt: time } }];
@@ -58,8 +58,8 @@ export function decide(
       const { servantId, standardCode } = command.data;
       const hours = requireTrainingHours(command.data.hours);
       requireParties(deps, command.data);
-      requireCertification(state, servantId, standardCode);
-      if (!state.trainingOpen) {
+      const started = requireCertification(state, servantId, standardCode);
+      if (!started.trainingOpen) {
         throw new BusinessRuleError('NOT_IN_TRAINING', `Servant ${servantId} has no open training for ${standardCode}`);
       }
       return [{ type: 'TrainingCompleted', data: { servantId, standardCode, hours, completedAt: time } }];
@@ -77,7 +77,7 @@ export function decide(
           `Evaluator ${evaluatorId} is not accredited for ${standardCode} at ${time}`,
         );
       }
-      const attempt = state.attempts + 1;
+      const attempt = (state.exists ? state.attempts : 0) + 1;
       return [
         { type: 'VerdictRecorded', data: { servantId, standardCode, evaluatorId, verdict, attempt, evaluatedAt: time } },
       ];
@@ -85,9 +85,9 @@ export function decide(
     case 'IssueCertificate': {
       const { servantId, standardCode, folio } = command.data;
       const { standard, servant } = requireParties(deps, command.data);
-      requireCertification(state, servantId, standardCode);
+      const started = requireCertification(state, servantId, standardCode);
       // Competence once judged stands: a later separation or withdrawal does not block the certificate.
-      if (!state.competentSinceLastIssue) {
+      if (!started.competentSinceLastIssue) {
         throw new BusinessRuleError(
           'NO_COMPETENT_VERDICT',
           `Servant ${servantId} has no COMPETENT verdict in ${standardCode} since the last certificate`,
@@ -112,25 +112,26 @@ export function decide(
     case 'DeliverCertificate': {
       const { folio } = command.data;
       const ceremony = requireText(command.data.ceremony, 'ceremony');
-      const certificate = requireCertificate(state, folio, at);
+      const { started, certificate } = requireCertificate(state, folio, at);
       requireNotRevoked(certificate);
       if (certificate.deliveredAt !== null) {
         throw new BusinessRuleError('ALREADY_DELIVERED', `Certificate ${folio} was delivered at ${certificate.deliveredAt}`);
       }
-      const { servantId, standardCode } = state;
+      const { servantId, standardCode } = started;
       return [{ type: 'CertificateDelivered', data: { servantId, standardCode, folio, ceremony, deliveredAt: time } }];
     }
     case 'RevokeCertificate': {
       const { folio } = command.data;
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
-      requireNotRevoked(requireCertificate(state, folio, at));
-      const { servantId, standardCode } = state;
+      const { started, certificate } = requireCertificate(state, folio, at);
+      requireNotRevoked(certificate);
+      const { servantId, standardCode } = started;
       return [{ type: 'CertificateRevoked', data: { servantId, standardCode, folio, reason, revokedAt: time } }];
     }
     case 'ReissueCertificate': {
       const { folio, printedFolio } = command.data;
       const reason = requireText(command.data.reason, 'reason', LONG_TEXT_MAX_LENGTH);
-      const certificate = requireCertificate(state, folio, at);
+      const { started, certificate } = requireCertificate(state, folio, at);
       const status = certificateStatus(certificate, at);
       if (status !== 'VALID') {
         throw new BusinessRuleError('CERTIFICATE_NOT_DELIVERABLE', `Certificate ${folio} is ${status.toLowerCase()}: it cannot be reprinted`);
@@ -138,7 +139,7 @@ export function decide(
       if (printedFolio === certificate.printedFolio || (printedFolio as string) === folio) {
         throw new BadUserInputError(`Certificate ${folio} already carries ${printedFolio}; a reprint needs the new paper's folio`, 'printedFolio');
       }
-      const { servantId, standardCode } = state;
+      const { servantId, standardCode } = started;
       return [
         {
           type: 'CertificateReissued',
@@ -164,8 +165,9 @@ function requireParties({ standard, servant }: CertificationDeps, { servantId, s
 }
 
 /** A step on a certification that was never started names nothing: NOT_FOUND, like a missing servant or standard. */
-function requireCertification(state: CertificationState, servantId: string, standardCode: string): void {
+function requireCertification(state: CertificationState, servantId: string, standardCode: string): StartedCertification {
   if (!state.exists) throw new NotFoundError(`Servant ${servantId} has no certification in ${standardCode}`);
+  return state;
 }
 
 /** Who may be enrolled or evaluated: an active servant, in an active standard, holding no VALID certificate in it. */
@@ -183,13 +185,13 @@ function requireCandidate(state: CertificationState, { standard, servant }: Part
 }
 
 /** The certificate with that folio in this stream, not acted on before it was issued. */
-function requireCertificate(state: CertificationState, folio: Folio, at: Date): CertificateState {
-  const certificate = findCertificate(state, folio);
-  if (!certificate) throw new NotFoundError(`Certificate ${folio} does not exist`);
+function requireCertificate(state: CertificationState, folio: Folio, at: Date): { started: StartedCertification; certificate: CertificateState } {
+  const certificate = state.exists ? findCertificate(state, folio) : undefined;
+  if (!state.exists || !certificate) throw new NotFoundError(`Certificate ${folio} does not exist`);
   if (at.getTime() < toTime(certificate.issuedAt)) {
     throw new BadUserInputError(`occurredAt is before certificate ${folio} was issued`, 'occurredAt');
   }
-  return certificate;
+  return { started: state, certificate };
 }
 
 function requireNotRevoked(certificate: CertificateState): void {

@@ -3,7 +3,8 @@
  * deciders, the projections and time travel. Expiry is not an event; it is read here.
  */
 import { toTime } from '../shared/time.js';
-import type { CertificateState, CertificationState } from './state.js';
+import { assertNever } from '../shared/event.js';
+import type { CertificateState, CertificationState, StartedCertification } from './state.js';
 
 // The read models and GraphQL use these same unions (src/projections/read-model.ts re-exports them).
 export type CertificationStage =
@@ -32,7 +33,7 @@ export function certificateStatus(
 
 /** A certificate of the stream, already issued at `at`, that is VALID at `at`. */
 export function holdsValidCertificate(state: CertificationState, at: Date): boolean {
-  return state.certificates.some(
+  return state.exists && state.certificates.some(
     (certificate) => toTime(certificate.issuedAt) <= at.getTime() && certificateStatus(certificate, at) === 'VALID',
   );
 }
@@ -43,7 +44,7 @@ export function holdsValidCertificate(state: CertificationState, at: Date): bool
  * certificate reads CERTIFIED, REVOKED or EXPIRED at `at`.
  */
 export function certificationStage(
-  state: Pick<CertificationState, 'competentSinceLastIssue' | 'phase'> & {
+  state: Pick<StartedCertification, 'competentSinceLastIssue' | 'phase'> & {
     certificate: Pick<CertificateState, 'validUntil' | 'revokedAt'> | null;
   },
   at: Date,
@@ -60,7 +61,7 @@ export function certificationStage(
       const status = certificateStatus(state.certificate!, at);
       return status === 'VALID' ? 'CERTIFIED' : status;
     }
-    case null:
-      throw new Error('A certification without events has no stage');
+    default:
+      return assertNever(state.phase);
   }
 }

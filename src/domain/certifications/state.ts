@@ -22,8 +22,9 @@ export interface CertificateState {
 /** The last step taken; certificationStage turns it into the public stage at a given time. */
 export type CertificationPhase = 'IN_TRAINING' | 'TRAINED' | 'EVALUATED' | 'CERTIFIED';
 
-export interface CertificationState {
-  exists: boolean;
+/** A certification stream with at least one event. */
+export interface StartedCertification {
+  exists: true;
   servantId: string;
   standardCode: string;
   /** Enrolled and not yet completed (a verdict or an issuance also ends it). */
@@ -38,19 +39,22 @@ export interface CertificationState {
   lastVerdict: Verdict | null;
   /** The latest verdict is COMPETENT and no certificate was issued after it. */
   competentSinceLastIssue: boolean;
-  phase: CertificationPhase | null;
+  phase: CertificationPhase;
   /** The latest certificate (also the last of `certificates`). */
   certificate: CertificateState | null;
   /** Every certificate of the stream, oldest first: renewals keep the expired ones. */
   certificates: CertificateState[];
   /** Business time of the last event. */
-  updatedAt: string | null;
+  updatedAt: string;
 }
 
-export const initialState = (): CertificationState => ({
-  exists: false,
-  servantId: '',
-  standardCode: '',
+/** A certification stream folded: nothing recorded yet, or started. */
+export type CertificationState = { exists: false } | StartedCertification;
+
+export const initialState = (): CertificationState => ({ exists: false });
+
+/** What a stream's first event starts from, besides what that event sets. */
+const NOTHING_YET = {
   trainingOpen: false,
   trainingProvider: null,
   modality: null,
@@ -58,15 +62,14 @@ export const initialState = (): CertificationState => ({
   attempts: 0,
   lastVerdict: null,
   competentSinceLastIssue: false,
-  phase: null,
   certificate: null,
   certificates: [],
-  updatedAt: null,
-});
+} as const satisfies Partial<StartedCertification>;
 
 export function evolve(state: CertificationState, event: CertificationEvent): CertificationState {
   const { servantId, standardCode } = event.data;
-  const base = { ...state, exists: true, servantId, standardCode };
+  const started = state.exists ? state : { ...NOTHING_YET, certificates: [] as CertificateState[], phase: 'IN_TRAINING' as const, updatedAt: '' };
+  const base: StartedCertification = { ...started, exists: true, servantId, standardCode };
   switch (event.type) {
     case 'TrainingEnrolled': {
       const { provider, modality, enrolledAt } = event.data;
@@ -112,28 +115,28 @@ export function evolve(state: CertificationState, event: CertificationEvent): Ce
       };
       return withCertificates(
         { ...base, trainingOpen: false, competentSinceLastIssue: false, phase: 'CERTIFIED', updatedAt: issuedAt },
-        [...state.certificates, certificate],
+        [...base.certificates, certificate],
       );
     }
     case 'CertificateDelivered': {
       const { folio, ceremony, deliveredAt } = event.data;
       return withCertificates(
         { ...base, updatedAt: deliveredAt },
-        state.certificates.map((c) => (c.folio === folio ? { ...c, deliveredAt, ceremony } : c)),
+        base.certificates.map((c) => (c.folio === folio ? { ...c, deliveredAt, ceremony } : c)),
       );
     }
     case 'CertificateReissued': {
       const { folio, printedFolio, reissuedAt } = event.data;
       return withCertificates(
         { ...base, updatedAt: reissuedAt },
-        state.certificates.map((c) => (c.folio === folio ? { ...c, printedFolio, reissues: c.reissues + 1 } : c)),
+        base.certificates.map((c) => (c.folio === folio ? { ...c, printedFolio, reissues: c.reissues + 1 } : c)),
       );
     }
     case 'CertificateRevoked': {
       const { folio, reason, revokedAt } = event.data;
       return withCertificates(
         { ...base, updatedAt: revokedAt },
-        state.certificates.map((c) => (c.folio === folio ? { ...c, revokedAt, revocationReason: reason } : c)),
+        base.certificates.map((c) => (c.folio === folio ? { ...c, revokedAt, revocationReason: reason } : c)),
       );
     }
     default:
@@ -141,9 +144,9 @@ export function evolve(state: CertificationState, event: CertificationEvent): Ce
   }
 }
 
-function withCertificates(state: CertificationState, certificates: CertificateState[]): CertificationState {
+function withCertificates(state: StartedCertification, certificates: CertificateState[]): StartedCertification {
   return { ...state, certificates, certificate: certificates.at(-1) ?? null };
 }
 
-export const findCertificate = (state: CertificationState, folio: string): CertificateState | undefined =>
+export const findCertificate = (state: StartedCertification, folio: string): CertificateState | undefined =>
   state.certificates.find((certificate) => certificate.folio === folio);

@@ -39,8 +39,8 @@ export async function certificationAsOf(
 ): Promise<CertificationRoot | null> {
   const id = certificationStreamId(servantId, standardCode);
   const events = await context.deps.store.readStream(id, { recordedUntil: asOf });
-  if (events.length === 0) return null;
   const state = foldStream(certificationDecider, events);
+  if (!state.exists) return null;
   return {
     id,
     servantId,
@@ -53,8 +53,7 @@ export async function certificationAsOf(
     lastVerdict: state.lastVerdict,
     folio: state.certificate?.folio ?? null,
     version: events.length,
-    // Every event sets it; an existing stream always has one.
-    updatedAt: state.updatedAt ?? events[events.length - 1].metadata.occurredAt,
+    updatedAt: state.updatedAt,
     certificateAsOf: state.certificate ? certificateView(servantId, standardCode, state.certificate, asOf) : null,
   };
 }

@@ -4,12 +4,12 @@ import { SERVANT_EVENT_SCHEMAS } from '../../domain/servants/events.js';
 import { EVALUATOR_EVENT_SCHEMAS } from '../../domain/evaluators/events.js';
 import { GOAL_EVENT_SCHEMAS } from '../../domain/goals/events.js';
 import type { CertificationEvent } from '../../domain/certifications/events.js';
-import { type CertificationState, evolve, initialState } from '../../domain/certifications/state.js';
+import { type CertificationState, evolve, initialState, type StartedCertification } from '../../domain/certifications/state.js';
 import { type EventHandler, foldingProjection, IGNORED, ignoring, type Projection } from '../projection.js';
 import { isoTime, RowCache } from '../sql-support.js';
 import { CERTIFICATIONS_TABLE, type CertificationRow, migrateCertifications, stageColumns } from './tables.js';
 
-function toRow(id: string, state: CertificationState, version: number): CertificationRow {
+function toRow(id: string, state: StartedCertification, version: number): CertificationRow {
   return {
     id,
     servant_id: state.servantId,
@@ -21,14 +21,14 @@ function toRow(id: string, state: CertificationState, version: number): Certific
     last_verdict: state.lastVerdict,
     folio: state.certificate?.folio ?? null,
     version,
-    updated_at: isoTime(state.updatedAt!),
+    updated_at: isoTime(state.updatedAt),
     ...stageColumns(state),
     state: JSON.stringify(state),
   };
 }
 
-const certificationState = (row: Pick<CertificationRow, 'state'>): CertificationState =>
-  JSON.parse(row.state) as CertificationState;
+const certificationState = (row: Pick<CertificationRow, 'state'>): StartedCertification =>
+  JSON.parse(row.state) as StartedCertification;
 
 interface Batch {
   rows: RowCache<CertificationRow>;
@@ -77,7 +77,8 @@ export function createCertificationsProjection(): Projection {
       return { rows, folded: new Map() };
     },
     async close({ rows, folded }) {
-      for (const [id, { state, version, changed }] of folded) if (changed) rows.put(toRow(id, state, version));
+      // A changed state has folded an event, so it is started.
+      for (const [id, { state, version, changed }] of folded) if (changed && state.exists) rows.put(toRow(id, state, version));
       await rows.flush();
     },
   });

@@ -1,4 +1,4 @@
-import type { CertificationPhase, CertificationState } from '../../domain/certifications/state.js';
+import type { CertificationPhase, StartedCertification } from '../../domain/certifications/state.js';
 import type { Modality, Verdict } from '../../domain/shared/vocabulary.js';
 import type { ReadDatabase, SqlDialect } from '../projection.js';
 import { columnNames, toFlag } from '../sql-support.js';
@@ -39,9 +39,9 @@ export interface CertificationsTables {
 
 /** The columns certificationStage reads, from the folded state. */
 export const stageColumns = (
-  state: CertificationState,
+  state: StartedCertification,
 ): Pick<CertificationRow, 'phase' | 'competent_since_last_issue' | 'valid_until' | 'revoked_at'> => ({
-  phase: state.phase!,
+  phase: state.phase,
   competent_since_last_issue: toFlag(state.competentSinceLastIssue),
   valid_until: state.certificate?.validUntil ?? null,
   revoked_at: state.certificate?.revokedAt ?? null,
@@ -88,7 +88,7 @@ async function addStageColumns(db: ReadDatabase, dialect: SqlDialect): Promise<v
   }
   const rows = await db.selectFrom(CERTIFICATIONS_TABLE).select(['id', 'state']).execute();
   for (const row of rows) {
-    const state = JSON.parse(row.state) as CertificationState;
+    const state = JSON.parse(row.state) as StartedCertification;
     await db.updateTable(CERTIFICATIONS_TABLE).set(stageColumns(state)).where('id', '=', row.id).execute();
   }
 }
