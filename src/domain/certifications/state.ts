@@ -53,8 +53,15 @@ export type CertificationState = { exists: false } | StartedCertification;
 
 export const initialState = (): CertificationState => ({ exists: false });
 
-/** What a stream's first event starts from, besides what that event sets. */
-const NOTHING_YET = {
+/**
+ * The state a stream's first event starts from. Every event that can
+ * start a stream (an enrollment, a verdict) sets phase and updatedAt; the keys
+ * keep the order the read model has always stored.
+ */
+const startedBy = (servantId: string, standardCode: string): StartedCertification => ({
+  exists: true,
+  servantId,
+  standardCode,
   trainingOpen: false,
   trainingProvider: null,
   modality: null,
@@ -62,14 +69,15 @@ const NOTHING_YET = {
   attempts: 0,
   lastVerdict: null,
   competentSinceLastIssue: false,
+  phase: 'IN_TRAINING',
   certificate: null,
   certificates: [],
-} as const satisfies Partial<StartedCertification>;
+  updatedAt: '',
+});
 
 export function evolve(state: CertificationState, event: CertificationEvent): CertificationState {
   const { servantId, standardCode } = event.data;
-  const started = state.exists ? state : { ...NOTHING_YET, certificates: [] as CertificateState[], phase: 'IN_TRAINING' as const, updatedAt: '' };
-  const base: StartedCertification = { ...started, exists: true, servantId, standardCode };
+  const base: StartedCertification = state.exists ? { ...state, servantId, standardCode } : startedBy(servantId, standardCode);
   switch (event.type) {
     case 'TrainingEnrolled': {
       const { provider, modality, enrolledAt } = event.data;
