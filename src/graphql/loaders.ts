@@ -20,8 +20,6 @@ import type {
 export interface KeptLoader<K, V> extends DataLoader<K, V> {
   /** What a batch answered for `key`, or undefined when none has (yet). */
   kept(key: K): { value: V } | undefined;
-  /** Keeps what another loader's batch read along with its own, as if this one's batch had answered it. */
-  keep(key: K, value: V): void;
 }
 
 function keptLoader<K, V>(batch: (keys: readonly K[]) => Promise<V[]>): KeptLoader<K, V> {
@@ -31,13 +29,7 @@ function keptLoader<K, V>(batch: (keys: readonly K[]) => Promise<V[]>): KeptLoad
     keys.forEach((key, i) => answered.set(key, { value: values[i] }));
     return values;
   });
-  return Object.assign(loader, {
-    kept: (key: K) => answered.get(key),
-    keep: (key: K, value: V) => {
-      answered.set(key, { value });
-      loader.prime(key, value);
-    },
-  });
+  return Object.assign(loader, { kept: (key: K) => answered.get(key) });
 }
 
 export interface Loaders {
@@ -50,17 +42,11 @@ export interface Loaders {
 
 /** `at` is the business time statuses and stages are computed for (the request's now). */
 export function createLoaders(readModel: ReadModel, at: Date): Loaders {
-  const certificates = keptLoader<string, CertificateView | null>((folios) => readModel.certificatesByFolios(folios, at));
   return {
     servants: new DataLoader((ids) => readModel.servantsByIds(ids)),
-    // The certificates come in the same statement: a list showing certifications mostly shows theirs.
-    certificationsByServant: new DataLoader(async (ids) => {
-      const read = await readModel.certificationsWithCertificatesByServantIds(ids, at);
-      for (const certificate of read.certificates) certificates.keep(certificate.folio, certificate);
-      return read.certifications;
-    }),
+    certificationsByServant: new DataLoader((ids) => readModel.certificationsByServantIds(ids, at)),
     standards: keptLoader((codes) => readModel.standardsByCodes(codes)),
-    certificates,
+    certificates: keptLoader((folios) => readModel.certificatesByFolios(folios, at)),
     certifiedCounts: new DataLoader((codes) => readModel.certifiedCountsByStandard(codes, at)),
   };
 }

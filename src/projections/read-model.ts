@@ -183,13 +183,6 @@ export interface ProjectionStatusView {
   rebuiltFromVersion: number | null;
 }
 
-export interface CertificationsWithCertificates {
-  /** In the order of the servant ids asked. */
-  certifications: CertificationView[][];
-  /** Every certificate a folio of those certifications names. */
-  certificates: CertificateView[];
-}
-
 export interface ReadModel {
   standards(): Promise<StandardView[]>;
   standardsByCodes(codes: readonly string[]): Promise<(StandardView | null)[]>;
@@ -203,8 +196,6 @@ export interface ReadModel {
 
   /** Certifications of each servant, in the order of `servantIds`. */
   certificationsByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationView[][]>;
-  /** The same, with the certificates their folios name, in one query. */
-  certificationsWithCertificatesByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationsWithCertificates>;
   certification(servantId: string, standardCode: string, at: Date): Promise<CertificationView | null>;
 
   certificatesByFolios(folios: readonly string[], at: Date): Promise<(CertificateView | null)[]>;

@@ -5,7 +5,7 @@
  */
 import { certificateCheck, certificatesByFolios, nextValidityEnd } from './certificates/queries.js';
 import { positionsVersion } from './positions.js';
-import { certificationOf, certificationsByServantIds, certificationsWithCertificatesByServantIds } from './certifications/queries.js';
+import { certificationOf, certificationsByServantIds } from './certifications/queries.js';
 import { listEvaluators } from './evaluators/queries.js';
 import { goalProgress, listGoals } from './goals/queries.js';
 import type { ReadDatabase, SqlDialect } from './projection.js';
@@ -14,7 +14,6 @@ import type {
   CertificateView,
   CertificationStatsView,
   CertificationView,
-  CertificationsWithCertificates,
   EvaluatorView,
   GoalProgressView,
   GoalView,
@@ -82,10 +81,6 @@ export class SqlReadModel implements ReadModel {
 
   certificationsByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationView[][]> {
     return certificationsByServantIds(this.db, servantIds, at);
-  }
-
-  certificationsWithCertificatesByServantIds(servantIds: readonly string[], at: Date): Promise<CertificationsWithCertificates> {
-    return certificationsWithCertificatesByServantIds(this.db, servantIds, at);
   }
 
   certification(servantId: string, standardCode: string, at: Date): Promise<CertificationView | null> {

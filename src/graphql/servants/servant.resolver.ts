@@ -99,11 +99,14 @@ export class ServantResolver {
     @Ctx() { loaders }: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<CertificationView[]> {
-    // Every servant of a page gets here in the same tick: one batch each for the whole page
-    // (its certificates come in the same statement), after which Certification.standard and
-    // .certificate answer without a promise.
     const certifications = await loaders.certificationsByServant.load(servant.id);
-    if (selectedFieldNames(info).has('standard')) await loaders.standards.loadMany(certifications.map((c) => c.standardCode));
+    // Every servant of a page gets here in the same tick: one batch each for the whole
+    // page, after which Certification.standard and .certificate answer without a promise.
+    const wanted = selectedFieldNames(info);
+    await Promise.all([
+      wanted.has('standard') ? loaders.standards.loadMany(certifications.map((c) => c.standardCode)) : null,
+      wanted.has('certificate') ? loaders.certificates.loadMany(certifications.flatMap((c) => (c.folio ? [c.folio] : []))) : null,
+    ]);
     return certifications;
   }
 

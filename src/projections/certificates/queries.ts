@@ -7,7 +7,7 @@ import { selectByKeys } from '../select-by-keys.js';
 import { STANDARDS_TABLE } from '../standards/tables.js';
 import { CERTIFICATES_TABLE, type CertificateRow, PRINTED_FOLIOS_TABLE } from './tables.js';
 
-export const certificateView = (row: CertificateRow, at: Date): CertificateView => ({
+const toView = (row: CertificateRow, at: Date): CertificateView => ({
   folio: row.folio,
   servantId: row.servant_id,
   standardCode: row.standard_code,
@@ -34,7 +34,7 @@ export async function certificatesByFolios(
   const rows = await selectByKeys(db, 'certificatesByFolios', [...new Set(folios)], (keys) =>
     db.selectFrom(CERTIFICATES_TABLE).selectAll().where('folio', 'in', keys),
   );
-  const byFolio = new Map(rows.map((row) => [row.folio, certificateView(row, at)]));
+  const byFolio = new Map(rows.map((row) => [row.folio, toView(row, at)]));
   return folios.map((folio) => byFolio.get(folio) ?? null);
 }
 
@@ -63,7 +63,7 @@ async function checkByFolio(db: ReadDatabase, folio: string, at: Date): Promise<
     .executeTakeFirst();
   if (!row) return null;
   return {
-    certificate: certificateView(row, at),
+    certificate: toView(row, at),
     standardTitle: row.standard_title,
     holderName: row.holder_name === null || fromFlag(row.holder_erased) ? null : row.holder_name,
     askedPrintedFolio: null,

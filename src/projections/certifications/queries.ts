@@ -1,8 +1,6 @@
 import { certificationStreamId } from '../../domain/certifications/events.js';
 import { certificationStage } from '../../domain/certifications/stage.js';
-import { CERTIFICATES_TABLE, type CertificateRow } from '../certificates/tables.js';
-import { certificateView } from '../certificates/queries.js';
-import type { CertificateView, CertificationView, CertificationsWithCertificates } from '../read-model.js';
+import type { CertificationView } from '../read-model.js';
 import type { ReadDatabase } from '../projection.js';
 import { fromFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
@@ -67,62 +65,6 @@ export async function certificationsByServantIds(
     byServant.set(row.servant_id, list);
   }
   return servantIds.map((id) => byServant.get(id) ?? []);
-}
-
-/** Certificate columns as `c_<column>`: the joined row keeps both tables' same-named columns apart. */
-const CERTIFICATE_COLUMNS = [
-  'folio',
-  'certification_id',
-  'servant_id',
-  'standard_code',
-  'state',
-  'municipality',
-  'department',
-  'regime',
-  'unionized',
-  'issued_at',
-  'valid_until',
-  'delivered_at',
-  'ceremony',
-  'revoked_at',
-  'revocation_reason',
-  'printed_folio',
-  'reissues',
-] as const satisfies readonly (keyof CertificateRow)[];
-const CERTIFICATE_ALIASES = CERTIFICATE_COLUMNS.map((column) => `c.${column} as c_${column}` as const);
-
-/**
- * certificationsByServantIds with each one's latest certificate joined on its
- * folio: a page showing both costs one statement instead of two.
- */
-export async function certificationsWithCertificatesByServantIds(
-  db: ReadDatabase,
-  servantIds: readonly string[],
-  at: Date,
-): Promise<CertificationsWithCertificates> {
-  if (servantIds.length === 0) return { certifications: [], certificates: [] };
-  const rows = await selectByKeys(db, 'certificationsWithCertificatesByServantIds', [...new Set(servantIds)], (ids) =>
-    db
-      .selectFrom(`${CERTIFICATIONS_TABLE} as k`)
-      .leftJoin(`${CERTIFICATES_TABLE} as c`, 'c.folio', 'k.folio')
-      .select(VIEW_COLUMNS.map((column) => `k.${column}` as const))
-      .select(CERTIFICATE_ALIASES)
-      .where('k.servant_id', 'in', ids)
-      .orderBy('k.servant_id')
-      .orderBy('k.standard_code'),
-  );
-  const byServant = new Map<string, CertificationView[]>();
-  const certificates: CertificateView[] = [];
-  for (const row of rows) {
-    const list = byServant.get(row.servant_id) ?? [];
-    list.push(toView(row, at));
-    byServant.set(row.servant_id, list);
-    if (row.c_folio !== null) {
-      const certificate = Object.fromEntries(CERTIFICATE_COLUMNS.map((column) => [column, row[`c_${column}`]])) as unknown as CertificateRow;
-      certificates.push(certificateView(certificate, at));
-    }
-  }
-  return { certifications: servantIds.map((id) => byServant.get(id) ?? []), certificates };
 }
 
 export async function certificationOf(
