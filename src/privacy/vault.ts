@@ -1,15 +1,17 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import type { PersonalData } from '../domain/servants/events.js';
 import type { CurpClaim, PersonalDataVault, SealedPersonalData } from '../domain/servants/personal-data.js';
 import type { DataKeyStore } from './data-key-store.js';
+import { RandomPool } from './random-pool.js';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const SEALED_PREFIX = 'v1';
+const random = new RandomPool();
 
 /** AES-256-GCM; `aad` binds a ciphertext to its servant so it cannot be moved to another. */
 export function encrypt(key: Buffer, plaintext: Buffer, aad: string): string {
-  const iv = randomBytes(IV_BYTES);
+  const iv = random.take(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return [SEALED_PREFIX, iv, body, cipher.getAuthTag()].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
@@ -124,7 +126,7 @@ export class EnvelopeVault implements PersonalDataVault {
   }
 
   private newDataKey(servantId: string): { key: Buffer; wrapped: Buffer } {
-    const key = randomBytes(KEY_BYTES);
+    const key = random.take(KEY_BYTES);
     return { key, wrapped: Buffer.from(encrypt(this.wrappingKey, key, servantId)) };
   }
 
