@@ -372,6 +372,26 @@ export function describeEventStoreContract(backend: string, open: () => Promise<
         expect(await verifyIntegrity(store)).toMatchObject({ ok: true, checkedEvents: 8 });
       });
 
+      it('a batch of many streams, some already written: each result is its last event, each stream continues its own head', async (context) => {
+        if (!store.appendBatch) return context.skip();
+        const older = Array.from({ length: 70 }, (_, i) => `servant-m${i}`);
+        for (const streamId of older.filter((_, i) => i % 3 === 0)) await store.append(streamId, numberedEvents(2));
+        const items = [
+          ...older.map((streamId, i) => ({ streamId, events: numberedEvents(1 + (i % 4), i % 3 === 0 ? 2 : 0), expectedVersion: i % 3 === 0 ? 2 : ('no_stream' as const) })),
+          { streamId: 'certification-m-long', events: numberedEvents(150) },
+        ];
+        const before = await store.headPosition();
+        const results = await batchOf(store)(items);
+        await settled();
+        const written = await store.readAll({ after: before, limit: 1_000 });
+        expect(written).toHaveLength(items.reduce((sum, item) => sum + item.events.length, 0));
+        const lastOf = new Map(written.map((event) => [event.streamId, event]));
+        expect(results).toEqual(items.map((item) => ({ nextVersion: lastOf.get(item.streamId)!.revision + 1, position: lastOf.get(item.streamId)!.position })));
+        expect(results.map((result) => result.nextVersion)).toEqual(items.map((item, i) => item.events.length + (i < 70 && i % 3 === 0 ? 2 : 0)));
+        for (const [k, item] of items.entries()) expect(await store.streamVersion(item.streamId)).toBe(results[k].nextVersion);
+        expect(await verifyIntegrity(store)).toMatchObject({ ok: true });
+      });
+
       it('a version conflict or a duplicate id in any item writes nothing', async (context) => {
         if (!store.appendBatch) return context.skip();
         const stored = numberedEvents(2);
