@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createAllProjections } from '../../src/projections/all.js';
+import { certificationsOfServants } from '../../src/projections/certifications/queries.js';
 import { CERTIFICATIONS_TABLE } from '../../src/projections/certifications/tables.js';
 import { CERTIFICATES_TABLE } from '../../src/projections/certificates/tables.js';
 import { EventLog, holderOf, make, type ServantFacts } from '../support/event-factory.js';
@@ -27,6 +28,13 @@ const at = (iso: string) => new Date(iso);
 forEachDialect(
   () => createAllProjections({ dialect: 'sqlite', vault }),
   ({ fixture, projections }) => {
+    it("reads a page's certifications from the servant index alone, never the rows and their state (SQLite)", async (context) => {
+      if (fixture().dialect !== 'sqlite') return context.skip();
+      const { sql: text, parameters } = certificationsOfServants(fixture().db, ['a1', 'a2', 'a3']).compile();
+      const plan = await fixture().db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]));
+      expect(plan.rows.map((row) => row.detail)).toEqual(['SEARCH rm_certifications USING COVERING INDEX rm_certifications_servant (servant_id=?)']);
+    });
+
     it('follows the stages of one stream: training, a retake, the certificate', async () => {
       const log = new EventLog();
       const readModel = readModelOf(fixture());
@@ -187,6 +195,9 @@ forEachDialect(
         ['EXPIRED', 'REVOKED', 'IN_TRAINING', 'COMPETENT'],
       ]);
 
+      // As the table was then: its servant index did not hold those columns yet.
+      await sql`drop index rm_certifications_servant`.execute(db);
+      await sql`create index rm_certifications_servant on ${sql.table(CERTIFICATIONS_TABLE)} (servant_id, standard_code)`.execute(db);
       for (const column of ['phase', 'competent_since_last_issue', 'valid_until', 'revoked_at']) {
         await sql`alter table ${sql.table(CERTIFICATIONS_TABLE)} drop column ${sql.ref(column)}`.execute(db);
       }

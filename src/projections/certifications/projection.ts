@@ -55,7 +55,7 @@ const fold: EventHandler<Batch, CertificationEvent['type']> = ({ rows, folded },
 export function createCertificationsProjection(): Projection {
   return foldingProjection<Batch>({
     name: 'certifications',
-    version: 1,
+    version: 2,
     tables: [CERTIFICATIONS_TABLE],
     readerIndexes: ['rm_certifications_servant', 'rm_certifications_standard'],
     migrate: (db, dialect) => migrateCertifications(db, dialect),

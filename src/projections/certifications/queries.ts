@@ -4,26 +4,8 @@ import type { CertificationView } from '../read-model.js';
 import type { ReadDatabase } from '../projection.js';
 import { fromFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
-import { CERTIFICATIONS_TABLE, type CertificationRow } from './tables.js';
+import { CERTIFICATIONS_TABLE, type CertificationRow, VIEW_COLUMNS } from './tables.js';
 
-/** Every column but `state`: a view's stage comes from the stage columns. */
-const VIEW_COLUMNS = [
-  'id',
-  'servant_id',
-  'standard_code',
-  'training_provider',
-  'modality',
-  'training_hours',
-  'attempts',
-  'last_verdict',
-  'folio',
-  'version',
-  'updated_at',
-  'phase',
-  'competent_since_last_issue',
-  'valid_until',
-  'revoked_at',
-] as const;
 type ViewRow = Pick<CertificationRow, (typeof VIEW_COLUMNS)[number]>;
 
 const toView = (row: ViewRow, at: Date): CertificationView => ({
@@ -48,6 +30,10 @@ const toView = (row: ViewRow, at: Date): CertificationView => ({
   updatedAt: row.updated_at,
 });
 
+/** Exported for the query-plan test: the index alone answers it. */
+export const certificationsOfServants = (db: ReadDatabase, servantIds: readonly string[]) =>
+  db.selectFrom(CERTIFICATIONS_TABLE).select(VIEW_COLUMNS).where('servant_id', 'in', servantIds).orderBy('servant_id').orderBy('standard_code');
+
 /** One query for a whole page of servants; each list is ordered by standard code. */
 export async function certificationsByServantIds(
   db: ReadDatabase,
@@ -55,9 +41,7 @@ export async function certificationsByServantIds(
   at: Date,
 ): Promise<CertificationView[][]> {
   if (servantIds.length === 0) return [];
-  const rows = await selectByKeys(db, 'certificationsByServantIds', [...new Set(servantIds)], (ids) =>
-    db.selectFrom(CERTIFICATIONS_TABLE).select(VIEW_COLUMNS).where('servant_id', 'in', ids).orderBy('servant_id').orderBy('standard_code'),
-  );
+  const rows = await selectByKeys(db, 'certificationsByServantIds', [...new Set(servantIds)], (ids) => certificationsOfServants(db, ids));
   const byServant = new Map<string, CertificationView[]>();
   for (const row of rows) {
     const list = byServant.get(row.servant_id) ?? [];

@@ -33,6 +33,25 @@ export interface CertificationRow {
   state: string;
 }
 
+/** Every column but `state`: what reads select (a view's stage comes from the stage columns). */
+export const VIEW_COLUMNS = [
+  'id',
+  'servant_id',
+  'standard_code',
+  'training_provider',
+  'modality',
+  'training_hours',
+  'attempts',
+  'last_verdict',
+  'folio',
+  'version',
+  'updated_at',
+  'phase',
+  'competent_since_last_issue',
+  'valid_until',
+  'revoked_at',
+] as const satisfies ReadonlyArray<keyof CertificationRow>;
+
 export interface CertificationsTables {
   [CERTIFICATIONS_TABLE]: CertificationRow;
 }
@@ -69,12 +88,15 @@ export async function migrateCertifications(db: ReadDatabase, dialect: SqlDialec
     .addColumn('state', 'text', (c) => c.notNull())
     .execute();
   await addStageColumns(db, dialect);
-  // Certifications of a page of servants; the servants filter on standardCode.
+  // Certifications of a page of servants, and the servants filter on standardCode.
+  // It holds every view column, so a page reads the index alone: the rows also
+  // hold `state` (about 600 B each), and at 100,000 events the table outgrew
+  // SQLite's page cache, so fetching rows was most of the page's certifications.
   await db.schema
     .createIndex('rm_certifications_servant')
     .ifNotExists()
     .on(CERTIFICATIONS_TABLE)
-    .columns(['servant_id', 'standard_code'])
+    .columns(['servant_id', 'standard_code', ...VIEW_COLUMNS.filter((column) => column !== 'servant_id' && column !== 'standard_code')])
     .execute();
   await db.schema.createIndex('rm_certifications_standard').ifNotExists().on(CERTIFICATIONS_TABLE).column('standard_code').execute();
 }
