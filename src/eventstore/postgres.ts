@@ -67,6 +67,12 @@ const LISTEN_RETRY_MS = 1_000;
  * JSON, data and metadata as canonical JSON); then the streams that must still
  * be at a version (appendBatchIfUnchanged), a mismatch coming back as a
  * 'version' row with a negative index.
+ *
+ * Generic plans: with custom ones (the default) PostgreSQL planned the
+ * statements that take the arrays again on every call, about 100 of a 450 µs
+ * call; their plans are index lookups whatever the arrays' length. Reads and
+ * writes are one statement each, as each statement costs its own executor run.
+ * The NOTIFY carries no payload: listeners only wake and read.
  */
 const APPEND_FUNCTION = (schema: string) => `
   create or replace function "${schema}".acredita_append(
@@ -74,8 +80,11 @@ const APPEND_FUNCTION = (schema: string) => `
     p_item int[], p_ids text[], p_types text[], p_type_jsons text[], p_data text[], p_metadata text[],
     p_unchanged text[], p_unchanged_versions int[])
   returns table (outcome text, r_item int, r_id text, r_stream_id text, r_revision int, r_position bigint)
-  language plpgsql as $fn$
+  language plpgsql
+  set plan_cache_mode = force_generic_plan
+  as $fn$
   declare
+    v_stored boolean;
     v_versions int[];
     v_hashes text[];
     v_global text;
@@ -86,20 +95,22 @@ const APPEND_FUNCTION = (schema: string) => `
     v_previous text[] := '{}';
     v_event_hashes text[] := '{}';
     v_global_hashes text[] := '{}';
-    v_done_streams text[];
-    v_done_positions bigint[];
     v_stream int;
     v_hash text;
   begin
     perform pg_advisory_xact_lock(hashtextextended(p_lock, 0));
-    return query
-      select 'stored'::text, null::int, e.id::text, e.stream_id, e.revision, e.position
-      from "${schema}".events e where e.id = any(p_ids::uuid[]);
-    if found then return; end if;
-
-    select array_agg(coalesce(s.version, 0) order by t.n), array_agg(s.last_hash order by t.n)
-      into v_versions, v_hashes
+    select exists (select 1 from "${schema}".events e where e.id = any(p_ids::uuid[])),
+           array_agg(coalesce(s.version, 0) order by t.n), array_agg(s.last_hash order by t.n),
+           (select h.global_hash from "${schema}".log_head h where h.id = 1),
+           (select h.recorded_at from "${schema}".log_head h where h.id = 1)
+      into v_stored, v_versions, v_hashes, v_global, v_head_recorded
       from unnest(p_streams) with ordinality as t(sid, n) left join "${schema}".streams s on s.stream_id = t.sid;
+    if v_stored then
+      return query
+        select 'stored'::text, null::int, e.id::text, e.stream_id, e.revision, e.position
+        from "${schema}".events e where e.id = any(p_ids::uuid[]);
+      return;
+    end if;
     for i in 1 .. array_length(p_streams, 1) loop
       if not (p_expected[i] = 'any' or (p_expected[i] = 'no_stream' and v_versions[i] = 0)
               or (p_expected[i] = 'exists' and v_versions[i] > 0) or p_expected[i] = v_versions[i]::text) then
@@ -107,15 +118,16 @@ const APPEND_FUNCTION = (schema: string) => `
         return;
       end if;
     end loop;
-    return query
-      select 'version'::text, -u.n::int, null::text, u.sid, coalesce(s.version, 0), null::bigint
-      from unnest(p_unchanged, p_unchanged_versions) with ordinality as u(sid, expected, n)
-        left join "${schema}".streams s on s.stream_id = u.sid
-      where coalesce(s.version, 0) <> u.expected
-      limit 1;
-    if found then return; end if;
+    if cardinality(p_unchanged) > 0 then
+      return query
+        select 'version'::text, -u.n::int, null::text, u.sid, coalesce(s.version, 0), null::bigint
+        from unnest(p_unchanged, p_unchanged_versions) with ordinality as u(sid, expected, n)
+          left join "${schema}".streams s on s.stream_id = u.sid
+        where coalesce(s.version, 0) <> u.expected
+        limit 1;
+      if found then return; end if;
+    end if;
 
-    select h.global_hash, h.recorded_at into v_global, v_head_recorded from "${schema}".log_head h where h.id = 1;
     v_global := coalesce(v_global, '');
     v_recorded := greatest(date_trunc('milliseconds', clock_timestamp()), v_head_recorded);
     v_recorded_text := to_char(v_recorded at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
@@ -134,29 +146,30 @@ const APPEND_FUNCTION = (schema: string) => `
       v_hashes[v_stream] := v_hash;
     end loop;
 
-    with inserted as (
-      insert into "${schema}".events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
-      select u.id::uuid, p_streams[u.item], u.revision, u.type, u.data::jsonb, u.metadata::jsonb, v_recorded,
-             u.previous_hash, u.hash, u.global_hash
-      from unnest(p_ids, p_item, v_revisions, p_types, p_data, p_metadata, v_previous, v_event_hashes, v_global_hashes)
-        with ordinality as u(id, item, revision, type, data, metadata, previous_hash, hash, global_hash, n)
-      order by u.n
-      returning stream_id, position
-    )
-    select array_agg(d.stream_id), array_agg(d.last) into v_done_streams, v_done_positions
-      from (select stream_id, max(position) as last from inserted group by stream_id) d;
-    insert into "${schema}".streams (stream_id, version, last_hash)
-      select * from unnest(p_streams, v_versions, v_hashes)
-      on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash;
-    insert into "${schema}".log_head (id, position, global_hash, recorded_at)
-      values (1, (select max(p) from unnest(v_done_positions) p), v_global, v_recorded)
-      on conflict (id) do update
-        set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at;
-    perform pg_notify(p_channel, (select max(p) from unnest(v_done_positions) p)::text);
     return query
-      select 'appended'::text, t.n::int, null::text, t.sid, v_versions[t.n], d.pos
-      from unnest(p_streams) with ordinality as t(sid, n)
-        join unnest(v_done_streams, v_done_positions) as d(sid, pos) on d.sid = t.sid;
+      with inserted as (
+        insert into "${schema}".events (id, stream_id, revision, type, data, metadata, recorded_at, previous_hash, hash, global_hash)
+        select u.id::uuid, p_streams[u.item], u.revision, u.type, u.data::jsonb, u.metadata::jsonb, v_recorded,
+               u.previous_hash, u.hash, u.global_hash
+        from unnest(p_ids, p_item, v_revisions, p_types, p_data, p_metadata, v_previous, v_event_hashes, v_global_hashes)
+          with ordinality as u(id, item, revision, type, data, metadata, previous_hash, hash, global_hash, n)
+        order by u.n
+        returning stream_id, position
+      ), done as (
+        select i.stream_id, max(i.position) as last from inserted i group by i.stream_id
+      ), streams_saved as (
+        insert into "${schema}".streams (stream_id, version, last_hash)
+        select * from unnest(p_streams, v_versions, v_hashes)
+        on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
+      ), head_saved as (
+        insert into "${schema}".log_head (id, position, global_hash, recorded_at)
+        select 1, max(d.last), v_global, v_recorded from done d
+        on conflict (id) do update
+          set position = excluded.position, global_hash = excluded.global_hash, recorded_at = excluded.recorded_at
+      )
+      select 'appended'::text, t.n::int, null::text, t.sid, v_versions[t.n], d.last
+      from unnest(p_streams) with ordinality as t(sid, n) join done d on d.stream_id = t.sid;
+    perform pg_notify(p_channel, '');
   end
   $fn$`;
 
