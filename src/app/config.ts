@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigurationError } from '../eventstore/errors.js';
 import { EVENT_STORE_BACKENDS, parseEventStoreUrl, parseStoreUrl, READ_STORE_BACKENDS, type StoreBackend } from '../eventstore/store-url.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
+import { readOrCreateDevKeyFile } from './dev-key-file.js';
 import { credentialsSettings, type CredentialsSettings } from '../credentials/config.js';
 import { type WebhookSettings, webhookSettingsFrom } from '../notifications/webhooks/settings.js';
 import { transparencySettings, type TransparencySettings } from '../transparency/config.js';
@@ -113,11 +112,7 @@ function devDataDir(eventStoreUrl: string): string {
 /** In dev, the master key lives next to the SQLite file, made on first start. */
 function devMasterKey(dataDir: string): { key: Buffer; path: string } {
   const path = join(dataDir, 'master.key');
-  if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  }
-  const key = parseKey(readFileSync(path, 'utf8'));
+  const key = parseKey(readOrCreateDevKeyFile(path));
   if (!key) throw new ConfigurationError([`MASTER_KEY: the dev key file ${path} does not hold a 32-byte key`]);
   return { key, path };
 }

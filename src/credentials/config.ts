@@ -7,9 +7,8 @@
  * ISSUER_RETIRED_KEYS (publicKeyMultibase of keys rotated out, kept in the DID
  * document) and ISSUER_NAME (the certification body named as issuer).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOrCreateDevKeyFile } from '../app/dev-key-file.js';
 import { normalisePublicBaseUrl } from './did-web.js';
 import { CredentialError } from './errors.js';
 
@@ -46,11 +45,7 @@ function parseSeed(text: string): Buffer | null {
 
 function devIssuerKey(dataDir: string): { key: Buffer; path: string } {
   const path = join(dataDir, 'issuer.key');
-  if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  const key = parseSeed(readFileSync(path, 'utf8'));
+  const key = parseSeed(readOrCreateDevKeyFile(path));
   if (!key) throw new CredentialError('ISSUER_KEY_INVALID', `ISSUER_KEY: the dev key file ${path} does not hold a 32-byte key`);
   return { key, path };
 }
