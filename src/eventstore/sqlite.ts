@@ -255,8 +255,8 @@ export class SqliteEventStore implements EventStore {
   /**
    * The appends in the open transaction, with a few statements whatever their
    * number: the stream heads read at once, every event inserted together, the
-   * heads saved together (one statement per stream made the roster import's
-   * appends a quarter of its time). Any error rolls all of them back.
+   * heads saved together (a statement per stream was a quarter of the roster
+   * import's CPU profile). Any error rolls all of them back.
    */
   private appendNow(appends: ValidAppend[], lookUpIds: boolean): { results: AppendResult[]; appended: boolean } {
     const start = this.statements.globalHead.get() ?? EMPTY_HEAD;
@@ -295,6 +295,7 @@ export class SqliteEventStore implements EventStore {
     return { results, appended: true };
   }
 
+  /** A single append's head by `=`: the json_each lookup of one id takes twice as long (5.4 µs against 2.7). */
   private streamHeads(streamIds: string[]): Map<string, StreamHead> {
     const rows =
       streamIds.length === 1

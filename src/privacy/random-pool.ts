@@ -4,8 +4,8 @@ import { randomFillSync } from 'node:crypto';
  * Cryptographically random bytes drawn from a buffer filled 4 KiB at a time.
  * Each `randomBytes` call costs about 15 µs here whatever its size (300,000
  * calls of 12 bytes took 4.4 s, 200 of 28 KB 0.04 s), and sealing a
- * registration takes three (a data key and two IVs): the roster import spent
- * 10 % of its time there. Node's own randomUUID caches entropy the same way.
+ * registration takes three (a data key and two IVs): 10 % of the roster
+ * import's CPU profile. Node's own randomUUID caches entropy the same way.
  * Every byte is handed out once, copied into a buffer of its own, and wiped
  * from the pool, so a data key does not stay behind in it.
  */
