@@ -20,6 +20,7 @@ import {
   type ReadTransaction,
 } from '../projection.js';
 import { isoTime, RowCache, toFlag } from '../sql-support.js';
+import { indexNameWords, NAME_VOCABULARY_TABLE, NAME_WORDS_TABLE, type NameChange } from './name-words.js';
 import { searchable } from './search.js';
 import { migrateServants, positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
@@ -34,6 +35,8 @@ interface Batch {
   opened: ReadonlyMap<ProjectedEvent, PersonalData | null>;
   /** Rows this batch registered, for their place's count. */
   registered: ServantRow[];
+  /** Each row as loaded, to index the names that the batch changed. */
+  loaded: ReadonlyMap<string, ServantRow>;
 }
 
 type ServantEventType = 'ServantRegistered' | 'EmploymentChanged' | 'ServantSeparated' | 'PersonalDataErased';
@@ -86,10 +89,10 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
 
   return foldingProjection<Batch>({
     name: 'servants',
-    version: 1,
-    tables: [SERVANTS_TABLE, SERVANT_COUNTS_TABLE],
+    version: 2,
+    tables: [SERVANTS_TABLE, SERVANT_COUNTS_TABLE, NAME_WORDS_TABLE, NAME_VOCABULARY_TABLE],
     readerIndexes: ['rm_servants_curp_digest', 'rm_servants_place_name'],
-    migrate: (db) => migrateServants(db),
+    migrate: (db, dialect) => migrateServants(db, dialect),
     handlers: {
       ServantRegistered: register,
       EmploymentChanged: onRow((row, { data: d }) => ({
@@ -106,15 +109,22 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
     },
     async open(trx, events) {
       const rows = new RowCache<ServantRow>(trx, SERVANTS_TABLE, ['id']);
-      await rows.load(events.map((e) => (e as ProjectedEvent<ServantEventType>).data.servantId));
+      const loaded = await rows.load(events.map((e) => (e as ProjectedEvent<ServantEventType>).data.servantId));
       // Every registration's data in one key read, not a round trip per servant.
       const registrations = events.filter((e): e is ProjectedEvent<'ServantRegistered'> => e.type === 'ServantRegistered');
       const data = await vault.openMany(registrations.map((e) => ({ servantId: e.data.servantId, sealed: e.data.personalData })));
-      return { trx, rows, opened: new Map(registrations.map((e, i) => [e, data[i]])), registered: [] };
+      return { trx, rows, opened: new Map(registrations.map((e, i) => [e, data[i]])), registered: [], loaded: new Map(loaded.map((row) => [row.id, row])) };
     },
-    async close({ trx, rows, registered }) {
+    async close({ trx, rows, registered, loaded }) {
+      // put() replaces a row with a new object: one still loaded was not changed.
+      const changes: NameChange[] = [];
+      for (const after of rows.values()) {
+        const before = loaded.get(after.id) ?? null;
+        if (after !== before) changes.push({ before, after });
+      }
       await rows.flush();
       await countRegistrations(trx, registered);
+      await indexNameWords(trx, changes);
     },
     afterCommit: scrubWalAfterErasure,
   });

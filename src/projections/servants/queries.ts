@@ -7,6 +7,7 @@ import type { ReadDatabase } from '../projection.js';
 import type { ReadModels } from '../read-models.js';
 import { fromFlag, toFlag, toNumber } from '../sql-support.js';
 import { selectByKeys } from '../select-by-keys.js';
+import { positionsNamed } from './name-words.js';
 import { containsPattern } from './search.js';
 import { positionKey, SERVANT_COUNTS_TABLE, SERVANTS_TABLE, type ServantRow } from './tables.js';
 
@@ -45,7 +46,8 @@ export async function servantByCurpDigest(db: ReadDatabase, curpDigest: string):
 
 type Eb = ExpressionBuilder<ReadModels & { s: ServantRow }, 's'>;
 
-function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool> {
+/** `named`: the positions whose names match, read from the words, instead of a LIKE on each name. */
+function matches(eb: Eb, filter: ServantFilter, now: string, named: ReturnType<typeof positionsNamed> = null): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [];
   for (const [field, column] of [
     ['state', 's.state'],
@@ -79,7 +81,8 @@ function matches(eb: Eb, filter: ServantFilter, now: string): Expression<SqlBool
     );
   }
   const name = filter.nameContains?.trim();
-  if (name) conditions.push(sql<SqlBool>`${sql.ref('s.name_search')} like ${containsPattern(name)} escape '\\'`);
+  if (named) conditions.push(eb('s.registered_position', 'in', named.select('w.registered_position')));
+  else if (name) conditions.push(sql<SqlBool>`${sql.ref('s.name_search')} like ${containsPattern(name)} escape '\\'`);
   return eb.and(conditions);
 }
 
@@ -139,18 +142,18 @@ export async function pageServants(db: ReadDatabase, filter: ServantFilter, wind
   };
 }
 
-/** A filter naming at most a state and a municipality reads the kept per-place counts. */
-const byPlaceOnly = (filter: ServantFilter): boolean =>
-  filter.department == null &&
-  filter.regime == null &&
-  filter.unionized == null &&
-  filter.certified == null &&
-  filter.standardCode == null &&
-  !filter.nameContains?.trim();
+/** A filter naming at most a state, a municipality and a name fragment. */
+const byPlaceAndName = (filter: ServantFilter): boolean =>
+  filter.department == null && filter.regime == null && filter.unionized == null && filter.certified == null && filter.standardCode == null;
 
-/** The count of the whole filtered list, as a subquery. */
+/**
+ * The count of the whole filtered list, as a subquery: by place alone from the
+ * kept per-place counts, with a name fragment through the names' words.
+ */
 function countServants(db: ReadDatabase, filter: ServantFilter, at: string) {
-  if (byPlaceOnly(filter)) {
+  const named = positionsNamed(db, filter);
+  if (named && byPlaceAndName(filter)) return named.select(sql<number>`count(distinct ${sql.ref('w.registered_position')})`.as('count'));
+  if (byPlaceAndName(filter) && !filter.nameContains?.trim()) {
     // coalesce: a place nobody was registered in has no row, and sum() of none is null.
     let places = db.selectFrom(SERVANT_COUNTS_TABLE).select(sql<number>`coalesce(sum(servants), 0)`.as('count'));
     if (filter.state != null) places = places.where('state', '=', filter.state);
@@ -160,5 +163,5 @@ function countServants(db: ReadDatabase, filter: ServantFilter, at: string) {
   return db
     .selectFrom(`${SERVANTS_TABLE} as s`)
     .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where((eb) => matches(eb, filter, at));
+    .where((eb) => matches(eb, filter, at, named));
 }

@@ -1,6 +1,7 @@
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
-import type { ReadDatabase } from '../projection.js';
+import type { ReadDatabase, SqlDialect } from '../projection.js';
 import { toNumber } from '../sql-support.js';
+import { migrateNameWords, type NameWordsTables } from './name-words.js';
 
 export const SERVANTS_TABLE = 'rm_servants';
 /**
@@ -38,7 +39,7 @@ export interface ServantRow {
   version: number;
 }
 
-export interface ServantsTables {
+export interface ServantsTables extends NameWordsTables {
   [SERVANTS_TABLE]: ServantRow;
   [SERVANT_COUNTS_TABLE]: ServantCountRow;
 }
@@ -49,7 +50,7 @@ export interface ServantsTables {
  */
 export const positionKey = (position: bigint): string => position.toString().padStart(20, '0');
 
-export async function migrateServants(db: ReadDatabase): Promise<void> {
+export async function migrateServants(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
   await db.schema
     .createTable(SERVANTS_TABLE)
     .ifNotExists()
@@ -71,9 +72,9 @@ export async function migrateServants(db: ReadDatabase): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('rm_servants_curp_digest').ifNotExists().on(SERVANTS_TABLE).column('curp_digest').execute();
-  // Paging within a place in registration order; name_search in the index too, so nameContains is
-  // checked on the index alone (a table row is read per servant shown, not per servant looked at),
-  // and its totalCount counts the index. It replaces (state, municipality, registered_position).
+  // Paging within a place in registration order; name_search in the index too, so a page with
+  // nameContains checks names on the index alone (a table row is read per servant shown, not per
+  // servant looked at). It replaces (state, municipality, registered_position).
   await db.schema
     .createIndex('rm_servants_place_name')
     .ifNotExists()
@@ -89,6 +90,7 @@ export async function migrateServants(db: ReadDatabase): Promise<void> {
     .addColumn('servants', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('rm_servant_counts_pk', ['state', 'municipality'])
     .execute();
+  await migrateNameWords(db, dialect);
   // A read model projected before this table existed: count its rows once.
   const counted = await db.selectFrom(SERVANT_COUNTS_TABLE).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
   if (toNumber(counted.n) === 0) {
