@@ -116,11 +116,11 @@ export function createServantsProjection({ vault }: Pick<ProjectionDeps, 'vault'
       return { trx, rows, opened: new Map(registrations.map((e, i) => [e, data[i]])), registered: [], loaded: new Map(loaded.map((row) => [row.id, row])) };
     },
     async close({ trx, rows, registered, loaded }) {
-      // put() replaces a row with a new object: one still loaded was not changed.
+      // Only registrations and erasures change a name; a place and a position never change.
       const changes: NameChange[] = [];
       for (const after of rows.values()) {
         const before = loaded.get(after.id) ?? null;
-        if (after !== before) changes.push({ before, after });
+        if (before?.name_search !== after.name_search || before.registered_position !== after.registered_position) changes.push({ before, after });
       }
       await rows.flush();
       await countRegistrations(trx, registered);
