@@ -169,6 +169,12 @@ export class RowCache<R extends object> {
   }
 }
 
+/** For `.$call` on a CREATE TABLE: on SQLite the rows live in the key's b-tree, so a lookup by key reads no table row. */
+export const withoutRowidOn =
+  (dialect: 'sqlite' | 'postgres') =>
+  <T extends { modifyEnd(end: ReturnType<typeof sql>): T }>(table: T): T =>
+    dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table;
+
 /** The columns a read-model table has now: a table made by an older version may lack some. */
 export async function columnNames(db: AnyDb, dialect: 'sqlite' | 'postgres', table: string): Promise<Set<string>> {
   const columns =

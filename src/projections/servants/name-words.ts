@@ -11,7 +11,7 @@
 import { sql } from 'kysely';
 import type { ReadDatabase, ReadTransaction, SqlDialect } from '../projection.js';
 import type { ServantFilter } from '../read-model.js';
-import { runInShapes } from '../sql-support.js';
+import { runInShapes, withoutRowidOn } from '../sql-support.js';
 import { containsPattern, searchable } from './search.js';
 
 /** One row per (word, servant): the postings, in the key order a lookup by word and place reads. */
@@ -46,8 +46,7 @@ export interface NameWordsTables {
 const ALL = '';
 
 export async function migrateNameWords(db: ReadDatabase, dialect: SqlDialect): Promise<void> {
-  // On SQLite the rows live in the key's b-tree: a lookup reads no table row.
-  const withoutRowid = <T extends { modifyEnd(end: ReturnType<typeof sql>): T }>(table: T): T => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table);
+  const withoutRowid = withoutRowidOn(dialect);
   await db.schema
     .createTable(NAME_WORDS_TABLE)
     .ifNotExists()

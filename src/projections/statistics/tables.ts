@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { EmploymentRegime } from '../../domain/shared/vocabulary.js';
 import type { ReadDatabase, SqlDialect } from '../projection.js';
+import { withoutRowidOn } from '../sql-support.js';
 
 /** What the statistics model keeps of each servant, certification and certificate (its own copies). */
 export const STATS_SERVANTS_TABLE = 'rm_stats_servants';
@@ -99,8 +100,8 @@ export async function migrateStatistics(db: ReadDatabase, dialect: SqlDialect): 
     .addColumn('delta', 'integer', (c) => c.notNull())
     // Serves certificationStats: one scope, every metric, days up to asOf.
     .addPrimaryKeyConstraint('rm_stats_daily_pk', ['state', 'municipality', 'metric', 'key', 'day'])
-    // On SQLite the rows live in the key's b-tree, so that query reads delta without a table lookup per row.
-    .$call((table) => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
+    // So that query reads delta without a table lookup per row.
+    .$call(withoutRowidOn(dialect))
     .execute();
   // Serves ranking (one metric across municipalities) and certifiedCountsByStandard.
   await db.schema
