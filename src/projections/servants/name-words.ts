@@ -144,12 +144,14 @@ function tuples(n: number, width: number) {
 /**
  * The registered positions of the servants whose name contains the filter's
  * fragment, as a subquery over the words; null when the words cannot answer
- * it (a fragment with a space, or a municipality named without its state).
+ * it (a fragment with a space, a municipality named without its state, a blank place).
  */
 export function positionsNamed(db: ReadDatabase, filter: ServantFilter) {
   const fragment = filter.nameContains?.trim();
   if (!fragment || searchable(fragment).includes(' ')) return null;
   if (filter.municipality != null && filter.state == null) return null;
+  // '' names the wider scopes' rows here; as a filter it matches no servant (a place is never blank).
+  if (filter.state === ALL || filter.municipality === ALL) return null;
   const state = filter.state ?? ALL;
   const municipality = filter.municipality ?? ALL;
   const words = db

@@ -68,6 +68,8 @@ const SCOPES: ServantFilter[] = [
   { state: 'Baja California', municipality: 'Tijuana' },
   { municipality: 'Tijuana' },
   { state: 'Sonora', department: 'Tesorería' },
+  { state: 'Baja California', municipality: '' },
+  { state: '' },
 ];
 
 async function expectNamesToMatch(fixture: ReadFixture, erased: ReadonlySet<string>): Promise<void> {
