@@ -25,6 +25,18 @@ const DELIVERIES = `query($id: ID!, $after: String) { webhookDeliveries(webhookI
   edges { cursor node { id eventId position type attempts status responseStatus deliveredAt nextAttemptAt } } pageInfo { hasNextPage endCursor } } }`;
 const REDELIVER = `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id eventId status attempts } }`;
 
+interface DeliveryNode {
+  id: string;
+  eventId: string;
+  position: string;
+  type: string;
+  attempts: number;
+  status: string;
+  responseStatus: number | null;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+}
+
 const FAST: WebhookSettings = { ...DEFAULT_WEBHOOK_SETTINGS, allowPrivate: true, retryBaseMs: 60, retryMaxDelayMs: 2_000, timeoutMs: 2_000 };
 
 describe.each(BACKENDS)('webhooks on %s', (backend) => {
@@ -65,6 +77,9 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     dispatchers.push(webhooks);
     return webhooks;
   }
+
+  const deliveriesOf = async (webhookId: string): Promise<DeliveryNode[]> =>
+    (await api!.gql(DELIVERIES, { id: webhookId }, adminToken)).data!.webhookDeliveries.edges.map((edge: { node: DeliveryNode }) => edge.node);
 
   const deliverableAfter = async (position: bigint) =>
     (await api!.app.store.readAll({ after: position, limit: 10_000 })).filter((event) => !['CurpClaimed', 'FolioAssigned'].includes(event.type));
@@ -123,6 +138,8 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     await until(() => receiver.requests.length >= 4, 'four failed attempts');
     receiver.behaviour = { status: 200, delayMs: 0 };
     await until(() => receiver.delivered().size === 1, 'the delivery after recovery');
+    // The receiver has answered; the dispatcher records that answer a moment later.
+    await until(async () => (await deliveriesOf(webhook.id))[0]?.status === 'DELIVERED', 'the delivery recorded');
 
     const ids = new Set(receiver.requests.map((request) => request.id));
     expect(ids.size).toBe(1);
@@ -134,8 +151,7 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     const last = receiver.requests.at(-1)!;
     expect((verifier.verify(last.body, last.headers) as { data: { data: { servantId: string } } }).data.data.servantId).toBe(servant.id);
 
-    const { data } = await api!.gql(DELIVERIES, { id: webhook.id }, adminToken);
-    const [delivery] = data!.webhookDeliveries.edges.map((edge: { node: unknown }) => edge.node);
+    const [delivery] = await deliveriesOf(webhook.id);
     expect(delivery).toMatchObject({ status: 'DELIVERED', responseStatus: 200, nextAttemptAt: null, type: 'ServantRegistered' });
     expect(delivery.attempts).toBe(receiver.requests.length);
     const listed = await api!.gql(`{ webhooks { id failures active } }`, {}, adminToken);
@@ -167,6 +183,7 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     expect(redelivered.errors).toBeUndefined();
     expect(redelivered.data!.redeliverWebhook).toMatchObject({ id: edges[0].node.id, status: 'PENDING' });
     await until(() => receiver.delivered().size === 1, 'the redelivery');
+    await until(async () => (await deliveriesOf(webhook.id))[0]?.status === 'DELIVERED', 'the redelivery recorded');
     expect(new Set(receiver.requests.map((request) => request.id))).toEqual(new Set([edges[0].node.eventId]));
     expect((await webhooks.registry.list()).find((w) => w.id === webhook.id)).toMatchObject({ active: true, failures: 0 });
 
