@@ -75,14 +75,14 @@ if (process.argv[2] === '--child') {
 function child(file: string, names: readonly string[] | null): Promise<{ seconds: number; tables: string[] }> {
   const config = { ...JSON.parse(serialized), eventStoreUrl: `sqlite:${file}`, readStoreUrl: `sqlite:${file}` };
   return new Promise((resolve, reject) => {
-    const process_ = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', names?.join(',') ?? ''], {
+    const rebuilder = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', names?.join(',') ?? ''], {
       env: { ...process.env, BENCH_CONFIG: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    process_.on('error', reject);
-    process_.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`child exited with ${code}`))));
+    rebuilder.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    rebuilder.on('error', reject);
+    rebuilder.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`child exited with ${code}`))));
   });
 }
 
