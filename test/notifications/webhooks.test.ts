@@ -78,8 +78,12 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     return webhooks;
   }
 
-  const deliveriesOf = async (webhookId: string): Promise<DeliveryNode[]> =>
-    (await api!.gql(DELIVERIES, { id: webhookId }, adminToken)).data!.webhookDeliveries.edges.map((edge: { node: DeliveryNode }) => edge.node);
+  /** The webhook's deliveries as the API lists them, newest first. */
+  async function deliveriesOf(webhookId: string): Promise<DeliveryNode[]> {
+    const result = await api!.gql(DELIVERIES, { id: webhookId }, adminToken);
+    expect(result.errors).toBeUndefined();
+    return result.data!.webhookDeliveries.edges.map((edge: { node: DeliveryNode }) => edge.node);
+  }
 
   const deliverableAfter = async (position: bigint) =>
     (await api!.app.store.readAll({ after: position, limit: 10_000 })).filter((event) => !['CurpClaimed', 'FolioAssigned'].includes(event.type));
@@ -120,11 +124,9 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     // A signature over other bytes is refused by the same verifier.
     expect(() => verifier.verify(receiver.requests[0].body.replace('}', ' }'), receiver.requests[0].headers)).toThrow();
 
-    const deliveries = await api!.gql(DELIVERIES, { id: webhook.id }, adminToken);
-    expect(deliveries.errors).toBeUndefined();
-    const nodes = deliveries.data!.webhookDeliveries.edges.map((edge: { node: unknown }) => edge.node);
-    expect(nodes.map((node: { eventId: string }) => node.eventId)).toEqual(expected.map((event) => event.id).reverse());
-    expect(nodes.every((node: { status: string; attempts: number; responseStatus: number }) => node.status === 'DELIVERED' && node.attempts === 1 && node.responseStatus === 200)).toBe(true);
+    const nodes = await deliveriesOf(webhook.id);
+    expect(nodes.map((node) => node.eventId)).toEqual(expected.map((event) => event.id).reverse());
+    expect(nodes.every((node) => node.status === 'DELIVERED' && node.attempts === 1 && node.responseStatus === 200)).toBe(true);
   });
 
   it('retries a failing endpoint with growing delays and delivers once it recovers, with the same webhook-id', async (ctx) => {
@@ -175,16 +177,15 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     expect(receiver.requests.length).toBe(3);
 
     receiver.behaviour = { status: 200, delayMs: 0 };
-    const { data } = await api!.gql(DELIVERIES, { id: webhook.id }, adminToken);
-    const edges = data!.webhookDeliveries.edges;
-    expect(edges).toHaveLength(1);
-    expect(edges[0].node).toMatchObject({ status: 'PENDING', attempts: 3, responseStatus: 500 });
-    const redelivered = await api!.gql(REDELIVER, { id: edges[0].node.id }, adminToken);
+    const pending = await deliveriesOf(webhook.id);
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ status: 'PENDING', attempts: 3, responseStatus: 500 });
+    const redelivered = await api!.gql(REDELIVER, { id: pending[0].id }, adminToken);
     expect(redelivered.errors).toBeUndefined();
-    expect(redelivered.data!.redeliverWebhook).toMatchObject({ id: edges[0].node.id, status: 'PENDING' });
+    expect(redelivered.data!.redeliverWebhook).toMatchObject({ id: pending[0].id, status: 'PENDING' });
     await until(() => receiver.delivered().size === 1, 'the redelivery');
     await until(async () => (await deliveriesOf(webhook.id))[0]?.status === 'DELIVERED', 'the redelivery recorded');
-    expect(new Set(receiver.requests.map((request) => request.id))).toEqual(new Set([edges[0].node.eventId]));
+    expect(new Set(receiver.requests.map((request) => request.id))).toEqual(new Set([pending[0].eventId]));
     expect((await webhooks.registry.list()).find((w) => w.id === webhook.id)).toMatchObject({ active: true, failures: 0 });
 
     const unknown = await api!.gql(REDELIVER, { id: randomUUID() }, adminToken);
@@ -199,9 +200,9 @@ describe.each(BACKENDS)('webhooks on %s', (backend) => {
     const { webhook } = await webhooks.registry.register({ url: receiver.url, eventTypes: ['ServantRegistered'] }, { actor: 'admin-1', commandId: null });
     await webhooks.startDispatching();
     await scenario.registerServant();
-    let node: Record<string, unknown> = {};
+    let node: Partial<DeliveryNode> = {};
     await until(async () => {
-      node = (await api!.gql(DELIVERIES, { id: webhook.id }, adminToken)).data!.webhookDeliveries.edges[0]?.node ?? {};
+      node = (await deliveriesOf(webhook.id))[0] ?? {};
       return node.status === 'FAILED';
     }, 'the delivery to fail');
     expect(node).toMatchObject({ status: 'FAILED', nextAttemptAt: null, responseStatus: 502, deliveredAt: null });
