@@ -16,13 +16,12 @@
  *
  *   BENCH_BACKEND=sqlite BENCH_CONFIG='…' NODE_ENV=production npx tsx bench/experiments/rebuild-in-parallel.ts [--turns 3]
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { rebuildProjections } from '../../src/projections/rebuild.js';
+import { runChild } from '../support/child.js';
 import { createBenchDatabaseFrom } from '../support/reopen.js';
 
 const GROUPS = [
@@ -74,16 +73,7 @@ if (process.argv[2] === '--child') {
 /** Rebuilds `names` (all when null) on the SQLite file `file` in a child process. */
 function child(file: string, names: readonly string[] | null): Promise<{ seconds: number; tables: string[] }> {
   const config = { ...JSON.parse(serialized), eventStoreUrl: `sqlite:${file}`, readStoreUrl: `sqlite:${file}` };
-  return new Promise((resolve, reject) => {
-    const rebuilder = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', names?.join(',') ?? ''], {
-      env: { ...process.env, BENCH_CONFIG: JSON.stringify(config) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    rebuilder.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    rebuilder.on('error', reject);
-    rebuilder.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`child exited with ${code}`))));
-  });
+  return runChild('../experiments/rebuild-in-parallel.ts', { BENCH_CONFIG: JSON.stringify(config) }, { timeoutMs: 30 * 60_000, args: ['--child', names?.join(',') ?? ''] });
 }
 
 /** Replaces `tables` in `into` with their rows in `from`; returns the seconds of the copying transaction. */
